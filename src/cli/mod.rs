@@ -1,0 +1,40 @@
+use std::process::ExitCode;
+
+use clap::{Parser, Subcommand};
+
+mod extract;
+
+/// nianbao (年报): annual reports on government information disclosure → comparable data.
+#[derive(Parser)]
+#[command(name = "nianbao", version, about)]
+struct Cli {
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Subcommand)]
+enum Command {
+    /// Read reports (files and folders) and write CSV files to --out.
+    Extract(extract::Args),
+}
+
+pub fn main() -> ExitCode {
+    let cli = match Cli::try_parse() {
+        Ok(c) => c,
+        Err(e) => {
+            let _ = e.print();
+            // clap exits 0 for --help/--version and 2 for usage errors.
+            return ExitCode::from(if e.use_stderr() { 2 } else { 0 });
+        }
+    };
+    let result = match cli.command {
+        Command::Extract(args) => extract::run(args),
+    };
+    match result {
+        Ok(code) => code,
+        Err(e) => {
+            eprintln!("nianbao: {e:#}");
+            ExitCode::from(2)
+        }
+    }
+}

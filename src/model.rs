@@ -1,0 +1,190 @@
+//! The one document model every reader produces and the recogniser consumes.
+//!
+//! Readers (`crate::read`) turn a file format into a [`Document`]: blocks in reading order —
+//! paragraphs, tables as merged-cell grids, and anchors of embedded images — plus the
+//! page furniture (headers, footers, notes) kept apart so it never leaks into section text.
+
+/// The container format a document was read from, as detected from its content.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum Format {
+    Docx,
+    Xlsx,
+    Xls,
+}
+
+impl Format {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Format::Docx => "docx",
+            Format::Xlsx => "xlsx",
+            Format::Xls => "xls",
+        }
+    }
+}
+
+/// A document in reading order.
+#[derive(Debug, Clone, Default)]
+pub struct Document {
+    /// Main story: body paragraphs, tables and image anchors in the order a reader meets them.
+    /// Text boxes are spliced in where they are anchored; nested tables follow their parent table.
+    pub body: Vec<Block>,
+    /// Headers and footers: never part of a section's text, but a place to find the office name.
+    pub furniture: Vec<Block>,
+    /// Footnotes, endnotes and comments.
+    pub notes: Vec<Block>,
+    /// Every embedded image part, once each, in order of first reference (then unreferenced parts).
+    pub images: Vec<ImagePart>,
+    /// Things the reader noticed but could work around (a missing part, an unknown numbering format…).
+    pub warnings: Vec<String>,
+}
+
+impl Document {
+    /// All tables of the body, in reading order.
+    pub fn tables(&self) -> impl Iterator<Item = &TableGrid> {
+        self.body.iter().filter_map(|b| match b {
+            Block::Table(t) => Some(t),
+            _ => None,
+        })
+    }
+}
+
+/// One block of the reading order.
+#[derive(Debug, Clone)]
+pub enum Block {
+    Paragraph(Paragraph),
+    Table(TableGrid),
+    /// A picture anchored here; the index points into [`Document::images`].
+    Image(usize),
+}
+
+/// A paragraph with its list label rendered as printed (e.g. `一、`, `（三）`, `3、`).
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct Paragraph {
+    /// The list label that Word would print before the text, from numbering.xml; `None` when
+    /// the paragraph is not numbered (a label typed into the text stays in `text`).
+    pub label: Option<String>,
+    /// The text: runs joined, tabs as `\t`, breaks as `\n`, field results only, deletions dropped.
+    pub text: String,
+    /// Style name as written in styles.xml (`heading 1`, `标题 1`, …), if any.
+    pub style: Option<String>,
+    /// Outline level 0–8 (0 = top), directly or through the style chain.
+    pub outline_level: Option<u8>,
+}
+
+impl Paragraph {
+    /// The paragraph as printed: label (if any) followed by the text.
+    pub fn printed(&self) -> String {
+        match &self.label {
+            Some(l) => format!("{l}{}", self.text),
+            None => self.text.clone(),
+        }
+    }
+}
+
+/// Where a table's cells were read from.
+#[derive(Debug, Clone, PartialEq)]
+pub enum TableOrigin {
+    /// A Word table (`w:tbl`).
+    Word,
+    /// A spreadsheet sheet.
+    Sheet { name: String, hidden: bool },
+    /// A table read from a picture; the index points into [`Document::images`].
+    Image { image: usize },
+    /// A table laid out from text records of a vector picture (EMF) — no OCR involved.
+    Vector { image: usize },
+}
+
+impl TableOrigin {
+    pub fn as_str(&self) -> &'static str {
+        match self {
+            TableOrigin::Word => "word",
+            TableOrigin::Sheet { .. } => "sheet",
+            TableOrigin::Image { .. } => "image",
+            TableOrigin::Vector { .. } => "vector",
+        }
+    }
+}
+
+/// A table as a grid of merged cells: each cell appears once, at its top-left slot, with its
+/// spans — text is never copied into the slots a merge covers.
+#[derive(Debug, Clone, PartialEq)]
+pub struct TableGrid {
+    pub rows: usize,
+    pub cols: usize,
+    /// Cells in row-major order of their top-left slot.
+    pub cells: Vec<Cell>,
+    pub origin: TableOrigin,
+}
+
+/// One (possibly merged) cell.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct Cell {
+    pub row: usize,
+    pub col: usize,
+    pub rowspan: usize,
+    pub colspan: usize,
+    /// Cell text; paragraphs inside the cell are joined with `\n`.
+    pub text: String,
+    /// Pixel box `[x, y, width, height]` when the cell was read from an image.
+    pub bbox: Option<[u32; 4]>,
+    /// Recognition confidence 0–1 when the cell was read by OCR.
+    pub confidence: Option<f32>,
+}
+
+impl TableGrid {
+    /// Builds a grid from cells; rows/cols are derived from the cells' extents.
+    pub fn from_cells(mut cells: Vec<Cell>, origin: TableOrigin) -> Self {
+        cells.sort_by_key(|c| (c.row, c.col));
+        let rows = cells
+            .iter()
+            .map(|c| c.row + c.rowspan.max(1))
+            .max()
+            .unwrap_or(0);
+        let cols = cells
+            .iter()
+            .map(|c| c.col + c.colspan.max(1))
+            .max()
+            .unwrap_or(0);
+        TableGrid {
+            rows,
+            cols,
+            cells,
+            origin,
+        }
+    }
+
+    /// The cell covering slot (row, col), merged or not.
+    pub fn cell_at(&self, row: usize, col: usize) -> Option<&Cell> {
+        self.cells.iter().find(|c| {
+            row >= c.row
+                && row < c.row + c.rowspan.max(1)
+                && col >= c.col
+                && col < c.col + c.colspan.max(1)
+        })
+    }
+
+    /// A dense view: for every slot, the index of the covering cell in `cells`.
+    pub fn slots(&self) -> Vec<Vec<Option<usize>>> {
+        let mut grid = vec![vec![None; self.cols]; self.rows];
+        for (i, c) in self.cells.iter().enumerate() {
+            for row in grid.iter_mut().skip(c.row).take(c.rowspan.max(1)) {
+                for slot in row.iter_mut().skip(c.col).take(c.colspan.max(1)) {
+                    if slot.is_none() {
+                        *slot = Some(i);
+                    }
+                }
+            }
+        }
+        grid
+    }
+}
+
+/// An embedded image part with its bytes.
+#[derive(Debug, Clone, PartialEq)]
+pub struct ImagePart {
+    /// Part name inside the package, e.g. `word/media/image1.png` (never used as a file name).
+    pub part: String,
+    /// Content type from `[Content_Types].xml` or sniffed from the bytes.
+    pub content_type: String,
+    pub data: Vec<u8>,
+}

@@ -1,0 +1,289 @@
+//! An OOXML package (a zip of parts), read with caps on entry count and inflated size.
+//!
+//! Parts are found through relationships, never by fixed names, and names from inside the
+//! archive are only ever used as keys — never as file names.
+
+use std::collections::HashMap;
+use std::io::{Cursor, Read};
+
+use quick_xml::events::Event;
+
+use super::{Limits, ReadError};
+
+/// One relationship of a part (`_rels/*.rels`).
+#[derive(Debug, Clone, PartialEq)]
+pub struct Relationship {
+    pub id: String,
+    /// The relationship type URI's last path segment, e.g. `officeDocument`, `image`, `numbering`.
+    pub kind: String,
+    /// For internal targets, the absolute part name (`word/media/image1.png`); else the URL.
+    pub target: String,
+    pub external: bool,
+}
+
+/// A zip package opened for reading parts.
+pub struct Package<'a> {
+    archive: zip::ZipArchive<Cursor<&'a [u8]>>,
+    /// Lower-cased part name → index in the archive (part names are case-insensitive in OPC).
+    index: HashMap<String, usize>,
+    content_types: ContentTypes,
+    limits: Limits,
+    inflated: u64,
+}
+
+#[derive(Default)]
+struct ContentTypes {
+    defaults: HashMap<String, String>,
+    overrides: HashMap<String, String>,
+}
+
+impl<'a> Package<'a> {
+    pub fn open(bytes: &'a [u8], limits: &Limits) -> Result<Self, ReadError> {
+        let archive =
+            zip::ZipArchive::new(Cursor::new(bytes)).map_err(|e| ReadError::Zip(e.to_string()))?;
+        if archive.len() > limits.max_entries {
+            return Err(ReadError::Limit(format!(
+                "{} zip entries (the limit is {}; --max-entries raises it)",
+                archive.len(),
+                limits.max_entries
+            )));
+        }
+        let mut index = HashMap::new();
+        for i in 0..archive.len() {
+            if let Some(Ok(name)) = archive.name_for_index(i) {
+                index.insert(name.trim_start_matches('/').to_lowercase(), i);
+            }
+        }
+        let mut pkg = Package {
+            archive,
+            index,
+            content_types: ContentTypes::default(),
+            limits: limits.clone(),
+            inflated: 0,
+        };
+        if let Some(xml) = pkg.read_part_opt("[Content_Types].xml")? {
+            pkg.content_types = parse_content_types(&xml);
+        }
+        Ok(pkg)
+    }
+
+    /// Part names in archive order.
+    pub fn part_names(&self) -> Vec<String> {
+        (0..self.archive.len())
+            .filter_map(|i| self.archive.name_for_index(i)?.ok().map(|n| n.into_owned()))
+            .collect()
+    }
+
+    pub fn has_part(&self, name: &str) -> bool {
+        self.index
+            .contains_key(&name.trim_start_matches('/').to_lowercase())
+    }
+
+    /// Reads a part, or `None` when the package has no such part.
+    pub fn read_part_opt(&mut self, name: &str) -> Result<Option<Vec<u8>>, ReadError> {
+        let Some(&i) = self.index.get(&name.trim_start_matches('/').to_lowercase()) else {
+            return Ok(None);
+        };
+        let mut file = self
+            .archive
+            .by_index(i)
+            .map_err(|e| ReadError::Zip(format!("{name}: {e}")))?;
+        if file.encrypted() {
+            return Err(ReadError::Encrypted);
+        }
+        // The declared size can lie; the cap is enforced on the bytes actually inflated.
+        let entry_cap = self.limits.max_entry_inflated;
+        let total_left = self.limits.max_total_inflated.saturating_sub(self.inflated);
+        let cap = entry_cap.min(total_left);
+        if file.size() > cap {
+            return Err(limit_error(name, file.size(), &self.limits));
+        }
+        let mut data = Vec::with_capacity(file.size().min(cap).min(64 << 20) as usize);
+        let read = (&mut file)
+            .take(cap + 1)
+            .read_to_end(&mut data)
+            .map_err(|e| ReadError::Zip(format!("{name}: {e}")))?;
+        if read as u64 > cap {
+            return Err(limit_error(name, read as u64, &self.limits));
+        }
+        self.inflated += read as u64;
+        Ok(Some(data))
+    }
+
+    pub fn read_part(&mut self, name: &str) -> Result<Vec<u8>, ReadError> {
+        self.read_part_opt(name)?
+            .ok_or_else(|| ReadError::MissingPart(name.to_string()))
+    }
+
+    /// The content type of a part, from its override or its extension's default.
+    pub fn content_type(&self, part: &str) -> Option<&str> {
+        let key = format!("/{}", part.trim_start_matches('/')).to_lowercase();
+        if let Some(t) = self.content_types.overrides.get(&key) {
+            return Some(t);
+        }
+        let ext = part.rsplit('.').next()?.to_lowercase();
+        self.content_types.defaults.get(&ext).map(String::as_str)
+    }
+
+    /// Relationships of `part` (use `""` for the package's own `_rels/.rels`).
+    pub fn relationships(&mut self, part: &str) -> Result<Vec<Relationship>, ReadError> {
+        let (dir, file) = match part.rfind('/') {
+            Some(i) => (&part[..i], &part[i + 1..]),
+            None => ("", part),
+        };
+        let rels_name = if dir.is_empty() {
+            format!("_rels/{file}.rels")
+        } else {
+            format!("{dir}/_rels/{file}.rels")
+        };
+        let Some(xml) = self.read_part_opt(&rels_name)? else {
+            return Ok(Vec::new());
+        };
+        Ok(parse_relationships(&xml, dir))
+    }
+
+    /// The main part of the package: the target of the `officeDocument` relationship.
+    pub fn main_part(&mut self) -> Result<Option<String>, ReadError> {
+        Ok(self
+            .relationships("")?
+            .into_iter()
+            .find(|r| r.kind == "officeDocument" && !r.external)
+            .map(|r| r.target))
+    }
+}
+
+fn limit_error(part: &str, size: u64, limits: &Limits) -> ReadError {
+    ReadError::Limit(format!(
+        "zip entry {part} inflates to more than {} bytes (per-entry limit {}, per-file limit {}; \
+         --max-inflated raises them) — possibly a zip bomb",
+        size.min(limits.max_entry_inflated),
+        limits.max_entry_inflated,
+        limits.max_total_inflated
+    ))
+}
+
+/// Local name of a (possibly prefixed) XML name: matching by local name keeps Strict OOXML working.
+pub fn local_name(name: &str) -> &str {
+    match name.rfind(':') {
+        Some(i) => &name[i + 1..],
+        None => name,
+    }
+}
+
+/// Value of the attribute with local name `key`, unescaped.
+pub fn attr(e: &quick_xml::events::BytesStart, key: &str) -> Option<String> {
+    e.attributes().flatten().find_map(|a| {
+        if local_name(a.key.as_ref()) == key {
+            Some(
+                quick_xml::escape::unescape(&a.value)
+                    .map(|v| v.into_owned())
+                    .unwrap_or_else(|_| a.value.clone().into_owned()),
+            )
+        } else {
+            None
+        }
+    })
+}
+
+fn parse_content_types(xml: &[u8]) -> ContentTypes {
+    let mut ct = ContentTypes::default();
+    let mut reader = quick_xml::Reader::from_reader(xml);
+    let mut buf = Vec::new();
+    loop {
+        match reader.read_event_into(&mut buf) {
+            Ok(Event::Start(e)) | Ok(Event::Empty(e)) => match local_name(e.name().as_ref()) {
+                "Default" => {
+                    if let (Some(ext), Some(t)) = (attr(&e, "Extension"), attr(&e, "ContentType")) {
+                        ct.defaults.insert(ext.to_lowercase(), t);
+                    }
+                }
+                "Override" => {
+                    if let (Some(p), Some(t)) = (attr(&e, "PartName"), attr(&e, "ContentType")) {
+                        ct.overrides.insert(p.to_lowercase(), t);
+                    }
+                }
+                _ => {}
+            },
+            Ok(Event::Eof) | Err(_) => break,
+            _ => {}
+        }
+        buf.clear();
+    }
+    ct
+}
+
+fn parse_relationships(xml: &[u8], base_dir: &str) -> Vec<Relationship> {
+    let mut out = Vec::new();
+    let mut reader = quick_xml::Reader::from_reader(xml);
+    let mut buf = Vec::new();
+    loop {
+        match reader.read_event_into(&mut buf) {
+            Ok(Event::Start(e)) | Ok(Event::Empty(e))
+                if local_name(e.name().as_ref()) == "Relationship" =>
+            {
+                let id = attr(&e, "Id").unwrap_or_default();
+                let kind = attr(&e, "Type")
+                    .map(|t| t.rsplit('/').next().unwrap_or_default().to_string())
+                    .unwrap_or_default();
+                let target = attr(&e, "Target").unwrap_or_default();
+                let external = attr(&e, "TargetMode").is_some_and(|m| m == "External");
+                let target = if external {
+                    target
+                } else {
+                    resolve_target(base_dir, &target)
+                };
+                out.push(Relationship {
+                    id,
+                    kind,
+                    target,
+                    external,
+                });
+            }
+            Ok(Event::Eof) | Err(_) => break,
+            _ => {}
+        }
+        buf.clear();
+    }
+    out
+}
+
+/// Resolves a relative target against the source part's folder; `..` never climbs above the root.
+pub fn resolve_target(base_dir: &str, target: &str) -> String {
+    let mut parts: Vec<&str> = if target.starts_with('/') {
+        Vec::new()
+    } else {
+        base_dir.split('/').filter(|s| !s.is_empty()).collect()
+    };
+    for seg in target.split('/') {
+        match seg {
+            "" | "." => {}
+            ".." => {
+                parts.pop();
+            }
+            s => parts.push(s),
+        }
+    }
+    parts.join("/")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn targets_resolve_relative_to_the_source_part() {
+        assert_eq!(
+            resolve_target("word", "media/image1.png"),
+            "word/media/image1.png"
+        );
+        assert_eq!(
+            resolve_target("word", "../customXml/item1.xml"),
+            "customXml/item1.xml"
+        );
+        assert_eq!(
+            resolve_target("word", "/word/document.xml"),
+            "word/document.xml"
+        );
+        assert_eq!(resolve_target("", "../../../etc/passwd"), "etc/passwd");
+    }
+}

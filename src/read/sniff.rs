@@ -1,0 +1,162 @@
+//! What a file really is, from its first bytes and (for zip and OLE containers) its directory.
+//! Extensions lie: a .doc renamed .docx, HTML saved as .doc, an encrypted .docx that is an OLE file.
+
+use std::io::Cursor;
+
+use super::ReadError;
+
+/// The detected kind of a file.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Sniffed {
+    Empty,
+    Docx,
+    Xlsx,
+    /// OOXML protected with a password: an OLE file holding `EncryptedPackage`.
+    EncryptedOoxml,
+    /// Legacy Word 97–2003 (OLE `WordDocument` stream).
+    Doc,
+    /// Legacy Excel 97–2003 (OLE `Workbook`/`Book` stream).
+    Xls,
+    /// WPS Office's own formats (.wps / .et), OLE based.
+    Wps,
+    OtherOle,
+    Pdf,
+    Html,
+    Rtf,
+    /// A zip that is not an OOXML word-processing or spreadsheet package.
+    OtherZip(String),
+    Unknown,
+}
+
+impl Sniffed {
+    pub fn name(&self) -> &'static str {
+        match self {
+            Sniffed::Empty => "empty",
+            Sniffed::Docx => "docx",
+            Sniffed::Xlsx => "xlsx",
+            Sniffed::EncryptedOoxml => "encrypted",
+            Sniffed::Doc => "doc",
+            Sniffed::Xls => "xls",
+            Sniffed::Wps => "wps",
+            Sniffed::OtherOle => "ole",
+            Sniffed::Pdf => "pdf",
+            Sniffed::Html => "html",
+            Sniffed::Rtf => "rtf",
+            Sniffed::OtherZip(_) => "zip",
+            Sniffed::Unknown => "unknown",
+        }
+    }
+
+    /// The error for a kind that has no reader (yet).
+    pub fn into_error(self) -> ReadError {
+        match self {
+            Sniffed::Empty => ReadError::Empty,
+            Sniffed::EncryptedOoxml => ReadError::Encrypted,
+            Sniffed::Doc => ReadError::Unsupported(
+                "legacy Word 97-2003 .doc (OLE) — reading .doc is not supported yet; \
+                 save it as .docx (e.g. soffice --headless --convert-to docx)"
+                    .into(),
+            ),
+            Sniffed::Xls => ReadError::Unsupported("legacy Excel .xls is not supported yet".into()),
+            Sniffed::Wps => ReadError::Unsupported(
+                "WPS Office .wps/.et file — save it as .docx/.xlsx in WPS".into(),
+            ),
+            Sniffed::OtherOle => {
+                ReadError::Unsupported("an OLE compound file that is neither Word nor Excel".into())
+            }
+            Sniffed::Pdf => ReadError::Unsupported("PDF — not supported yet".into()),
+            Sniffed::Html => ReadError::Unsupported("HTML page — not supported yet".into()),
+            Sniffed::Rtf => ReadError::Unsupported("RTF — not supported yet".into()),
+            Sniffed::OtherZip(why) => ReadError::Unsupported(format!(
+                "a zip archive that is not a Word or Excel document ({why})"
+            )),
+            Sniffed::Unknown => ReadError::Unsupported(
+                "unrecognised content (not docx, xlsx, xls, pdf or html)".into(),
+            ),
+            Sniffed::Docx | Sniffed::Xlsx => {
+                ReadError::Other("internal: a supported format reached the error path".into())
+            }
+        }
+    }
+}
+
+const OLE_MAGIC: &[u8] = &[0xD0, 0xCF, 0x11, 0xE0, 0xA1, 0xB1, 0x1A, 0xE1];
+
+pub fn sniff(bytes: &[u8]) -> Sniffed {
+    if bytes.is_empty() {
+        return Sniffed::Empty;
+    }
+    if bytes.starts_with(b"PK\x03\x04") || bytes.starts_with(b"PK\x05\x06") {
+        return sniff_zip(bytes);
+    }
+    if bytes.starts_with(OLE_MAGIC) {
+        return sniff_ole(bytes);
+    }
+    if bytes.starts_with(b"%PDF") {
+        return Sniffed::Pdf;
+    }
+    if bytes.starts_with(b"{\\rtf") {
+        return Sniffed::Rtf;
+    }
+    let head = &bytes[..bytes.len().min(2048)];
+    let head = String::from_utf8_lossy(head).to_lowercase();
+    let trimmed = head.trim_start_matches('\u{feff}').trim_start();
+    if trimmed.starts_with('<')
+        && (head.contains("<html") || head.contains("<!doctype html") || head.contains("<body"))
+    {
+        return Sniffed::Html;
+    }
+    Sniffed::Unknown
+}
+
+fn sniff_zip(bytes: &[u8]) -> Sniffed {
+    let archive = match zip::ZipArchive::new(Cursor::new(bytes)) {
+        Ok(a) => a,
+        // A truncated zip still starts with PK; let the reader report the zip error.
+        Err(_) => return Sniffed::Docx,
+    };
+    let names: Vec<String> = archive
+        .file_names()
+        .filter_map(|n| n.ok().map(|n| n.to_lowercase()))
+        .collect();
+    let has = |n: &str| names.iter().any(|x| x.trim_start_matches('/') == n);
+    if has("word/document.xml")
+        || names
+            .iter()
+            .any(|n| n.ends_with("document.xml") && n.contains("word"))
+    {
+        Sniffed::Docx
+    } else if has("xl/workbook.xml") || has("xl/workbook.bin") {
+        Sniffed::Xlsx
+    } else if has("[content_types].xml") {
+        // An OOXML package of another kind (pptx, or a docx whose main part has another name):
+        // let the docx reader follow the relationships and decide.
+        if names.iter().any(|n| n.starts_with("ppt/")) {
+            Sniffed::OtherZip("a PowerPoint presentation".into())
+        } else {
+            Sniffed::Docx
+        }
+    } else {
+        Sniffed::OtherZip(format!("{} entries, no [Content_Types].xml", names.len()))
+    }
+}
+
+fn sniff_ole(bytes: &[u8]) -> Sniffed {
+    // Directory entry names are UTF-16LE; a search for the stream names is enough to tell the
+    // kinds apart without parsing the FAT chain.
+    let has = |name: &str| {
+        let pat: Vec<u8> = name.encode_utf16().flat_map(|u| u.to_le_bytes()).collect();
+        bytes.windows(pat.len()).any(|w| w == pat.as_slice())
+    };
+    if has("EncryptedPackage") {
+        Sniffed::EncryptedOoxml
+    } else if has("WordDocument") {
+        Sniffed::Doc
+    } else if has("Workbook") || has("Book") {
+        Sniffed::Xls
+    } else if has("WpsCustomData") || has("ETExtData") {
+        Sniffed::Wps
+    } else {
+        Sniffed::OtherOle
+    }
+}

@@ -1,0 +1,201 @@
+//! **recognise**: a [`Document`] → an [`AnnualReport`]: office and year, dates, contacts, the six
+//! sections, and the statistical tables mapped to stable [`MetricId`]s.
+//!
+//! Nothing here reads files, and nothing here judges the numbers (that is `check`).
+
+pub mod contacts;
+pub mod dates;
+pub mod metrics;
+pub mod office;
+pub mod sections;
+pub mod tables;
+pub mod text;
+
+pub use metrics::MetricId;
+
+use crate::model::Document;
+
+/// Whether the document is an annual report on government information disclosure.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ReportKind {
+    Annual,
+    Other,
+}
+
+impl ReportKind {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            ReportKind::Annual => "annual_report",
+            ReportKind::Other => "other",
+        }
+    }
+}
+
+/// A calendar date as printed in the report.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+pub struct Date {
+    pub year: i32,
+    pub month: u32,
+    pub day: u32,
+}
+
+impl std::fmt::Display for Date {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "{:04}-{:02}-{:02}", self.year, self.month, self.day)
+    }
+}
+
+/// Contact details, normalised (phones as `0631-8985998`).
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct Contacts {
+    pub address: Option<String>,
+    pub postcode: Option<String>,
+    pub phones: Vec<String>,
+    pub fax: Option<String>,
+    pub email: Option<String>,
+    pub website: Option<String>,
+}
+
+/// The sections of the national outline, by meaning.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub enum SectionId {
+    /// Everything before the first section heading (title, preamble paragraph).
+    Preamble,
+    Overview,
+    ActiveDisclosure,
+    Requests,
+    ReviewLitigation,
+    Problems,
+    Other,
+    /// The text of a document that is not an annual report.
+    Body,
+}
+
+impl SectionId {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            SectionId::Preamble => "preamble",
+            SectionId::Overview => "overview",
+            SectionId::ActiveDisclosure => "active_disclosure",
+            SectionId::Requests => "requests",
+            SectionId::ReviewLitigation => "review_litigation",
+            SectionId::Problems => "problems",
+            SectionId::Other => "other",
+            SectionId::Body => "body",
+        }
+    }
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct Section {
+    pub id: SectionId,
+    /// The heading as printed (with its number), empty for the preamble.
+    pub heading: String,
+    /// The section's paragraphs joined with `\n` (tables are not included).
+    pub text: String,
+}
+
+/// What a published cell stands for; kept apart from the value so "0", blank and "/" stay different.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Semantic {
+    Number,
+    Zero,
+    /// An empty cell: reported as value 0.
+    Blank,
+    /// `/`, `—`, `-`, `--`, `无`: not applicable, no value.
+    Na,
+    /// Something that is not a number.
+    Text,
+}
+
+impl Semantic {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Semantic::Number => "number",
+            Semantic::Zero => "zero",
+            Semantic::Blank => "blank",
+            Semantic::Na => "na",
+            Semantic::Text => "text",
+        }
+    }
+}
+
+/// One standard figure of a report.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Figure {
+    pub metric: MetricId,
+    /// The number; `None` for `na` and `text`.
+    pub value: Option<f64>,
+    /// The cell text as read.
+    pub raw: String,
+    pub semantic: Semantic,
+    /// Where it was read: `word`, `sheet`, `image`, `vector`, `text`.
+    pub origin: String,
+    /// Which table and cell (or image and pixel box) — enough to find it again by hand.
+    pub location: String,
+}
+
+/// Which national format a statistical table (or a whole report) follows.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum TableFormat {
+    F2021,
+    F2019,
+}
+
+/// Everything recognised in one document.
+#[derive(Debug, Clone)]
+pub struct AnnualReport {
+    pub kind: ReportKind,
+    pub office: Option<String>,
+    pub year: Option<i32>,
+    pub published: Option<Date>,
+    pub period_start: Option<Date>,
+    pub period_end: Option<Date>,
+    pub contacts: Contacts,
+    pub sections: Vec<Section>,
+    pub figures: Vec<Figure>,
+    /// Formats of the statistical tables found, in reading order.
+    pub table_formats: Vec<TableFormat>,
+    pub warnings: Vec<String>,
+}
+
+/// Recognises the annual report in a document.
+pub fn recognise(doc: &Document) -> AnnualReport {
+    let lines = text::body_lines(doc);
+    let sections = sections::split_sections(doc);
+    let (office, year) = office::office_and_year(doc, &lines);
+    let published = dates::publish_date(&lines);
+    let (period_start, period_end) =
+        dates::statistical_period(&lines, year).map_or((None, None), |(a, b)| (Some(a), Some(b)));
+    let contacts = contacts::find_contacts(doc, &lines);
+    let mut warnings = Vec::new();
+    let mapped = tables::map_tables(doc, &mut warnings);
+    let is_annual = !mapped.figures.is_empty()
+        || lines
+            .iter()
+            .take(10)
+            .any(|l| l.contains("政府信息公开") && l.contains("年度报告"))
+        || sections
+            .iter()
+            .filter(|s| s.id != SectionId::Preamble)
+            .count()
+            >= 3;
+    let (kind, sections) = if is_annual {
+        (ReportKind::Annual, sections)
+    } else {
+        (ReportKind::Other, sections::as_body(doc))
+    };
+    AnnualReport {
+        kind,
+        office,
+        year,
+        published,
+        period_start,
+        period_end,
+        contacts,
+        sections,
+        figures: mapped.figures,
+        table_formats: mapped.formats,
+        warnings,
+    }
+}

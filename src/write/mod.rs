@@ -1,0 +1,44 @@
+//! **write**: results → files. CSV is the exchange format.
+
+pub mod csv_out;
+
+pub use csv_out::CsvOutput;
+
+/// A number as a person writes it: integers without a decimal point, decimals as short as exact.
+pub fn format_number(v: f64) -> String {
+    if v.fract() == 0.0 && v.abs() < 1e15 {
+        format!("{v:.0}")
+    } else {
+        format!("{v}")
+    }
+}
+
+/// Makes a text field safe to open in Excel/WPS: a leading `=`, `+`, `-`, `@`, tab or CR would
+/// start a formula, so such text gets a leading apostrophe (OWASP's advice for CSV injection).
+pub fn excel_safe(text: &str) -> std::borrow::Cow<'_, str> {
+    match text.chars().next() {
+        Some('=' | '+' | '-' | '@' | '\t' | '\r') => format!("'{text}").into(),
+        _ => text.into(),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn numbers_print_as_people_write_them() {
+        assert_eq!(format_number(784.0), "784");
+        assert_eq!(format_number(-253.0), "-253");
+        assert_eq!(format_number(103.3879), "103.3879");
+        assert_eq!(format_number(0.0), "0");
+    }
+
+    #[test]
+    fn formula_prefixes_are_neutralised() {
+        assert_eq!(excel_safe("=1+2"), "'=1+2");
+        assert_eq!(excel_safe("-253"), "'-253");
+        assert_eq!(excel_safe("@SUM(A1)"), "'@SUM(A1)");
+        assert_eq!(excel_safe("0631-8985998"), "0631-8985998");
+    }
+}
