@@ -1,6 +1,14 @@
-//! **check**: the arithmetic identities of the tables, per report.
+//! **check**: the arithmetic identities of the tables, per report (spec, "Identities").
+//!
+//! A failure is a finding to report, never something to fix. A term that was blank, not
+//! applicable, text or not read makes the identity `uncertain`: zeros that were not printed are
+//! never assumed into a pass.
 
-use crate::recognise::AnnualReport;
+mod text_claims;
+
+use std::collections::HashMap;
+
+use crate::recognise::{AnnualReport, Figure, Semantic};
 
 /// Outcome of one identity check.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -24,6 +32,8 @@ impl CheckStatus {
 /// One identity evaluated on one scope (a column, a row, a block).
 #[derive(Debug, Clone, PartialEq)]
 pub struct CheckResult {
+    /// Which identity: `t3.column_balance`, `t3.column_total`, `t3.row_total`, `t4.block_total`,
+    /// `values.valid`, or a soft `text.*` comparison of the narrative against the tables.
     pub check: String,
     pub scope: String,
     pub status: CheckStatus,
@@ -33,6 +43,455 @@ pub struct CheckResult {
     pub metrics: Vec<String>,
 }
 
-pub fn check_report(_report: &AnnualReport) -> Vec<CheckResult> {
-    Vec::new()
+impl CheckResult {
+    /// Hard identities hold within one correct report; soft ones (`text.*`) may differ in scope.
+    pub fn is_hard(&self) -> bool {
+        !self.check.starts_with("text.")
+    }
+}
+
+pub const T3_COLUMNS: [&str; 7] = [
+    "natural_person",
+    "business",
+    "research",
+    "nonprofit",
+    "legal_service",
+    "other_org",
+    "total",
+];
+
+/// 表三 rows whose sum is （七）总计 in the 2021 format, in printed order.
+const T3_OUTCOMES_2021: [&str; 21] = [
+    "granted",
+    "partial",
+    "denied.state_secret",
+    "denied.law_prohibited",
+    "denied.three_safety",
+    "denied.third_party",
+    "denied.internal_affairs",
+    "denied.process_info",
+    "denied.enforcement_file",
+    "denied.query_matter",
+    "unavailable.not_held",
+    "unavailable.needs_creation",
+    "unavailable.unclear",
+    "unprocessed.petition",
+    "unprocessed.repeat",
+    "unprocessed.publication",
+    "unprocessed.excessive",
+    "unprocessed.confirm_existing",
+    "other.no_correction",
+    "other.unpaid_fee",
+    "other.other",
+];
+
+const T4_BLOCKS: [&str; 3] = ["review", "suit_direct", "suit_after_review"];
+const T4_PARTS: [&str; 4] = ["upheld", "corrected", "other", "pending"];
+
+/// Lookup of a report's figures by metric id.
+struct Figures<'a>(HashMap<&'a str, &'a Figure>);
+
+/// A term's value and whether it was printed as a number (blank/na/text make it uncertain).
+#[derive(Clone, Copy)]
+struct Term {
+    value: f64,
+    certain: bool,
+}
+
+impl<'a> Figures<'a> {
+    fn term(&self, id: &str) -> Option<Term> {
+        let f = self.0.get(id)?;
+        Some(match f.semantic {
+            Semantic::Number | Semantic::Zero => Term {
+                value: f.value.unwrap_or(0.0),
+                certain: true,
+            },
+            Semantic::Blank => Term {
+                value: 0.0,
+                certain: false,
+            },
+            Semantic::Na | Semantic::Text => Term {
+                value: 0.0,
+                certain: false,
+            },
+        })
+    }
+
+    fn has_prefix(&self, prefix: &str) -> bool {
+        self.0.keys().any(|k| k.starts_with(prefix))
+    }
+}
+
+/// Evaluates `lhs terms = rhs terms`. Missing terms make the identity uncertain.
+fn balance(check: &str, scope: &str, f: &Figures, lhs: &[String], rhs: &[String]) -> CheckResult {
+    let mut certain = true;
+    let mut sum = |ids: &[String]| -> f64 {
+        ids.iter()
+            .map(|id| match f.term(id) {
+                Some(t) => {
+                    certain &= t.certain;
+                    t.value
+                }
+                None => {
+                    certain = false;
+                    0.0
+                }
+            })
+            .sum()
+    };
+    let expected = sum(lhs);
+    let actual = sum(rhs);
+    let equal = (expected - actual).abs() < 1e-6;
+    let status = match (equal, certain) {
+        (_, false) => CheckStatus::Uncertain,
+        (true, true) => CheckStatus::Pass,
+        (false, true) => CheckStatus::Fail,
+    };
+    CheckResult {
+        check: check.to_string(),
+        scope: scope.to_string(),
+        status,
+        expected: Some(expected),
+        actual: Some(actual),
+        metrics: lhs.iter().chain(rhs).cloned().collect(),
+    }
+}
+
+/// Runs every identity that applies to the tables the report has.
+pub fn check_report(report: &AnnualReport) -> Vec<CheckResult> {
+    let figures = Figures(
+        report
+            .figures
+            .iter()
+            .map(|f| (f.metric.0.as_str(), f))
+            .collect(),
+    );
+    let mut out = Vec::new();
+    if figures.has_prefix("t3.") {
+        check_t3(&figures, &mut out);
+    }
+    if figures.has_prefix("t4.") {
+        check_t4(&figures, &mut out);
+    }
+    check_values(report, &mut out);
+    text_claims::check_text_claims(report, &figures.0, &mut out);
+    out
+}
+
+fn t3(row: &str, col: &str) -> String {
+    format!("t3.{row}.{col}")
+}
+
+fn check_t3(f: &Figures, out: &mut Vec<CheckResult>) {
+    // The 2019 format has a single （六）其他处理 row, `t3.other.{col}`.
+    let outcomes: Vec<&str> = if f.0.contains_key("t3.other.total") {
+        T3_OUTCOMES_2021
+            .iter()
+            .copied()
+            .filter(|r| !r.starts_with("other."))
+            .chain(["other"])
+            .collect()
+    } else {
+        T3_OUTCOMES_2021.to_vec()
+    };
+    for col in T3_COLUMNS {
+        out.push(balance(
+            "t3.column_balance",
+            &format!("column {col}: new + carried_in = total + carried_out"),
+            f,
+            &[t3("new", col), t3("carried_in", col)],
+            &[t3("total", col), t3("carried_out", col)],
+        ));
+    }
+    for col in T3_COLUMNS {
+        let parts: Vec<String> = outcomes.iter().map(|r| t3(r, col)).collect();
+        out.push(balance(
+            "t3.column_total",
+            &format!("column {col}: total = sum of outcomes"),
+            f,
+            &[t3("total", col)],
+            &parts,
+        ));
+    }
+    let rows = ["new", "carried_in"]
+        .into_iter()
+        .chain(outcomes.iter().copied())
+        .chain(["total", "carried_out"]);
+    for row in rows {
+        let parts: Vec<String> = T3_COLUMNS[..6].iter().map(|c| t3(row, c)).collect();
+        out.push(balance(
+            "t3.row_total",
+            &format!("row {row}: total = sum of applicant columns"),
+            f,
+            &[t3(row, "total")],
+            &parts,
+        ));
+    }
+}
+
+fn check_t4(f: &Figures, out: &mut Vec<CheckResult>) {
+    for block in T4_BLOCKS {
+        let parts: Vec<String> = T4_PARTS.iter().map(|p| format!("t4.{block}.{p}")).collect();
+        out.push(balance(
+            "t4.block_total",
+            &format!("{block}: total = upheld + corrected + other + pending"),
+            f,
+            &[format!("t4.{block}.total")],
+            &parts,
+        ));
+    }
+}
+
+/// Identity 5: counts are non-negative integers, the fee a non-negative decimal. Only findings
+/// are listed (one row per offending figure) — 200 passing rows would drown them.
+fn check_values(report: &AnnualReport, out: &mut Vec<CheckResult>) {
+    for fig in &report.figures {
+        let id = fig.metric.0.as_str();
+        // 2019's 本年增/减 is a signed change.
+        if id.ends_with(".change") {
+            continue;
+        }
+        let problem = match (fig.semantic, fig.value) {
+            (Semantic::Text, _) => Some("not a number"),
+            (_, Some(v)) if v < 0.0 => Some("negative"),
+            (_, Some(v)) if !id.ends_with("_wan") && v.fract() != 0.0 => Some("not a whole number"),
+            _ => None,
+        };
+        if let Some(problem) = problem {
+            out.push(CheckResult {
+                check: "values.valid".into(),
+                scope: format!("{id}: {problem} ({})", fig.raw),
+                status: if fig.semantic == Semantic::Text {
+                    CheckStatus::Uncertain
+                } else {
+                    CheckStatus::Fail
+                },
+                expected: None,
+                actual: fig.value,
+                metrics: vec![id.to_string()],
+            });
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::recognise::{Contacts, MetricId, ReportKind, Section, SectionId};
+
+    fn fig(id: &str, value: Option<f64>, semantic: Semantic) -> Figure {
+        Figure {
+            metric: MetricId(id.to_string()),
+            value,
+            raw: value.map(|v| v.to_string()).unwrap_or_default(),
+            semantic,
+            origin: "word".into(),
+            location: String::new(),
+        }
+    }
+
+    fn report(figures: Vec<Figure>, text: &str) -> AnnualReport {
+        AnnualReport {
+            kind: ReportKind::Annual,
+            office: None,
+            year: None,
+            published: None,
+            period_start: None,
+            period_end: None,
+            contacts: Contacts::default(),
+            sections: vec![Section {
+                id: SectionId::Overview,
+                heading: String::new(),
+                text: text.to_string(),
+            }],
+            figures,
+            table_formats: Vec::new(),
+            warnings: Vec::new(),
+        }
+    }
+
+    /// A consistent 表三: 5 new + 1 carried in from natural persons; 4 granted, 1 not held,
+    /// 1 carried out. Every other cell is a printed 0.
+    fn consistent_t3() -> Vec<Figure> {
+        let mut values: HashMap<String, f64> = HashMap::new();
+        for (row, v) in [
+            ("new", 5.0),
+            ("carried_in", 1.0),
+            ("granted", 4.0),
+            ("unavailable.not_held", 1.0),
+            ("total", 5.0),
+            ("carried_out", 1.0),
+        ] {
+            values.insert(t3(row, "natural_person"), v);
+            values.insert(t3(row, "total"), v);
+        }
+        let rows = ["new", "carried_in"]
+            .into_iter()
+            .chain(T3_OUTCOMES_2021)
+            .chain(["total", "carried_out"]);
+        let mut out = Vec::new();
+        for row in rows {
+            for col in T3_COLUMNS {
+                let id = t3(row, col);
+                let v = values.get(&id).copied().unwrap_or(0.0);
+                let sem = if v == 0.0 {
+                    Semantic::Zero
+                } else {
+                    Semantic::Number
+                };
+                out.push(fig(&id, Some(v), sem));
+            }
+        }
+        out
+    }
+
+    fn statuses(checks: &[CheckResult], name: &str) -> Vec<CheckStatus> {
+        checks
+            .iter()
+            .filter(|c| c.check == name)
+            .map(|c| c.status)
+            .collect()
+    }
+
+    #[test]
+    fn a_consistent_table_passes_every_identity() {
+        let checks = check_report(&report(consistent_t3(), ""));
+        assert_eq!(checks.len(), 7 + 7 + 25);
+        assert!(
+            checks.iter().all(|c| c.status == CheckStatus::Pass),
+            "{checks:#?}"
+        );
+    }
+
+    #[test]
+    fn a_broken_carry_over_fails_only_its_columns() {
+        let mut figs = consistent_t3();
+        for f in &mut figs {
+            if f.metric.0 == "t3.carried_out.natural_person" {
+                f.value = Some(2.0);
+            }
+        }
+        let checks = check_report(&report(figs, ""));
+        let failed: Vec<&str> = checks
+            .iter()
+            .filter(|c| c.status == CheckStatus::Fail)
+            .map(|c| c.scope.as_str())
+            .collect();
+        assert_eq!(
+            failed,
+            vec![
+                "column natural_person: new + carried_in = total + carried_out",
+                "row carried_out: total = sum of applicant columns"
+            ]
+        );
+    }
+
+    #[test]
+    fn blank_and_na_terms_make_an_identity_uncertain_not_a_pass() {
+        let mut figs = consistent_t3();
+        for f in &mut figs {
+            if f.metric.0 == "t3.partial.research" {
+                f.semantic = Semantic::Blank;
+            }
+            if f.metric.0 == "t3.new.business" {
+                f.semantic = Semantic::Na;
+                f.value = None;
+            }
+        }
+        let checks = check_report(&report(figs, ""));
+        let uncertain: Vec<&str> = checks
+            .iter()
+            .filter(|c| c.status == CheckStatus::Uncertain)
+            .map(|c| c.scope.as_str())
+            .collect();
+        assert_eq!(
+            uncertain,
+            vec![
+                "column business: new + carried_in = total + carried_out",
+                "column research: total = sum of outcomes",
+                "row new: total = sum of applicant columns",
+                "row partial: total = sum of applicant columns",
+            ]
+        );
+    }
+
+    #[test]
+    fn t4_totals_that_do_not_add_up_fail() {
+        let mut figs = Vec::new();
+        for block in T4_BLOCKS {
+            for (part, v) in [
+                ("upheld", 2.0),
+                ("corrected", 1.0),
+                ("other", 0.0),
+                ("pending", 0.0),
+                ("total", if block == "review" { 4.0 } else { 3.0 }),
+            ] {
+                figs.push(fig(
+                    &format!("t4.{block}.{part}"),
+                    Some(v),
+                    Semantic::Number,
+                ));
+            }
+        }
+        let checks = check_report(&report(figs, ""));
+        assert_eq!(
+            statuses(&checks, "t4.block_total"),
+            vec![CheckStatus::Fail, CheckStatus::Pass, CheckStatus::Pass]
+        );
+        assert_eq!(checks[0].expected, Some(4.0));
+        assert_eq!(checks[0].actual, Some(3.0));
+    }
+
+    #[test]
+    fn negative_and_fractional_counts_are_findings() {
+        let figs = vec![
+            fig("t2.licensing.decisions", Some(-3.0), Semantic::Number),
+            fig("t2.penalty.decisions", Some(2.5), Semantic::Number),
+            fig("t2.fees.amount_wan", Some(103.3879), Semantic::Number),
+        ];
+        let checks = check_report(&report(figs, ""));
+        let scopes: Vec<&str> = checks.iter().map(|c| c.scope.as_str()).collect();
+        assert_eq!(
+            scopes,
+            vec![
+                "t2.licensing.decisions: negative (-3)",
+                "t2.penalty.decisions: not a whole number (2.5)"
+            ]
+        );
+    }
+
+    #[test]
+    fn narrative_counts_are_compared_with_the_tables() {
+        let text = "全年共收到政府信息公开申请5件，结转下年度继续办理1件。未发生行政复议。";
+        let mut figs = consistent_t3();
+        figs.push(fig("t4.review.total", Some(1.0), Semantic::Number));
+        let checks = check_report(&report(figs, text));
+        assert_eq!(
+            statuses(&checks, "text.requests_received"),
+            vec![CheckStatus::Pass]
+        );
+        assert_eq!(
+            statuses(&checks, "text.requests_carried_out"),
+            vec![CheckStatus::Pass]
+        );
+        assert_eq!(statuses(&checks, "text.review"), vec![CheckStatus::Fail]);
+        assert!(checks
+            .iter()
+            .filter(|c| c.status == CheckStatus::Fail)
+            .all(|c| !c.is_hard()));
+    }
+
+    #[test]
+    fn no_application_received_reads_as_zero() {
+        let text = "2023年，未收到政务信息公开申请事项，同去年相比没有变化。";
+        let checks = check_report(&report(consistent_t3(), text));
+        let c = checks
+            .iter()
+            .find(|c| c.check == "text.requests_received")
+            .expect("claim found");
+        assert_eq!(
+            (c.expected, c.actual, c.status),
+            (Some(0.0), Some(5.0), CheckStatus::Fail)
+        );
+    }
 }

@@ -162,7 +162,7 @@ impl CsvOutput {
         let checks_failed = x
             .checks
             .iter()
-            .filter(|c| c.status == crate::check::CheckStatus::Fail)
+            .filter(|c| c.is_hard() && c.status == crate::check::CheckStatus::Fail)
             .count();
         let mut warnings: Vec<&str> = x.document.warnings.iter().map(String::as_str).collect();
         warnings.extend(r.warnings.iter().map(String::as_str));
