@@ -7,6 +7,7 @@
 pub mod docx;
 mod limits;
 mod package;
+pub mod sheet;
 pub mod sniff;
 
 pub use limits::Limits;
@@ -40,6 +41,7 @@ pub enum ReadError {
 pub fn read_auto(bytes: &[u8], limits: &Limits) -> Result<Document, ReadError> {
     match sniff(bytes) {
         Sniffed::Docx => docx::read_docx(bytes, limits),
+        Sniffed::Xlsx | Sniffed::Xls => sheet::read_workbook(bytes, limits),
         other => Err(other.into_error()),
     }
 }

@@ -115,6 +115,32 @@ impl<'a> Package<'a> {
             .ok_or_else(|| ReadError::MissingPart(name.to_string()))
     }
 
+    /// Inflates every entry (into nothing) so that the caps are proven before another library
+    /// with its own zip reader (calamine) touches the package.
+    pub fn check_inflated_sizes(&mut self) -> Result<(), ReadError> {
+        for i in 0..self.archive.len() {
+            let mut file = self
+                .archive
+                .by_index(i)
+                .map_err(|e| ReadError::Zip(e.to_string()))?;
+            if file.encrypted() {
+                return Err(ReadError::Encrypted);
+            }
+            let name = file.name().map(|n| n.into_owned()).unwrap_or_default();
+            let cap = self
+                .limits
+                .max_entry_inflated
+                .min(self.limits.max_total_inflated.saturating_sub(self.inflated));
+            let n = std::io::copy(&mut (&mut file).take(cap + 1), &mut std::io::sink())
+                .map_err(|e| ReadError::Zip(format!("{name}: {e}")))?;
+            if n > cap {
+                return Err(limit_error(&name, n, &self.limits));
+            }
+            self.inflated += n;
+        }
+        Ok(())
+    }
+
     /// The content type of a part, from its override or its extension's default.
     pub fn content_type(&self, part: &str) -> Option<&str> {
         let key = format!("/{}", part.trim_start_matches('/')).to_lowercase();

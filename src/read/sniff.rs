@@ -57,7 +57,6 @@ impl Sniffed {
                  save it as .docx (e.g. soffice --headless --convert-to docx)"
                     .into(),
             ),
-            Sniffed::Xls => ReadError::Unsupported("legacy Excel .xls is not supported yet".into()),
             Sniffed::Wps => ReadError::Unsupported(
                 "WPS Office .wps/.et file — save it as .docx/.xlsx in WPS".into(),
             ),
@@ -73,7 +72,7 @@ impl Sniffed {
             Sniffed::Unknown => ReadError::Unsupported(
                 "unrecognised content (not docx, xlsx, xls, pdf or html)".into(),
             ),
-            Sniffed::Docx | Sniffed::Xlsx => {
+            Sniffed::Docx | Sniffed::Xlsx | Sniffed::Xls => {
                 ReadError::Other("internal: a supported format reached the error path".into())
             }
         }
