@@ -3,6 +3,7 @@ use std::process::ExitCode;
 use clap::{Parser, Subcommand};
 
 mod extract;
+mod inspect;
 
 /// nianbao (年报): annual reports on government information disclosure → comparable data.
 #[derive(Parser)]
@@ -16,6 +17,8 @@ struct Cli {
 enum Command {
     /// Read reports (files and folders) and write CSV files to --out.
     Extract(extract::Args),
+    /// Explain one file: outline, tables and the template each matched, figures, failed checks.
+    Inspect(inspect::Args),
 }
 
 pub fn main() -> ExitCode {
@@ -29,6 +32,7 @@ pub fn main() -> ExitCode {
     };
     let result = match cli.command {
         Command::Extract(args) => extract::run(args),
+        Command::Inspect(args) => inspect::run(args),
     };
     match result {
         Ok(code) => code,
