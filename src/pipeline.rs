@@ -70,6 +70,23 @@ pub struct Extracted {
     pub document: Document,
     pub report: AnnualReport,
     pub checks: Vec<CheckResult>,
+    /// One entry per [`Document::images`] entry, same order.
+    pub images: Vec<ImageInfo>,
+}
+
+/// What is listed about an embedded image (its bytes stay in the document).
+#[derive(Debug, Clone, PartialEq)]
+pub struct ImageInfo {
+    /// `I1`, `I2`, … in document order.
+    pub id: String,
+    pub part: String,
+    pub content_type: String,
+    pub width: Option<u32>,
+    pub height: Option<u32>,
+    pub bytes: usize,
+    pub sha256: String,
+    /// The report section the image is anchored in (`preamble`, `requests`, …), if anchored.
+    pub section: String,
 }
 
 impl Extracted {
@@ -100,7 +117,8 @@ pub fn collect_inputs(paths: &[PathBuf]) -> std::io::Result<Vec<PathBuf>> {
             out.push(p.clone());
         }
     }
-    out.sort();
+    // Sorted by the path as text, the order `export` reproduces from the database.
+    out.sort_by_key(|p| p.to_string_lossy().into_owned());
     out.dedup();
     Ok(out)
 }
@@ -184,10 +202,98 @@ pub fn process_bytes(bytes: &[u8], opts: &Options) -> Result<Extracted, FileErro
     } else {
         Vec::new()
     };
+    let images = describe_images(&document, &report);
     Ok(Extracted {
         document,
         report,
         checks,
+        images,
+    })
+}
+
+fn describe_images(doc: &Document, report: &AnnualReport) -> Vec<ImageInfo> {
+    let sections = image_sections(doc, report);
+    doc.images
+        .iter()
+        .enumerate()
+        .map(|(i, img)| {
+            let content_type = sniff_image_type(&img.data)
+                .map(str::to_string)
+                .unwrap_or_else(|| img.content_type.clone());
+            let (width, height) = image::ImageReader::new(std::io::Cursor::new(&img.data))
+                .with_guessed_format()
+                .ok()
+                .and_then(|r| r.into_dimensions().ok())
+                .map_or((None, None), |(w, h)| (Some(w), Some(h)));
+            ImageInfo {
+                id: format!("I{}", i + 1),
+                part: img.part.clone(),
+                content_type,
+                width,
+                height,
+                bytes: img.data.len(),
+                sha256: hex(&Sha256::digest(&img.data)),
+                section: sections.get(&i).cloned().unwrap_or_default(),
+            }
+        })
+        .collect()
+}
+
+/// The section each anchored image sits in: the body is walked, switching section at each
+/// paragraph that prints as one of the recognised section headings.
+fn image_sections(
+    doc: &Document,
+    report: &AnnualReport,
+) -> std::collections::HashMap<usize, String> {
+    use crate::model::Block;
+    let mut current = if report.kind == ReportKind::Annual {
+        "preamble"
+    } else {
+        "body"
+    };
+    let mut out = std::collections::HashMap::new();
+    for block in &doc.body {
+        match block {
+            Block::Paragraph(p) => {
+                let printed = p.printed();
+                let printed = printed.trim();
+                if let Some(s) = report
+                    .sections
+                    .iter()
+                    .find(|s| !s.heading.is_empty() && s.heading.trim() == printed)
+                {
+                    current = s.id.as_str();
+                }
+            }
+            Block::Image(i) => {
+                out.entry(*i).or_insert_with(|| current.to_string());
+            }
+            Block::Table(_) => {}
+        }
+    }
+    out
+}
+
+/// The image type from its first bytes (a part's declared type is often generic or wrong).
+pub fn sniff_image_type(data: &[u8]) -> Option<&'static str> {
+    Some(if data.starts_with(b"\x89PNG") {
+        "image/png"
+    } else if data.starts_with(&[0xFF, 0xD8, 0xFF]) {
+        "image/jpeg"
+    } else if data.starts_with(b"GIF8") {
+        "image/gif"
+    } else if data.starts_with(b"BM") {
+        "image/bmp"
+    } else if data.starts_with(b"II*\0") || data.starts_with(b"MM\0*") {
+        "image/tiff"
+    } else if data.len() > 44 && &data[40..44] == b" EMF" {
+        "image/x-emf"
+    } else if data.starts_with(&[0xD7, 0xCD, 0xC6, 0x9A]) {
+        "image/x-wmf"
+    } else if data.len() > 12 && data.starts_with(b"RIFF") && &data[8..12] == b"WEBP" {
+        "image/webp"
+    } else {
+        return None;
     })
 }
 

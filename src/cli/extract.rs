@@ -7,7 +7,7 @@ use anyhow::Context;
 use indicatif::{ProgressBar, ProgressStyle};
 
 use nianbao::pipeline::{collect_inputs, run_batch, Options};
-use nianbao::write::CsvOutput;
+use nianbao::write::{save_images, CsvOutput, Rows};
 
 #[derive(clap::Args)]
 pub struct Args {
@@ -26,6 +26,9 @@ pub struct Args {
     /// Largest number of bytes inflated from one file, in MiB (zip bomb guard).
     #[arg(long, default_value_t = 1024)]
     max_inflated_mb: u64,
+    /// List images in images.csv but do not save them under OUT/images/.
+    #[arg(long)]
+    no_images: bool,
     /// Largest number of entries in one zip package.
     #[arg(long, default_value_t = 20_000)]
     max_entries: usize,
@@ -72,7 +75,11 @@ pub fn run(args: Args) -> anyhow::Result<ExitCode> {
             Err(_) => failed += 1,
         }
         if write_error.is_none() {
-            if let Err(e) = out.write(&outcome) {
+            let mut result = out.write(&Rows::from_outcome(&outcome));
+            if let (Ok(x), false, Ok(())) = (&outcome.result, args.no_images, &result) {
+                result = save_images(&args.out, x);
+            }
+            if let Err(e) = result {
                 write_error = Some(e);
             }
         }

@@ -1,8 +1,12 @@
 //! **write**: results → files. CSV is the exchange format.
 
 pub mod csv_out;
+pub mod images;
+pub mod rows;
 
 pub use csv_out::CsvOutput;
+pub use images::save_images;
+pub use rows::{Rows, Table};
 
 /// A number as a person writes it: integers without a decimal point, decimals as short as exact.
 pub fn format_number(v: f64) -> String {

@@ -1,0 +1,346 @@
+//! The records of every output table, as strings, before any file format is chosen.
+//!
+//! CSV and the database are written from the same [`Rows`], and `export` reads them back into
+//! [`Rows`], which is what makes `export` reproduce `extract`'s CSV byte for byte.
+
+use super::format_number;
+use crate::check::CheckStatus;
+use crate::model::{Block, Document, TableOrigin};
+use crate::pipeline::{Extracted, FileOutcome};
+
+/// The output tables, in the order their files are written.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub enum Table {
+    Reports,
+    Figures,
+    Sections,
+    Tables,
+    Checks,
+    Images,
+    Errors,
+}
+
+impl Table {
+    pub const ALL: [Table; 7] = [
+        Table::Reports,
+        Table::Figures,
+        Table::Sections,
+        Table::Tables,
+        Table::Checks,
+        Table::Images,
+        Table::Errors,
+    ];
+
+    /// File stem and SQL table name.
+    pub fn name(self) -> &'static str {
+        match self {
+            Table::Reports => "reports",
+            Table::Figures => "figures",
+            Table::Sections => "sections",
+            Table::Tables => "tables",
+            Table::Checks => "checks",
+            Table::Images => "images",
+            Table::Errors => "errors",
+        }
+    }
+
+    pub fn columns(self) -> &'static [&'static str] {
+        match self {
+            Table::Reports => &[
+                "source",
+                "sha256",
+                "format",
+                "status",
+                "kind",
+                "office",
+                "year",
+                "published",
+                "period_start",
+                "period_end",
+                "address",
+                "postcode",
+                "phone",
+                "fax",
+                "email",
+                "website",
+                "sections",
+                "figures",
+                "tables",
+                "images",
+                "checks_failed",
+                "warnings",
+            ],
+            Table::Figures => &[
+                "source", "office", "year", "metric", "value", "raw", "semantic", "origin",
+                "location",
+            ],
+            Table::Sections => &["source", "section", "heading", "text"],
+            Table::Tables => &[
+                "source",
+                "table",
+                "origin",
+                "row",
+                "col",
+                "rowspan",
+                "colspan",
+                "text",
+                "image",
+                "bbox",
+                "confidence",
+            ],
+            Table::Checks => &[
+                "source", "office", "year", "check", "scope", "status", "expected", "actual",
+                "metrics",
+            ],
+            Table::Images => &[
+                "source",
+                "image",
+                "part",
+                "content_type",
+                "width",
+                "height",
+                "bytes",
+                "sha256",
+                "section",
+                "saved_as",
+            ],
+            Table::Errors => &["source", "stage", "error"],
+        }
+    }
+
+    /// Columns that hold numbers and are written as they are; every other column is text and is
+    /// guarded against formula injection when written to CSV.
+    pub fn is_numeric_column(self, column: usize) -> bool {
+        let name = self.columns()[column];
+        matches!(
+            name,
+            "year"
+                | "value"
+                | "expected"
+                | "actual"
+                | "row"
+                | "col"
+                | "rowspan"
+                | "colspan"
+                | "confidence"
+                | "width"
+                | "height"
+                | "bytes"
+                | "sections"
+                | "figures"
+                | "tables"
+                | "images"
+                | "checks_failed"
+        )
+    }
+}
+
+/// Every output record of one input file.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct Rows {
+    pub reports: Vec<Vec<String>>,
+    pub figures: Vec<Vec<String>>,
+    pub sections: Vec<Vec<String>>,
+    pub tables: Vec<Vec<String>>,
+    pub checks: Vec<Vec<String>>,
+    pub images: Vec<Vec<String>>,
+    pub errors: Vec<Vec<String>>,
+}
+
+impl Rows {
+    pub fn get(&self, table: Table) -> &Vec<Vec<String>> {
+        match table {
+            Table::Reports => &self.reports,
+            Table::Figures => &self.figures,
+            Table::Sections => &self.sections,
+            Table::Tables => &self.tables,
+            Table::Checks => &self.checks,
+            Table::Images => &self.images,
+            Table::Errors => &self.errors,
+        }
+    }
+
+    pub fn get_mut(&mut self, table: Table) -> &mut Vec<Vec<String>> {
+        match table {
+            Table::Reports => &mut self.reports,
+            Table::Figures => &mut self.figures,
+            Table::Sections => &mut self.sections,
+            Table::Tables => &mut self.tables,
+            Table::Checks => &mut self.checks,
+            Table::Images => &mut self.images,
+            Table::Errors => &mut self.errors,
+        }
+    }
+}
+
+fn opt<T: ToString>(v: &Option<T>) -> String {
+    v.as_ref().map(ToString::to_string).unwrap_or_default()
+}
+
+/// The file name an extracted image is saved under: its content hash, never a name from the file.
+pub fn image_file_name(sha256: &str, content_type: &str) -> String {
+    let ext = match content_type {
+        "image/png" => "png",
+        "image/jpeg" | "image/jpg" => "jpg",
+        "image/gif" => "gif",
+        "image/bmp" => "bmp",
+        "image/tiff" => "tif",
+        "image/webp" => "webp",
+        "image/x-emf" | "image/emf" => "emf",
+        "image/x-wmf" | "image/wmf" => "wmf",
+        _ => "bin",
+    };
+    format!("{sha256}.{ext}")
+}
+
+impl Rows {
+    /// All records of one file's outcome.
+    pub fn from_outcome(outcome: &FileOutcome) -> Rows {
+        let mut rows = Rows::default();
+        let source = outcome.source.clone();
+        match &outcome.result {
+            Err(err) => {
+                let mut report = vec![
+                    source.clone(),
+                    outcome.sha256.clone(),
+                    outcome.format.clone(),
+                    "failed".to_string(),
+                ];
+                report.resize(Table::Reports.columns().len(), String::new());
+                rows.reports.push(report);
+                rows.errors
+                    .push(vec![source, err.stage.to_string(), err.message.clone()]);
+            }
+            Ok(x) => rows.add_extracted(&source, outcome, x),
+        }
+        rows
+    }
+
+    fn add_extracted(&mut self, source: &str, outcome: &FileOutcome, x: &Extracted) {
+        let r = &x.report;
+        let office = opt(&r.office);
+        let year = opt(&r.year);
+        let c = &r.contacts;
+        let checks_failed = x
+            .checks
+            .iter()
+            .filter(|c| c.is_hard() && c.status == CheckStatus::Fail)
+            .count();
+        let mut warnings: Vec<&str> = x.document.warnings.iter().map(String::as_str).collect();
+        warnings.extend(r.warnings.iter().map(String::as_str));
+        self.reports.push(vec![
+            source.to_string(),
+            outcome.sha256.clone(),
+            outcome.format.clone(),
+            x.status().to_string(),
+            r.kind.as_str().to_string(),
+            office.clone(),
+            year.clone(),
+            opt(&r.published),
+            opt(&r.period_start),
+            opt(&r.period_end),
+            opt(&c.address),
+            opt(&c.postcode),
+            c.phones.join("; "),
+            opt(&c.fax),
+            opt(&c.email),
+            opt(&c.website),
+            r.sections.len().to_string(),
+            r.figures.len().to_string(),
+            x.document.tables().count().to_string(),
+            x.document.images.len().to_string(),
+            checks_failed.to_string(),
+            warnings.join("; "),
+        ]);
+        for f in &r.figures {
+            self.figures.push(vec![
+                source.to_string(),
+                office.clone(),
+                year.clone(),
+                f.metric.0.clone(),
+                f.value.map(format_number).unwrap_or_default(),
+                f.raw.clone(),
+                f.semantic.as_str().to_string(),
+                f.origin.clone(),
+                f.location.clone(),
+            ]);
+        }
+        for s in &r.sections {
+            self.sections.push(vec![
+                source.to_string(),
+                s.id.as_str().to_string(),
+                s.heading.clone(),
+                s.text.clone(),
+            ]);
+        }
+        self.add_tables(source, &x.document);
+        for ch in &x.checks {
+            self.checks.push(vec![
+                source.to_string(),
+                office.clone(),
+                year.clone(),
+                ch.check.clone(),
+                ch.scope.clone(),
+                ch.status.as_str().to_string(),
+                ch.expected.map(format_number).unwrap_or_default(),
+                ch.actual.map(format_number).unwrap_or_default(),
+                ch.metrics.join(" "),
+            ]);
+        }
+        for img in &x.images {
+            self.images.push(vec![
+                source.to_string(),
+                img.id.clone(),
+                img.part.clone(),
+                img.content_type.clone(),
+                opt(&img.width),
+                opt(&img.height),
+                img.bytes.to_string(),
+                img.sha256.clone(),
+                img.section.clone(),
+                image_file_name(&img.sha256, &img.content_type),
+            ]);
+        }
+    }
+
+    fn add_tables(&mut self, source: &str, doc: &Document) {
+        let mut n = 0;
+        for block in &doc.body {
+            let Block::Table(t) = block else { continue };
+            n += 1;
+            let image = match &t.origin {
+                TableOrigin::Image { image } | TableOrigin::Vector { image } => doc
+                    .images
+                    .get(*image)
+                    .map(|i| i.part.clone())
+                    .unwrap_or_default(),
+                _ => String::new(),
+            };
+            let table = match &t.origin {
+                TableOrigin::Sheet { name, hidden } => {
+                    format!("T{n} {name}{}", if *hidden { " (hidden)" } else { "" })
+                }
+                _ => format!("T{n}"),
+            };
+            for cell in &t.cells {
+                self.tables.push(vec![
+                    source.to_string(),
+                    table.clone(),
+                    t.origin.as_str().to_string(),
+                    (cell.row + 1).to_string(),
+                    (cell.col + 1).to_string(),
+                    cell.rowspan.to_string(),
+                    cell.colspan.to_string(),
+                    cell.text.clone(),
+                    image.clone(),
+                    cell.bbox
+                        .map(|b| format!("{},{},{},{}", b[0], b[1], b[2], b[3]))
+                        .unwrap_or_default(),
+                    cell.confidence
+                        .map(|c| format!("{c:.3}"))
+                        .unwrap_or_default(),
+                ]);
+            }
+        }
+    }
+}
