@@ -154,11 +154,30 @@ fn walk(dir: &Path, out: &mut Vec<PathBuf>, seen: &mut HashSet<PathBuf>) -> std:
 
 /// Reads, recognises and checks one file. Never panics: a panic inside becomes an error row.
 pub fn process_file(path: &Path, opts: &Options) -> FileOutcome {
+    match process_file_unless(path, opts, &|_| false) {
+        BatchItem::Processed(o) => o,
+        BatchItem::Unchanged { .. } => unreachable!("nothing is skipped"),
+    }
+}
+
+/// One result of a batch: a file processed now, or one whose content is already stored.
+#[derive(Debug)]
+pub enum BatchItem {
+    Processed(FileOutcome),
+    Unchanged { source: String, sha256: String },
+}
+
+/// Like [`process_file`], but a file whose sha256 satisfies `known` is not read any further.
+pub fn process_file_unless(
+    path: &Path,
+    opts: &Options,
+    known: &(dyn Fn(&str) -> bool + Sync),
+) -> BatchItem {
     let source = path.to_string_lossy().into_owned();
     let bytes = match read_capped(path, opts.max_file_bytes) {
         Ok(b) => b,
         Err(message) => {
-            return FileOutcome {
+            return BatchItem::Processed(FileOutcome {
                 source,
                 sha256: String::new(),
                 format: String::new(),
@@ -166,10 +185,13 @@ pub fn process_file(path: &Path, opts: &Options) -> FileOutcome {
                     stage: Stage::Open,
                     message,
                 }),
-            }
+            })
         }
     };
     let sha256 = hex(&Sha256::digest(&bytes));
+    if known(&sha256) {
+        return BatchItem::Unchanged { source, sha256 };
+    }
     let format = read::sniff(&bytes).name().to_string();
     let result = std::panic::catch_unwind(|| process_bytes(&bytes, opts)).unwrap_or_else(|p| {
         let what = p
@@ -182,12 +204,12 @@ pub fn process_file(path: &Path, opts: &Options) -> FileOutcome {
             message: format!("internal error while reading this file (please report it): {what}"),
         })
     });
-    FileOutcome {
+    BatchItem::Processed(FileOutcome {
         source,
         sha256,
         format,
         result,
-    }
+    })
 }
 
 /// The pipeline on bytes already in memory.
@@ -321,12 +343,13 @@ pub fn run_batch(
     inputs: &[PathBuf],
     opts: &Options,
     jobs: usize,
-    mut sink: impl FnMut(FileOutcome),
+    known: &(dyn Fn(&str) -> bool + Sync),
+    mut sink: impl FnMut(BatchItem),
 ) -> Result<(), rayon::ThreadPoolBuildError> {
     let pool = rayon::ThreadPoolBuilder::new()
         .num_threads(jobs.max(1))
         .build()?;
-    let (tx, rx) = mpsc::sync_channel::<(usize, FileOutcome)>(jobs.max(1) * 4);
+    let (tx, rx) = mpsc::sync_channel::<(usize, BatchItem)>(jobs.max(1) * 4);
     std::thread::scope(|scope| {
         scope.spawn(move || {
             pool.install(|| {
@@ -335,7 +358,7 @@ pub fn run_batch(
                     .par_iter()
                     .enumerate()
                     .for_each_with(tx, |tx, (i, path)| {
-                        let _ = tx.send((i, process_file(path, opts)));
+                        let _ = tx.send((i, process_file_unless(path, opts, known)));
                     });
             });
         });

@@ -4,7 +4,10 @@
 //! applicable, text or not read makes the identity `uncertain`: zeros that were not printed are
 //! never assumed into a pass.
 
+pub mod compare;
 mod text_claims;
+
+pub use compare::office_key;
 
 use std::collections::HashMap;
 

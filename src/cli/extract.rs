@@ -1,3 +1,4 @@
+use std::collections::HashSet;
 use std::io::IsTerminal;
 use std::path::PathBuf;
 use std::process::ExitCode;
@@ -6,32 +7,52 @@ use std::time::Instant;
 use anyhow::Context;
 use indicatif::{ProgressBar, ProgressStyle};
 
-use nianbao::pipeline::{collect_inputs, run_batch, Options};
-use nianbao::write::{save_images, CsvOutput, Rows};
+use nianbao::check::office_key;
+use nianbao::pipeline::{collect_inputs, run_batch, BatchItem, Options};
+use nianbao::recognise::ReportKind;
+use nianbao::write::{save_images, CsvOutput, Rows, Store};
 
 #[derive(clap::Args)]
 pub struct Args {
     /// Files or folders (searched recursively for .docx, .xlsx, … files).
     #[arg(required = true)]
     paths: Vec<PathBuf>,
-    /// Output folder for the CSV files.
-    #[arg(long, short)]
-    out: PathBuf,
+    /// Output folder for the CSV files (and images/).
+    #[arg(long, short, required_unless_present = "db")]
+    out: Option<PathBuf>,
+    /// SQLite database that accumulates every run; files already stored are not read again.
+    #[arg(long)]
+    db: Option<PathBuf>,
+    /// With --db: read every file again, even when its content is already stored.
+    #[arg(long)]
+    force: bool,
     /// Files read in parallel (default: the number of cores).
     #[arg(long, short)]
     jobs: Option<usize>,
+    /// List images in images.csv but do not save them under OUT/images/.
+    #[arg(long)]
+    no_images: bool,
     /// Largest input file read, in MiB.
     #[arg(long, default_value_t = 512)]
     max_file_mb: u64,
     /// Largest number of bytes inflated from one file, in MiB (zip bomb guard).
     #[arg(long, default_value_t = 1024)]
     max_inflated_mb: u64,
-    /// List images in images.csv but do not save them under OUT/images/.
-    #[arg(long)]
-    no_images: bool,
     /// Largest number of entries in one zip package.
     #[arg(long, default_value_t = 20_000)]
     max_entries: usize,
+    /// Largest image read, in megapixels (decompression bomb guard).
+    #[arg(long, default_value_t = 40)]
+    max_image_mp: u64,
+}
+
+/// Counts for the closing summary line.
+#[derive(Default)]
+struct Tally {
+    reports: usize,
+    figures: usize,
+    failed: usize,
+    unchanged: usize,
 }
 
 pub fn run(args: Args) -> anyhow::Result<ExitCode> {
@@ -47,63 +68,137 @@ pub fn run(args: Args) -> anyhow::Result<ExitCode> {
         .max_entry_inflated
         .min(opts.limits.max_total_inflated);
     opts.limits.max_entries = args.max_entries;
+    opts.limits.max_image_pixels = args.max_image_mp * 1_000_000;
     let jobs = args
         .jobs
         .unwrap_or_else(|| std::thread::available_parallelism().map_or(1, |n| n.get()));
 
-    let mut out = CsvOutput::create(&args.out)
-        .with_context(|| format!("cannot write to {}", args.out.display()))?;
-    let bar = if std::io::stderr().is_terminal() {
-        let bar = ProgressBar::new(inputs.len() as u64);
-        bar.set_style(
-            ProgressStyle::with_template("{bar:40} {pos}/{len} files  {per_sec}  ETA {eta}  {msg}")
-                .expect("static template"),
-        );
-        bar
-    } else {
-        ProgressBar::hidden()
+    let mut store = match &args.db {
+        Some(path) => Some(
+            Store::open(path)
+                .with_context(|| format!("cannot open database {}", path.display()))?,
+        ),
+        None => None,
     };
+    let known: HashSet<String> = match (&store, args.force) {
+        (Some(s), false) => s.known_documents()?,
+        _ => HashSet::new(),
+    };
+    let mut out = match &args.out {
+        Some(dir) => Some(
+            CsvOutput::create(dir).with_context(|| format!("cannot write to {}", dir.display()))?,
+        ),
+        None => None,
+    };
+    let bar = progress_bar(inputs.len());
 
-    let (mut reports, mut figures, mut failed) = (0usize, 0usize, 0usize);
-    let mut write_error = None;
-    run_batch(&inputs, &opts, jobs, |outcome| {
-        match &outcome.result {
-            Ok(x) => {
-                reports += usize::from(x.report.kind == nianbao::recognise::ReportKind::Annual);
-                figures += x.report.figures.len();
-            }
-            Err(_) => failed += 1,
-        }
-        if write_error.is_none() {
-            let mut result = out.write(&Rows::from_outcome(&outcome));
-            if let (Ok(x), false, Ok(())) = (&outcome.result, args.no_images, &result) {
-                result = save_images(&args.out, x);
-            }
-            if let Err(e) = result {
-                write_error = Some(e);
+    let mut tally = Tally::default();
+    let mut error: Option<anyhow::Error> = None;
+    run_batch(&inputs, &opts, jobs, &|sha| known.contains(sha), |item| {
+        if error.is_none() {
+            if let Err(e) = handle(item, &args, &mut store, &mut out, &mut tally) {
+                error = Some(e);
             }
         }
         bar.inc(1);
-        bar.set_message(format!("{failed} failed"));
+        bar.set_message(format!("{} failed", tally.failed));
     })
     .context("cannot start worker threads")?;
     bar.finish_and_clear();
-    if let Some(e) = write_error {
-        return Err(e).context("cannot write the CSV files");
+    if let Some(e) = error {
+        return Err(e);
     }
-    out.finish().context("cannot finish the CSV files")?;
+    if let Some(out) = out {
+        out.finish().context("cannot finish the CSV files")?;
+    }
     eprintln!(
-        "nianbao: {} files, {} annual reports, {} figures, {} failed in {:.2} s → {}",
+        "nianbao: {} files ({} unchanged), {} annual reports, {} figures, {} failed in {:.2} s{}{}",
         inputs.len(),
-        reports,
-        figures,
-        failed,
+        tally.unchanged,
+        tally.reports,
+        tally.figures,
+        tally.failed,
         started.elapsed().as_secs_f64(),
-        args.out.display()
+        args.out
+            .as_ref()
+            .map(|d| format!(" → {}", d.display()))
+            .unwrap_or_default(),
+        args.db
+            .as_ref()
+            .map(|d| format!(" → {}", d.display()))
+            .unwrap_or_default(),
     );
-    Ok(if failed > 0 {
+    Ok(if tally.failed > 0 {
         ExitCode::from(1)
     } else {
         ExitCode::SUCCESS
     })
+}
+
+fn progress_bar(len: usize) -> ProgressBar {
+    if !std::io::stderr().is_terminal() {
+        return ProgressBar::hidden();
+    }
+    let bar = ProgressBar::new(len as u64);
+    bar.set_style(
+        ProgressStyle::with_template("{bar:40} {pos}/{len} files  {per_sec}  ETA {eta}  {msg}")
+            .expect("static template"),
+    );
+    bar
+}
+
+/// Writes one result to the database and the CSV folder.
+fn handle(
+    item: BatchItem,
+    args: &Args,
+    store: &mut Option<Store>,
+    out: &mut Option<CsvOutput>,
+    tally: &mut Tally,
+) -> anyhow::Result<()> {
+    let rows = match item {
+        BatchItem::Unchanged { source, sha256 } => {
+            tally.unchanged += 1;
+            let store = store
+                .as_mut()
+                .context("internal: unchanged file without a database")?;
+            store.add_source(&source, &sha256)?;
+            let rows = store.load_rows(&sha256, &source)?;
+            if rows.reports.first().is_some_and(|r| r[3] == "failed") {
+                tally.failed += 1;
+            }
+            if let (Some(dir), false) = (&args.out, args.no_images) {
+                for img in &rows.images {
+                    if let Some(data) = store.image_data(&img[7])? {
+                        nianbao::write::images::save_image_bytes(dir, &img[7], &img[3], &data)?;
+                    }
+                }
+            }
+            rows
+        }
+        BatchItem::Processed(outcome) => {
+            let rows = Rows::from_outcome(&outcome);
+            match &outcome.result {
+                Ok(x) => {
+                    tally.reports += usize::from(x.report.kind == ReportKind::Annual);
+                    tally.figures += x.report.figures.len();
+                    if let (Some(dir), false) = (&args.out, args.no_images) {
+                        save_images(dir, x).context("cannot save images")?;
+                    }
+                }
+                Err(_) => tally.failed += 1,
+            }
+            if let Some(store) = store.as_mut() {
+                let x = outcome.result.as_ref().ok();
+                let key = x.and_then(|x| x.report.office.as_deref()).map(office_key);
+                store
+                    .store(&rows, key.as_deref(), x)
+                    .with_context(|| format!("cannot store {}", outcome.source))?;
+            }
+            rows
+        }
+    };
+    if let Some(out) = out.as_mut() {
+        out.write(&rows).context("cannot write the CSV files")?;
+    }
+    Ok(())
 }

@@ -7,6 +7,7 @@ pub mod contacts;
 pub mod dates;
 pub mod metrics;
 pub mod office;
+pub mod region;
 pub mod sections;
 pub mod tables;
 pub mod text;

@@ -11,35 +11,42 @@ use super::rows::{Rows, Table};
 /// UTF-8 byte-order mark: Excel and WPS on Chinese Windows need it to read UTF-8.
 const BOM: &[u8] = b"\xEF\xBB\xBF";
 
-struct CsvFile {
-    table: Table,
+/// One CSV file being written: BOM, CRLF, text columns guarded against formula injection.
+pub struct CsvFile {
+    /// Which columns hold numbers (written as they are).
+    numeric: Vec<bool>,
     tmp: PathBuf,
     dest: PathBuf,
     csv: csv::Writer<BufWriter<File>>,
 }
 
 impl CsvFile {
-    fn create(dir: &Path, table: Table) -> std::io::Result<Self> {
-        let dest = dir.join(format!("{}.csv", table.name()));
-        let tmp = dir.join(format!(".{}.csv.partial", table.name()));
+    pub fn create(
+        dir: &Path,
+        name: &str,
+        header: &[&str],
+        numeric: Vec<bool>,
+    ) -> std::io::Result<Self> {
+        let dest = dir.join(format!("{name}.csv"));
+        let tmp = dir.join(format!(".{name}.csv.partial"));
         let mut file = BufWriter::new(File::create(&tmp)?);
         file.write_all(BOM)?;
         let mut csv = csv::WriterBuilder::new()
             .terminator(csv::Terminator::CRLF)
             .from_writer(file);
-        csv.write_record(table.columns())?;
+        csv.write_record(header)?;
         Ok(CsvFile {
-            table,
+            numeric,
             tmp,
             dest,
             csv,
         })
     }
 
-    fn write(&mut self, record: &[String]) -> std::io::Result<()> {
-        let table = self.table;
+    pub fn write(&mut self, record: &[String]) -> std::io::Result<()> {
+        let numeric = &self.numeric;
         let fields = record.iter().enumerate().map(|(i, f)| {
-            let field = if table.is_numeric_column(i) {
+            let field = if numeric.get(i).copied().unwrap_or(false) {
                 std::borrow::Cow::Borrowed(f.as_str())
             } else {
                 excel_safe(f)
@@ -49,7 +56,8 @@ impl CsvFile {
         self.csv.write_record(fields).map_err(std::io::Error::other)
     }
 
-    fn finish(self) -> std::io::Result<()> {
+    /// Flushes and renames the file into place.
+    pub fn finish(self) -> std::io::Result<()> {
         let file = self
             .csv
             .into_inner()
@@ -63,7 +71,7 @@ impl CsvFile {
 
 /// All CSV files of one output folder.
 pub struct CsvOutput {
-    files: Vec<CsvFile>,
+    files: Vec<(Table, CsvFile)>,
 }
 
 impl CsvOutput {
@@ -71,15 +79,20 @@ impl CsvOutput {
         std::fs::create_dir_all(dir)?;
         let files = Table::ALL
             .iter()
-            .map(|&t| CsvFile::create(dir, t))
+            .map(|&t| {
+                let numeric = (0..t.columns().len())
+                    .map(|i| t.is_numeric_column(i))
+                    .collect();
+                CsvFile::create(dir, t.name(), t.columns(), numeric).map(|f| (t, f))
+            })
             .collect::<std::io::Result<_>>()?;
         Ok(CsvOutput { files })
     }
 
     /// Appends one file's records to every table.
     pub fn write(&mut self, rows: &Rows) -> std::io::Result<()> {
-        for file in &mut self.files {
-            for record in rows.get(file.table) {
+        for (table, file) in &mut self.files {
+            for record in rows.get(*table) {
                 file.write(record)?;
             }
         }
@@ -88,7 +101,7 @@ impl CsvOutput {
 
     /// Renames every file into place. Until this runs, only `.*.partial` files exist.
     pub fn finish(self) -> std::io::Result<()> {
-        for file in self.files {
+        for (_, file) in self.files {
             file.finish()?;
         }
         Ok(())

@@ -8,22 +8,29 @@ use super::rows::image_file_name;
 use crate::pipeline::Extracted;
 
 pub fn save_images(dir: &Path, x: &Extracted) -> std::io::Result<()> {
-    if x.images.is_empty() {
-        return Ok(());
-    }
-    let dir = dir.join("images");
-    std::fs::create_dir_all(&dir)?;
     for (info, part) in x.images.iter().zip(&x.document.images) {
-        let dest = dir.join(image_file_name(&info.sha256, &info.content_type));
-        if dest.exists() {
-            continue;
-        }
-        // Written under a temporary name first: a half-written picture never has its final name.
-        let tmp = dir.join(format!(".{}.partial", info.sha256));
-        let mut f = std::fs::File::create(&tmp)?;
-        f.write_all(&part.data)?;
-        f.sync_all()?;
-        std::fs::rename(&tmp, &dest)?;
+        save_image_bytes(dir, &info.sha256, &info.content_type, &part.data)?;
     }
     Ok(())
+}
+
+/// Writes one image as `DIR/images/{sha256}.{ext}` unless it is already there.
+pub fn save_image_bytes(
+    dir: &Path,
+    sha256: &str,
+    content_type: &str,
+    data: &[u8],
+) -> std::io::Result<()> {
+    let dir = dir.join("images");
+    let dest = dir.join(image_file_name(sha256, content_type));
+    if dest.exists() {
+        return Ok(());
+    }
+    std::fs::create_dir_all(&dir)?;
+    // Written under a temporary name first: a half-written picture never has its final name.
+    let tmp = dir.join(format!(".{sha256}.partial"));
+    let mut f = std::fs::File::create(&tmp)?;
+    f.write_all(data)?;
+    f.sync_all()?;
+    std::fs::rename(&tmp, &dest)
 }

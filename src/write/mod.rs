@@ -1,10 +1,13 @@
 //! **write**: results → files. CSV is the exchange format.
 
 pub mod csv_out;
+pub mod db;
 pub mod images;
+pub mod load;
 pub mod rows;
 
-pub use csv_out::CsvOutput;
+pub use csv_out::{CsvFile, CsvOutput};
+pub use db::Store;
 pub use images::save_images;
 pub use rows::{Rows, Table};
 

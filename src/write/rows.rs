@@ -173,6 +173,18 @@ impl Rows {
     }
 }
 
+/// `2021`, `2019`, `mixed` or `none`: the national format(s) the statistical tables follow.
+fn table_format(formats: &[crate::recognise::TableFormat]) -> &'static str {
+    use crate::recognise::TableFormat;
+    let has = |f| formats.contains(&f);
+    match (has(TableFormat::F2021), has(TableFormat::F2019)) {
+        (true, true) => "mixed",
+        (true, false) => "2021",
+        (false, true) => "2019",
+        (false, false) => "none",
+    }
+}
+
 fn opt<T: ToString>(v: &Option<T>) -> String {
     v.as_ref().map(ToString::to_string).unwrap_or_default()
 }
@@ -251,6 +263,15 @@ impl Rows {
             x.document.images.len().to_string(),
             checks_failed.to_string(),
             warnings.join("; "),
+        ]);
+        let region = crate::recognise::region::split_region(r.office.as_deref().unwrap_or(""));
+        let report = self.reports.last_mut().expect("just pushed");
+        report.extend([
+            opt(&region.province),
+            opt(&region.city),
+            opt(&region.county),
+            opt(&region.township),
+            table_format(&r.table_formats).to_string(),
         ]);
         for f in &r.figures {
             self.figures.push(vec![
