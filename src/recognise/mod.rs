@@ -9,6 +9,8 @@ pub mod metrics;
 pub mod office;
 pub mod sections;
 pub mod tables;
+#[cfg(test)]
+pub(crate) mod testutil;
 pub mod text;
 
 pub use metrics::MetricId;
