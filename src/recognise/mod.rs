@@ -201,3 +201,58 @@ pub fn recognise(doc: &Document) -> AnnualReport {
         warnings,
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::testutil::{lines_doc, SEED};
+    use super::*;
+
+    #[test]
+    fn seed_report() {
+        let r = recognise(&lines_doc(SEED));
+        assert_eq!(r.kind, ReportKind::Annual);
+        assert_eq!(r.office.as_deref(), Some("威海市文登区天福街道办事处"));
+        assert_eq!(r.year, Some(2023));
+        assert_eq!(
+            r.published.map(|d| d.to_string()).as_deref(),
+            Some("2024-01-22")
+        );
+        assert_eq!(
+            r.period_start.map(|d| d.to_string()).as_deref(),
+            Some("2023-01-01")
+        );
+        assert_eq!(
+            r.period_end.map(|d| d.to_string()).as_deref(),
+            Some("2023-12-31")
+        );
+        assert_eq!(r.contacts.phones, vec!["0631-8985998"]);
+        assert_eq!(
+            r.contacts.website.as_deref(),
+            Some("http://www.wendeng.gov.cn")
+        );
+        let ids: Vec<&str> = r.sections.iter().map(|s| s.id.as_str()).collect();
+        assert_eq!(
+            ids,
+            [
+                "preamble",
+                "overview",
+                "active_disclosure",
+                "requests",
+                "review_litigation",
+                "problems",
+                "other"
+            ]
+        );
+        assert!(r.figures.is_empty());
+        assert!(r.warnings.is_empty());
+    }
+
+    #[test]
+    fn other_documents_are_one_body() {
+        let r = recognise(&lines_doc("2023年预算说明\n一、收入\n二、支出"));
+        assert_eq!(r.kind, ReportKind::Other);
+        assert_eq!(r.sections.len(), 1);
+        assert_eq!(r.sections[0].id, SectionId::Body);
+        assert_eq!(r.sections[0].text, "2023年预算说明\n一、收入\n二、支出");
+    }
+}
