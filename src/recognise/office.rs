@@ -70,7 +70,7 @@ pub fn parse_title(t: &str) -> (Option<String>, Option<i32>) {
         .find_map(|c| dates::parse_year(&c[1]).map(|y| (c.get(0).expect("m"), y)));
     match year_m {
         Some((m, y)) => {
-            let before = clean_office(&t[..m.start()]);
+            let before = clean_office(&cut(&t[..m.start()]));
             let office = before.or_else(|| clean_office(&cut(&t[m.end()..])));
             (office, Some(y))
         }
@@ -246,6 +246,11 @@ mod tests {
             (
                 "某 某 局\n2 0 2 3 年政府信息公开工作年度报告",
                 "某某局",
+                2023,
+            ),
+            (
+                "某某街道办事处政府信息公开工作2023年度报告",
+                "某某街道办事处",
                 2023,
             ),
         ] {

@@ -90,6 +90,27 @@ pub fn heading_of(p: &Paragraph) -> Option<SectionId> {
     ok.then_some(id)
 }
 
+/// A numbered heading run into its paragraph (`二、主动公开政府信息情况。本年度…`): the heading
+/// and the rest of the text.
+fn run_in_heading(printed: &str) -> Option<(SectionId, String, String)> {
+    let t = printed.trim();
+    let (pos, sep) = t
+        .char_indices()
+        .take(MAX_HEADING + 8)
+        .find(|(_, c)| matches!(c, '。' | '：' | ':'))?;
+    let head = &t[..pos];
+    let (num, _) = split_numbering(&compact(head));
+    if !matches!(num, Some(Numbering::Chinese(_) | Numbering::Arabic(_))) {
+        return None;
+    }
+    let id = heading_of(&Paragraph {
+        text: head.to_string(),
+        ..Default::default()
+    })?;
+    let rest = t[pos + sep.len_utf8()..].trim().to_string();
+    Some((id, head.trim().to_string(), rest))
+}
+
 fn push_line(text: &mut String, line: &str) {
     let line = line.trim();
     if line.is_empty() {
@@ -111,15 +132,25 @@ pub fn split_sections(doc: &Document) -> Vec<Section> {
     for b in &doc.body {
         let Block::Paragraph(p) = b else { continue };
         let current = out.last().map_or(SectionId::Preamble, |s| s.id);
-        match heading_of(p) {
-            Some(id) if id > current => out.push(Section {
-                id,
-                heading: p.printed().trim().to_string(),
-                text: String::new(),
-            }),
-            _ => {
+        let printed = p.printed();
+        let (heading, rest) = match heading_of(p) {
+            Some(id) if id > current => (Some((id, printed.trim().to_string())), None),
+            _ => match run_in_heading(&printed) {
+                Some((id, h, rest)) if id > current => (Some((id, h)), Some(rest)),
+                _ => (None, None),
+            },
+        };
+        match heading {
+            Some((id, heading)) => {
+                let mut text = String::new();
+                if let Some(rest) = rest {
+                    push_line(&mut text, &rest);
+                }
+                out.push(Section { id, heading, text });
+            }
+            None => {
                 if let Some(s) = out.last_mut() {
-                    push_line(&mut s.text, &p.printed());
+                    push_line(&mut s.text, &printed);
                 }
             }
         }
@@ -280,6 +311,23 @@ mod tests {
             }),
             Some(ActiveDisclosure)
         );
+    }
+
+    #[test]
+    fn heading_run_into_text() {
+        let d = lines_doc(
+            "一、总体情况：本机关认真落实条例。\n（一）主动公开方面。本机关坚持公开为原则。\n\
+             二、主动公开政府信息情况。本年度主动公开信息100条。",
+        );
+        let s = split_sections(&d);
+        assert_eq!(ids(&s), vec![Overview, ActiveDisclosure]);
+        assert_eq!(s[0].heading, "一、总体情况");
+        assert_eq!(
+            s[0].text,
+            "本机关认真落实条例。\n（一）主动公开方面。本机关坚持公开为原则。"
+        );
+        assert_eq!(s[1].heading, "二、主动公开政府信息情况");
+        assert_eq!(s[1].text, "本年度主动公开信息100条。");
     }
 
     #[test]

@@ -421,7 +421,7 @@ fn t3_col(h: &str) -> Option<(&'static str, bool)> {
             return Some((key, false));
         }
     }
-    if s.ends_with("其他") {
+    if s.ends_with("其他") || s == "其他组织" {
         return Some(("other_org", false));
     }
     for (key, label) in COLS {
@@ -508,6 +508,14 @@ fn map_t3(
             })
             .collect();
         data_from = start;
+        let mut col_keys = col_keys;
+        // a 合计 column closing the table stands for 总计 when there is none
+        if !col_keys.contains(&Some("total")) && g.cols > hc {
+            let last = g.cols - 1;
+            if col_keys[last].is_none() && v.header(last, 0..start).ends_with("合计") {
+                col_keys[last] = Some("total");
+            }
+        }
         T3Layout {
             cols: g.cols,
             first_data: hc,
@@ -760,6 +768,7 @@ fn map_t2(
         if fuzzy {
             warnings.push(format!("T{n}: fuzzy row label {label:?} read as {row}"));
         }
+        let mut row_cand: Vec<Found> = Vec::new();
         for (pos, &(c, i)) in values.iter().enumerate() {
             let col = match header.as_ref() {
                 Some(h) => h.get(c).copied().flatten(),
@@ -775,11 +784,19 @@ fn map_t2(
             };
             if let Some(col) = col {
                 let cell = &g.cells[i];
-                if cell.row == r {
-                    cand.push(figure(n, g, cell, format!("t2.{row}.{col}")));
+                if cell.row != r {
+                    continue;
+                }
+                let f = figure(n, g, cell, format!("t2.{row}.{col}"));
+                // one value under a merged header split into cells: the first non-blank wins
+                match row_cand.iter_mut().find(|x| x.metric == f.metric) {
+                    Some(x) if x.figure.semantic == Semantic::Blank => *x = f,
+                    Some(_) => {}
+                    None => row_cand.push(f),
                 }
             }
         }
+        cand.append(&mut row_cand);
     }
     let format = if f2019 {
         TableFormat::F2019
@@ -1114,6 +1131,41 @@ mod tests {
         assert_eq!(w.len(), 1, "{w:?}");
         assert!(w[0].contains("denied.law_prohibited"), "{w:?}");
         assert_eq!(m.formats, vec![TableFormat::F2021]);
+    }
+
+    #[test]
+    fn t3_header_variants() {
+        let mut g = t3_word();
+        for c in g.cells.iter_mut() {
+            if c.text == "总计" {
+                c.text = "合计".into();
+            }
+            if c.text == "其他" {
+                c.text = "其他组织".into();
+            }
+        }
+        let (m, _) = one_table(g);
+        let ids: Vec<String> = m.figures.iter().map(|f| f.metric.0.clone()).collect();
+        assert_eq!(ids, ids_2021_t3());
+    }
+
+    #[test]
+    fn t2_value_under_split_header() {
+        let g = simple_grid(&[
+            &["第二十条第（五）项", "", "", ""],
+            &[
+                "信息内容",
+                "本年处理决定数量",
+                "本年处理决定数量",
+                "本年处理决定数量",
+            ],
+            &["行政许可", "", "5", ""],
+        ]);
+        let (m, w) = one_table(g);
+        assert!(w.is_empty(), "{w:?}");
+        assert_eq!(m.figures.len(), 1);
+        assert_eq!(get(&m, "t2.licensing.decisions").value, Some(5.0));
+        assert_eq!(get(&m, "t2.licensing.decisions").location, "T1 r3c3");
     }
 
     #[test]
