@@ -171,7 +171,14 @@ pub fn recognise(doc: &Document) -> AnnualReport {
         dates::statistical_period(&lines, year).map_or((None, None), |(a, b)| (Some(a), Some(b)));
     let contacts = contacts::find_contacts(doc, &lines);
     let mut warnings = Vec::new();
-    let mapped = tables::map_tables(doc, &mut warnings);
+    let mut mapped = tables::map_tables(doc, &mut warnings);
+    if !mapped.figures.iter().any(|f| f.metric.0.starts_with("t4.")) {
+        let t4 = tables::t4_from_text(doc);
+        if !t4.is_empty() {
+            warnings.push("表四 read from a line of text".to_string());
+            mapped.figures.extend(t4);
+        }
+    }
     let is_annual = !mapped.figures.is_empty()
         || lines
             .iter()

@@ -346,6 +346,16 @@ fn t3_row(labels: &[&str], group_ctx: &mut Option<&'static str>) -> RowKind {
             row_group = Some(g);
             continue;
         }
+        // group and item in one cell: `（三）不予公开1.属于国家秘密`
+        if let Some((g, name)) = T3_GROUPS
+            .iter()
+            .find(|(_, name)| rest.starts_with(name) && rest.len() > name.len() + 6)
+        {
+            row_group = Some(g);
+            let (num, item) = split_numbering(&rest[name.len()..]);
+            leaf = Some((num, item, l));
+            continue;
+        }
         leaf = Some((num, rest, l));
     }
     let Some((num, rest, raw)) = leaf else {
@@ -758,7 +768,11 @@ fn map_t2(
                 values.push((c, i));
             }
         }
-        if label.contains("第二十条") || label.contains("信息内容") {
+        static BLOCK: LazyLock<Regex> = LazyLock::new(|| {
+            Regex::new(r"第二十条(?:第)?\(?[一二三四五六七八九十0-9]+\)?项?").expect("valid regex")
+        });
+        let label = BLOCK.replace_all(&label, "");
+        if label.is_empty() || label.contains("信息内容") {
             continue;
         }
         let (_, rest) = split_numbering(&label);
@@ -809,6 +823,67 @@ fn map_t2(
         .filter(|f| metrics::is_known(&f.metric, f19))
         .collect();
     (known, format)
+}
+
+/// 表四 printed as a line of 15 numbers (no table): the last 15 tokens of a line in the
+/// section on 行政复议/行政诉讼, all numbers or `/`. Origin `text`, location `text p{n}` (the
+/// 1-based body paragraph).
+pub fn t4_from_text(doc: &Document) -> Vec<Figure> {
+    use crate::model::Block;
+    let mut in_section = false;
+    let mut n = 0;
+    for b in &doc.body {
+        let Block::Paragraph(p) = b else { continue };
+        n += 1;
+        match super::sections::heading_of(p) {
+            Some(id) => {
+                in_section = id == super::SectionId::ReviewLitigation;
+                continue;
+            }
+            None if !in_section => continue,
+            None => {}
+        }
+        let text = super::text::fold(&p.printed());
+        let tokens: Vec<&str> = text
+            .split(|c: char| super::text::is_space(c) || c == '|')
+            .filter(|t| !t.is_empty())
+            .collect();
+        let tail = tokens
+            .iter()
+            .rev()
+            .take_while(|t| {
+                matches!(
+                    parse_value(t).1,
+                    Semantic::Number | Semantic::Zero | Semantic::Na
+                )
+            })
+            .count();
+        if tail != 15 {
+            continue;
+        }
+        let ids: Vec<MetricId> = metrics::catalogue_2021()
+            .into_iter()
+            .filter(|m| m.table == 4)
+            .map(|m| m.id)
+            .collect();
+        return tokens[tokens.len() - 15..]
+            .iter()
+            .zip(ids)
+            .enumerate()
+            .map(|(k, (t, metric))| {
+                let (value, semantic) = parse_value(t);
+                Figure {
+                    metric,
+                    value,
+                    raw: t.to_string(),
+                    semantic,
+                    origin: "text".into(),
+                    location: format!("text p{n} item {}", k + 1),
+                }
+            })
+            .collect();
+    }
+    Vec::new()
 }
 
 /// Maps every body table to standard figures.
@@ -1431,6 +1506,69 @@ mod tests {
         assert_eq!(m.figures.len(), 15);
         assert_eq!(get(&m, "t4.review.total").value, Some(1.0));
         assert_eq!(w.len(), 15);
+    }
+
+    #[test]
+    fn t4_as_a_line_of_numbers() {
+        let d = crate::recognise::testutil::lines_doc(
+            "四、政府信息公开行政复议、行政诉讼情况\n\
+             行政复议 行政诉讼\n\
+             1 0 0 0 1  0 0 0 0 0  0 0 0 0 /\n\
+             五、存在的主要问题及改进情况\n\
+             1 2 3 4 5 6 7 8 9 10 11 12 13 14 15",
+        );
+        let f = t4_from_text(&d);
+        assert_eq!(f.len(), 15);
+        assert_eq!(f[0].metric.0, "t4.review.upheld");
+        assert_eq!(f[4].value, Some(1.0));
+        assert_eq!(f[14].metric.0, "t4.suit_after_review.total");
+        assert_eq!(f[14].semantic, Semantic::Na);
+        assert_eq!(f[0].origin, "text");
+        assert_eq!(f[0].location, "text p3 item 1");
+    }
+
+    #[test]
+    fn t3_group_and_item_in_one_cell() {
+        let mut ctx = None;
+        assert_eq!(
+            t3_row(&["(三)不予公开1.属于国家秘密"], &mut ctx),
+            RowKind::Metric(
+                "denied.state_secret".into(),
+                false,
+                "(三)不予公开1.属于国家秘密".into()
+            )
+        );
+        assert_eq!(
+            t3_row(&["(六)其他处理3.其他"], &mut ctx),
+            RowKind::Metric("other.other".into(), false, "(六)其他处理3.其他".into())
+        );
+        assert_eq!(
+            t3_row(&["(七)总计"], &mut ctx),
+            RowKind::Metric("total".into(), false, "(七)总计".into())
+        );
+    }
+
+    #[test]
+    fn t2_block_label_in_its_own_column() {
+        let g = grid(vec![
+            cell(0, 0, 4, 1, "第二十条第（一）项"),
+            cell(0, 1, 1, 1, "信息内容"),
+            cell(0, 2, 1, 1, "本年制发件数"),
+            cell(0, 3, 1, 1, "本年废止件数"),
+            cell(0, 4, 1, 1, "现行有效件数"),
+            cell(1, 1, 1, 1, "规章"),
+            cell(1, 2, 1, 1, "1"),
+            cell(1, 3, 1, 1, "2"),
+            cell(1, 4, 1, 1, "3"),
+            cell(2, 1, 1, 1, "行政规范性文件"),
+            cell(2, 2, 1, 1, "4"),
+            cell(2, 3, 1, 1, "5"),
+            cell(2, 4, 1, 1, "6"),
+        ]);
+        let (m, w) = one_table(g);
+        assert!(w.is_empty(), "{w:?}");
+        assert_eq!(m.figures.len(), 6);
+        assert_eq!(get(&m, "t2.normative_docs.in_force").value, Some(6.0));
     }
 
     #[test]
