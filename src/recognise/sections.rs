@@ -68,9 +68,21 @@ fn section_words(t: &str) -> Option<(SectionId, bool)> {
     Some((weak, false))
 }
 
-/// Whether a paragraph is a section heading, and of which section.
-pub fn heading_of(p: &Paragraph) -> Option<SectionId> {
-    let t = compact(&p.printed());
+/// Whether a paragraph is a section heading, and of which section, with a score: a full title
+/// with its own number 5, a full title 3, a short form with its own Chinese number (or a heading
+/// style) 2, with its own Arabic number 1.
+pub fn heading_score(p: &Paragraph) -> Option<(SectionId, u32)> {
+    let printed = p.printed();
+    // table-of-contents lines: dot leaders or a page number after a tab
+    if printed.contains('…') || printed.contains("...") || printed.contains("··") {
+        return None;
+    }
+    if let Some((_, after)) = printed.trim_end().rsplit_once('\t') {
+        if !after.is_empty() && after.chars().all(|c| c.is_ascii_digit()) {
+            return None;
+        }
+    }
+    let t = compact(&printed);
     let t = t.trim_end_matches([':', '：']);
     let (num, rest) = split_numbering(t);
     if rest.is_empty() || rest.chars().count() > MAX_HEADING || rest.contains('。') {
@@ -82,17 +94,34 @@ pub fn heading_of(p: &Paragraph) -> Option<SectionId> {
             let s = s.to_lowercase();
             s.contains("heading") || s.contains("标题")
         });
-    let ok = match num {
-        None => strong || styled,
-        Some(Numbering::Chinese(n) | Numbering::Arabic(n)) => strong || n == ordinal(id),
-        Some(Numbering::Paren(n)) => n == ordinal(id) && (strong || styled),
+    let own = ordinal(id);
+    let score = match (num, strong) {
+        (Some(Numbering::Chinese(n) | Numbering::Arabic(n)), true) if n == own => 5,
+        (Some(Numbering::Paren(n)), true) if n == own => 3,
+        (Some(Numbering::Paren(_)), true) => {
+            if styled {
+                2
+            } else {
+                return None;
+            }
+        }
+        (_, true) => 3,
+        (Some(Numbering::Chinese(n)), false) if n == own => 2,
+        (Some(Numbering::Arabic(n)), false) if n == own => 1,
+        (_, false) if styled => 2,
+        _ => return None,
     };
-    ok.then_some(id)
+    Some((id, score))
 }
 
-/// A numbered heading run into its paragraph (`二、主动公开政府信息情况。本年度…`): the heading
-/// and the rest of the text.
-fn run_in_heading(printed: &str) -> Option<(SectionId, String, String)> {
+/// Whether a paragraph is a section heading, and of which section.
+pub fn heading_of(p: &Paragraph) -> Option<SectionId> {
+    heading_score(p).map(|(id, _)| id)
+}
+
+/// A numbered heading run into its paragraph (`二、主动公开政府信息情况。本年度…`): the heading,
+/// its score and the rest of the text.
+fn run_in_heading(printed: &str) -> Option<(SectionId, u32, String, String)> {
     let t = printed.trim();
     let (pos, sep) = t
         .char_indices()
@@ -103,12 +132,48 @@ fn run_in_heading(printed: &str) -> Option<(SectionId, String, String)> {
     if !matches!(num, Some(Numbering::Chinese(_) | Numbering::Arabic(_))) {
         return None;
     }
-    let id = heading_of(&Paragraph {
+    let (id, score) = heading_score(&Paragraph {
         text: head.to_string(),
         ..Default::default()
     })?;
     let rest = t[pos + sep.len_utf8()..].trim().to_string();
-    Some((id, head.trim().to_string(), rest))
+    Some((id, score, head.trim().to_string(), rest))
+}
+
+/// A heading candidate: paragraph index, section, score, heading as printed, run-in text.
+struct Candidate {
+    para: usize,
+    id: SectionId,
+    score: u32,
+    heading: String,
+    rest: Option<String>,
+}
+
+/// The chain of candidates with strictly increasing sections and the highest total score.
+fn best_chain(c: &[Candidate]) -> Vec<usize> {
+    let mut best: Vec<(u32, Option<usize>)> = Vec::with_capacity(c.len());
+    for i in 0..c.len() {
+        let mut b = (c[i].score, None);
+        for j in 0..i {
+            if c[j].id < c[i].id && best[j].0 + c[i].score > b.0 {
+                b = (best[j].0 + c[i].score, Some(j));
+            }
+        }
+        best.push(b);
+    }
+    let mut end = None;
+    for (i, b) in best.iter().enumerate() {
+        if end.is_none_or(|e: usize| b.0 > best[e].0) {
+            end = Some(i);
+        }
+    }
+    let mut chain = Vec::new();
+    while let Some(i) = end {
+        chain.push(i);
+        end = best[i].1;
+    }
+    chain.reverse();
+    chain
 }
 
 fn push_line(text: &mut String, line: &str) {
@@ -124,35 +189,62 @@ fn push_line(text: &mut String, line: &str) {
 
 /// Splits the body paragraphs into the preamble and the sections found, in order.
 pub fn split_sections(doc: &Document) -> Vec<Section> {
+    let paras: Vec<String> = doc
+        .body
+        .iter()
+        .filter_map(|b| match b {
+            Block::Paragraph(p) => Some(p.printed()),
+            _ => None,
+        })
+        .collect();
+    let mut cands = Vec::new();
+    for (i, p) in doc
+        .body
+        .iter()
+        .filter_map(|b| match b {
+            Block::Paragraph(p) => Some(p),
+            _ => None,
+        })
+        .enumerate()
+    {
+        if let Some((id, score)) = heading_score(p) {
+            cands.push(Candidate {
+                para: i,
+                id,
+                score,
+                heading: paras[i].trim().to_string(),
+                rest: None,
+            });
+        } else if let Some((id, score, heading, rest)) = run_in_heading(&paras[i]) {
+            cands.push(Candidate {
+                para: i,
+                id,
+                score,
+                heading,
+                rest: Some(rest),
+            });
+        }
+    }
+    let chain = best_chain(&cands);
     let mut out = vec![Section {
         id: SectionId::Preamble,
         heading: String::new(),
         text: String::new(),
     }];
-    for b in &doc.body {
-        let Block::Paragraph(p) = b else { continue };
-        let current = out.last().map_or(SectionId::Preamble, |s| s.id);
-        let printed = p.printed();
-        let (heading, rest) = match heading_of(p) {
-            Some(id) if id > current => (Some((id, printed.trim().to_string())), None),
-            _ => match run_in_heading(&printed) {
-                Some((id, h, rest)) if id > current => (Some((id, h)), Some(rest)),
-                _ => (None, None),
-            },
-        };
-        match heading {
-            Some((id, heading)) => {
-                let mut text = String::new();
-                if let Some(rest) = rest {
-                    push_line(&mut text, &rest);
-                }
-                out.push(Section { id, heading, text });
+    let mut next = chain.iter().map(|&k| &cands[k]).peekable();
+    for (i, printed) in paras.iter().enumerate() {
+        if let Some(c) = next.next_if(|c| c.para == i) {
+            let mut text = String::new();
+            if let Some(rest) = &c.rest {
+                push_line(&mut text, rest);
             }
-            None => {
-                if let Some(s) = out.last_mut() {
-                    push_line(&mut s.text, &printed);
-                }
-            }
+            out.push(Section {
+                id: c.id,
+                heading: c.heading.clone(),
+                text,
+            });
+        } else if let Some(s) = out.last_mut() {
+            push_line(&mut s.text, printed);
         }
     }
     if out[0].text.is_empty() && out.len() > 1 {
@@ -328,6 +420,40 @@ mod tests {
         );
         assert_eq!(s[1].heading, "二、主动公开政府信息情况");
         assert_eq!(s[1].text, "本年度主动公开信息100条。");
+    }
+
+    #[test]
+    fn numbered_subitems_do_not_steal_sections() {
+        let d = lines_doc(
+            "一、总体情况\n1.主动公开情况\n正文。\n3.依申请公开情况\n正文。\n\
+             二、主动公开政府信息情况\n三、收到和处理政府信息公开申请情况\n正文。",
+        );
+        let s = split_sections(&d);
+        assert_eq!(ids(&s), vec![Overview, ActiveDisclosure, Requests]);
+        assert_eq!(
+            s[0].text,
+            "1.主动公开情况\n正文。\n3.依申请公开情况\n正文。"
+        );
+        // 2. and 3. under 总体情况 numbered like the sections: the full titles still win
+        let d = lines_doc(
+            "一、总体情况\n2.主动公开\n3.依申请公开\n二、主动公开政府信息情况\n\
+             三、收到和处理政府信息公开申请情况",
+        );
+        let s = split_sections(&d);
+        assert_eq!(s[1].heading, "二、主动公开政府信息情况");
+        assert_eq!(s[2].heading, "三、收到和处理政府信息公开申请情况");
+    }
+
+    #[test]
+    fn table_of_contents_is_not_headings() {
+        let d = lines_doc(
+            "目录\n一、总体情况……………1\n二、主动公开政府信息情况\t2\n一、总体情况\n正文。\n\
+             二、主动公开政府信息情况",
+        );
+        let s = split_sections(&d);
+        assert_eq!(ids(&s), vec![Preamble, Overview, ActiveDisclosure]);
+        assert!(s[0].text.contains("目录"));
+        assert_eq!(s[1].text, "正文。");
     }
 
     #[test]
