@@ -98,13 +98,8 @@ pub fn heading_score(p: &Paragraph) -> Option<(SectionId, u32)> {
     let score = match (num, strong) {
         (Some(Numbering::Chinese(n) | Numbering::Arabic(n)), true) if n == own => 5,
         (Some(Numbering::Paren(n)), true) if n == own => 3,
-        (Some(Numbering::Paren(_)), true) => {
-            if styled {
-                2
-            } else {
-                return None;
-            }
-        }
+        (Some(Numbering::Paren(_)), true) if styled => 2,
+        (Some(Numbering::Paren(_)), true) => return None,
         (_, true) => 3,
         (Some(Numbering::Chinese(n)), false) if n == own => 2,
         (Some(Numbering::Arabic(n)), false) if n == own => 1,
