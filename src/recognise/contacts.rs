@@ -66,7 +66,11 @@ pub fn phones_in(text: &str) -> Vec<String> {
     for m in PHONE_TOKEN.find_iter(&t) {
         let tok = m.as_str();
         let digits: String = tok.chars().filter(char::is_ascii_digit).collect();
-        let (area, number) = if let (Some(o), Some(c)) = (tok.find('('), tok.find(')')) {
+        let parens = match (tok.find('('), tok.find(')')) {
+            (Some(o), Some(c)) if o < c => Some((o, c)),
+            _ => None,
+        };
+        let (area, number) = if let Some((o, c)) = parens {
             let area: String = tok[o..c].chars().filter(char::is_ascii_digit).collect();
             let rest: String = tok[c..].chars().filter(char::is_ascii_digit).collect();
             (Some(area), rest)
@@ -207,6 +211,7 @@ mod tests {
             ("01065432100", vec!["010-65432100"]),
             ("02887654321", vec!["028-87654321"]),
             ("13812345678", vec!["13812345678"]),
+            ("8985998)(0631", vec![]),
             ("０６３１－８９８５９９８", vec!["0631-8985998"]),
             (
                 "0631-8985998、8985997，13812345678",

@@ -372,12 +372,15 @@ pub fn all_ids_ordered() -> Vec<MetricId> {
 
 /// Whether `id` is in the catalogue of the 2021 (`f2019 == false`) or 2019 format.
 pub fn is_known(id: &str, f2019: bool) -> bool {
-    let cat = if f2019 {
-        catalogue_2019()
-    } else {
-        catalogue_2021()
-    };
-    cat.iter().any(|m| m.id.0 == id)
+    use std::collections::HashSet;
+    use std::sync::LazyLock;
+    static IDS: LazyLock<[HashSet<String>; 2]> = LazyLock::new(|| {
+        [
+            catalogue_2021().into_iter().map(|m| m.id.0).collect(),
+            catalogue_2019().into_iter().map(|m| m.id.0).collect(),
+        ]
+    });
+    IDS[usize::from(f2019)].contains(id)
 }
 
 #[cfg(test)]

@@ -128,15 +128,11 @@ impl<'a> View<'a> {
         }
         out
     }
-    fn all_text(&self) -> String {
-        self.norm.concat()
-    }
 }
 
 /// Decides which standard table a grid is, from its own labels.
 pub fn classify(g: &TableGrid) -> Option<Kind> {
-    let v = View::new(g);
-    let all = v.all_text();
+    let all: String = g.cells.iter().map(|c| normalise_label(&c.text)).collect();
     const T3_WORDS: [&str; 18] = [
         "本年新收",
         "上年结转",
@@ -886,6 +882,9 @@ pub fn t4_from_text(doc: &Document) -> Vec<Figure> {
     Vec::new()
 }
 
+/// Tables larger than this (rows × columns) are never mapped: no standard table comes close.
+const MAX_SLOTS: usize = 100_000;
+
 /// Maps every body table to standard figures.
 pub fn map_tables(doc: &Document, warnings: &mut Vec<String>) -> MappedTables {
     let mut found: Vec<Found> = Vec::new();
@@ -896,6 +895,13 @@ pub fn map_tables(doc: &Document, warnings: &mut Vec<String>) -> MappedTables {
     for (i, g) in doc.tables().enumerate() {
         let n = i + 1;
         let Some(kind) = classify(g) else { continue };
+        if g.rows.saturating_mul(g.cols) > MAX_SLOTS {
+            warnings.push(format!(
+                "T{n}: {}×{} table too large to map as a statistical table",
+                g.rows, g.cols
+            ));
+            continue;
+        }
         let (figs, format) = match kind {
             Kind::T3 => map_t3(n, g, &mut t3_layout, warnings),
             Kind::T2 => map_t2(n, g, &mut t2_header, warnings),

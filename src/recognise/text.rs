@@ -123,10 +123,10 @@ pub fn parse_cn_number(s: &str) -> Option<u32> {
                 continue;
             }
         };
-        total += digit.unwrap_or(1) * unit;
+        total = total.saturating_add(digit.unwrap_or(1).saturating_mul(unit));
         digit = None;
     }
-    Some(total + digit.unwrap_or(0))
+    Some(total.saturating_add(digit.unwrap_or(0)))
 }
 
 /// Levenshtein distance over characters.
@@ -262,6 +262,7 @@ mod tests {
         assert_eq!(parse_cn_number("元"), Some(1));
         assert_eq!(parse_cn_number("２０２３"), Some(2023));
         assert_eq!(parse_cn_number("abc"), None);
+        assert!(parse_cn_number(&"九千".repeat(1_000_000)).is_some());
     }
 
     #[test]
