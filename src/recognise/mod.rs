@@ -255,6 +255,34 @@ mod tests {
     }
 
     #[test]
+    fn seed_report_with_word_tables_gives_200_figures() {
+        use crate::model::Block;
+        let mut body = Vec::new();
+        for line in SEED.lines() {
+            match line {
+                "[image: 图片4]" => body.push(Block::Table(testutil::t2_word(true))),
+                "[image: 图片3]" => body.push(Block::Table(testutil::t3_word())),
+                "[image: 图片2]" => body.push(Block::Table(testutil::t4_grid(["0"; 15]))),
+                l => body.push(testutil::para(l)),
+            }
+        }
+        let r = recognise(&testutil::doc(body));
+        let ids: Vec<String> = r.figures.iter().map(|f| f.metric.0.clone()).collect();
+        let want: Vec<String> = metrics::catalogue_2021()
+            .into_iter()
+            .map(|m| m.id.0)
+            .collect();
+        assert_eq!(ids, want);
+        assert_eq!(r.table_formats, vec![TableFormat::F2021; 3]);
+        assert!(r.warnings.is_empty(), "{:?}", r.warnings);
+        assert_eq!(r.sections.len(), 7);
+        assert_eq!(r.sections[2].text, "");
+        assert_eq!(r.figures[0].location, "T1 r3c2");
+        assert_eq!(r.figures[10].location, "T2 r4c4");
+        assert_eq!(r.figures[185].location, "T3 r4c1");
+    }
+
+    #[test]
     fn other_documents_are_one_body() {
         let r = recognise(&lines_doc("2023年预算说明\n一、收入\n二、支出"));
         assert_eq!(r.kind, ReportKind::Other);

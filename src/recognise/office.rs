@@ -105,7 +105,14 @@ fn from_title(lines: &[String]) -> (Option<String>, Option<i32>) {
     let mut start = k;
     while start > 0 && k - start < 2 {
         let l = &top[start - 1];
-        if l.chars().count() > 30 || l.contains('。') || l.starts_with("附件") {
+        let year_only = YEAR
+            .find(l)
+            .is_some_and(|m| m.start() == 0 && m.end() == l.len());
+        if l.chars().count() > 30
+            || l.contains('。')
+            || l.starts_with("附件")
+            || (l.chars().any(|c| c.is_ascii_digit()) && !year_only)
+        {
             break;
         }
         start -= 1;
@@ -245,6 +252,11 @@ mod tests {
             ),
             (
                 "某 某 局\n2 0 2 3 年政府信息公开工作年度报告",
+                "某某局",
+                2023,
+            ),
+            (
+                "文政发〔2024〕1号\n某某局2023年政府信息公开工作年度报告",
                 "某某局",
                 2023,
             ),

@@ -60,6 +60,182 @@ pub fn simple_grid(rows: &[&[&str]]) -> TableGrid {
     grid(cells)
 }
 
+pub const CORNER: &str = "（本列数据的勾稽关系为：第一项加第二项之和，等于第三项加第四项之和）";
+
+/// The 25 row labels of the 2021 表三, grouped as printed: (group label, items).
+pub fn t3_groups() -> Vec<(&'static str, Vec<&'static str>)> {
+    vec![
+        (
+            "（三）不予公开",
+            vec![
+                "1．属于国家秘密",
+                "2．其他法律行政法规禁止公开",
+                "3．危及“三安全一稳定”",
+                "4．保护第三方合法权益",
+                "5．属于三类内部事务信息",
+                "6．属于四类过程性信息",
+                "7．属于行政执法案卷",
+                "8．属于行政查询事项",
+            ],
+        ),
+        (
+            "（四）无法提供",
+            vec![
+                "1．本机关不掌握相关政府信息",
+                "2．没有现成信息需要另行制作",
+                "3．补正后申请内容仍不明确",
+            ],
+        ),
+        (
+            "（五）不予处理",
+            vec![
+                "1．信访举报投诉类申请",
+                "2．重复申请",
+                "3．要求提供公开出版物",
+                "4．无正当理由大量反复申请",
+                "5．要求行政机关确认或重新出具已获取信息",
+            ],
+        ),
+        (
+            "（六）其他处理",
+            vec![
+                "1．申请人无正当理由逾期不补正、行政机关不再处理其政府信息公开申请",
+                "2．申请人逾期未按收费通知要求缴纳费用、行政机关不再处理其政府信息公开申请",
+                "3．其他",
+            ],
+        ),
+    ]
+}
+
+/// A Word-built 2021 表三: 3 header rows, 3 label columns, 25 × 7 data cells whose
+/// values are `data_row * 10 + data_col` (so r0c0 reads "0").
+pub fn t3_word() -> TableGrid {
+    let mut cells = vec![
+        cell(0, 0, 3, 3, CORNER),
+        cell(0, 3, 1, 7, "申请人情况"),
+        cell(1, 3, 2, 1, "自然人"),
+        cell(1, 4, 1, 5, "法人或其他组织"),
+        cell(1, 9, 2, 1, "总计"),
+        cell(2, 4, 1, 1, "商业\n企业"),
+        cell(2, 5, 1, 1, "科研\n机构"),
+        cell(2, 6, 1, 1, "社会公\n益组织"),
+        cell(2, 7, 1, 1, "法律服\n务机构"),
+        cell(2, 8, 1, 1, "其他"),
+    ];
+    let mut r = 3;
+    let data = |cells: &mut Vec<Cell>, r: usize| {
+        for c in 0..7 {
+            cells.push(cell(r, 3 + c, 1, 1, &format!("{}", (r - 3) * 10 + c)));
+        }
+    };
+    cells.push(cell(r, 0, 1, 3, "一、本年新收政府信息公开申请数量"));
+    data(&mut cells, r);
+    r += 1;
+    cells.push(cell(r, 0, 1, 3, "二、上年结转政府信息公开申请数量"));
+    data(&mut cells, r);
+    r += 1;
+    cells.push(cell(r, 0, 22, 1, "三、本年度办理结果"));
+    cells.push(cell(r, 1, 1, 2, "（一）予以公开"));
+    data(&mut cells, r);
+    r += 1;
+    cells.push(cell(
+        r,
+        1,
+        1,
+        2,
+        "（二）部分公开（区分处理的，只计这一情形，不计其他情形）",
+    ));
+    data(&mut cells, r);
+    r += 1;
+    for (group, items) in t3_groups() {
+        cells.push(cell(r, 1, items.len(), 1, group));
+        for item in items {
+            cells.push(cell(r, 2, 1, 1, item));
+            data(&mut cells, r);
+            r += 1;
+        }
+    }
+    cells.push(cell(r, 1, 1, 2, "（七）总计"));
+    data(&mut cells, r);
+    r += 1;
+    cells.push(cell(r, 0, 1, 3, "四、结转下年度继续办理"));
+    data(&mut cells, r);
+    grid(cells)
+}
+
+pub fn t4_grid(values: [&str; 15]) -> TableGrid {
+    let mut cells = vec![cell(0, 0, 1, 5, "行政复议"), cell(0, 5, 1, 10, "行政诉讼")];
+    for (i, l) in ["结果维持", "结果纠正", "其他结果", "尚未审结", "总计"]
+        .iter()
+        .enumerate()
+    {
+        cells.push(cell(1, i, 2, 1, l));
+        cells.push(cell(2, 5 + i, 1, 1, l));
+        cells.push(cell(2, 10 + i, 1, 1, &l.replace("结果", "结果\n")));
+    }
+    cells.push(cell(1, 5, 1, 5, "未经复议直接起诉"));
+    cells.push(cell(1, 10, 1, 5, "复议后起诉"));
+    for (i, v) in values.iter().enumerate() {
+        cells.push(cell(3, i, 1, 1, v));
+    }
+    grid(cells)
+}
+
+pub fn t2_word(year_header: bool) -> TableGrid {
+    let mut cells = Vec::new();
+    let mut r = 0;
+    let block = |cells: &mut Vec<Cell>, r: &mut usize, t: &str| {
+        cells.push(cell(*r, 0, 1, 4, t));
+        *r += 1;
+    };
+    block(&mut cells, &mut r, "第二十条第（一）项");
+    cells.push(cell(r, 0, 1, 1, "信息内容"));
+    let issued = if year_header {
+        "本年（2023）制发件数"
+    } else {
+        "本年制发件数"
+    };
+    cells.push(cell(r, 1, 1, 1, issued));
+    cells.push(cell(r, 2, 1, 1, "本年废止件数"));
+    cells.push(cell(r, 3, 1, 1, "现行有效件数"));
+    r += 1;
+    for (label, vals) in [("规章", ["0", "0", "0"]), ("规范性文件", ["3", "1", "12"])] {
+        cells.push(cell(r, 0, 1, 1, label));
+        for (i, v) in vals.iter().enumerate() {
+            cells.push(cell(r, 1 + i, 1, 1, v));
+        }
+        r += 1;
+    }
+    for (item, head, rows) in [
+        (
+            "第二十条第（五）项",
+            "本年处理决定数量",
+            vec![("行政许可", "1,024")],
+        ),
+        (
+            "第二十条第（六）项",
+            "本年处理决定数量",
+            vec![("行政处罚", "56"), ("行政强制", "—")],
+        ),
+        (
+            "第二十条第（八）项",
+            "本年收费金额（单位：万元）",
+            vec![("行政事业性收费", "103.3879万元")],
+        ),
+    ] {
+        block(&mut cells, &mut r, item);
+        cells.push(cell(r, 0, 1, 1, "信息内容"));
+        cells.push(cell(r, 1, 1, 3, head));
+        r += 1;
+        for (label, v) in rows {
+            cells.push(cell(r, 0, 1, 1, label));
+            cells.push(cell(r, 1, 1, 3, v));
+            r += 1;
+        }
+    }
+    grid(cells)
+}
+
 /// The text of the seed report (威海市文登区天福街道办事处, 2023), one paragraph per line, as a
 /// plain-text converter rendered it (tables were pictures; `3、` and `5、` are Word numbering).
 pub const SEED: &str = r#"威海市文登区天福街道办事处

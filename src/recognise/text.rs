@@ -262,7 +262,7 @@ mod tests {
         assert_eq!(parse_cn_number("元"), Some(1));
         assert_eq!(parse_cn_number("２０２３"), Some(2023));
         assert_eq!(parse_cn_number("abc"), None);
-        assert!(parse_cn_number(&"九千".repeat(1_000_000)).is_some());
+        assert!(parse_cn_number(&"九千".repeat(10_000)).is_some());
     }
 
     #[test]
