@@ -27,6 +27,13 @@ static PERIOD: LazyLock<Regex> = LazyLock::new(|| {
     .expect("valid regex")
 });
 
+static PERIOD_MONTHS: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(&format!(
+        "{Y}年{M}月份?(?:起|开始)?(?:到|至|-|~|～|—)(?:{Y}年)?{M}月份?(?:止|底|末)"
+    ))
+    .expect("valid regex")
+});
+
 fn days_in_month(year: i32, month: u32) -> u32 {
     match month {
         1 | 3 | 5 | 7 | 8 | 10 | 12 => 31,
@@ -83,8 +90,23 @@ pub fn find_dates(text: &str) -> Vec<(usize, usize, Date)> {
     out
 }
 
-/// The publish date: the last short line near the end that is (or ends with) a date.
+/// The publish date: the last short line near the end that is (or ends with) a date; else a
+/// `发布日期：…` line near the top.
 pub fn publish_date(lines: &[String]) -> Option<Date> {
+    closing_date(lines).or_else(|| {
+        lines
+            .iter()
+            .filter(|l| !l.trim().is_empty())
+            .take(8)
+            .filter(|l| {
+                let t = compact(l);
+                t.contains("发布日期") || t.contains("发布时间") || t.contains("成文日期")
+            })
+            .find_map(|l| find_dates(l).first().map(|d| d.2))
+    })
+}
+
+fn closing_date(lines: &[String]) -> Option<Date> {
     for line in lines.iter().rev().filter(|l| !l.trim().is_empty()).take(12) {
         let t = compact(line);
         let len = t.len();
@@ -118,6 +140,23 @@ pub fn statistical_period(lines: &[String], year: Option<i32>) -> Option<(Date, 
             let end = num(&c[5])
                 .zip(num(&c[6]))
                 .and_then(|(m, d)| make_date(y2, m, d));
+            if let (Some(a), Some(b)) = (start, end) {
+                if a <= b {
+                    return Some((a, b));
+                }
+            }
+        }
+        // months only: `2023年1月至12月止`
+        for c in PERIOD_MONTHS.captures_iter(&t) {
+            let Some(y1) = parse_year(&c[1]) else {
+                continue;
+            };
+            let y2 = c.get(3).and_then(|m| parse_year(m.as_str())).unwrap_or(y1);
+            let (Some(m1), Some(m2)) = (num(&c[2]), num(&c[4])) else {
+                continue;
+            };
+            let start = make_date(y1, m1, 1);
+            let end = make_date(y2, m2, days_in_month(y2, m2));
             if let (Some(a), Some(b)) = (start, end) {
                 if a <= b {
                     return Some((a, b));
@@ -167,6 +206,14 @@ mod tests {
         assert_eq!(publish_date(&lines(&["2024年2月30日"])), None);
         assert_eq!(
             publish_date(&lines(&[
+                "某某局2023年年报",
+                "发布日期：2024-01-25 来源：某某局",
+                "正文。"
+            ])),
+            Some(d(2024, 1, 25))
+        );
+        assert_eq!(
+            publish_date(&lines(&[
                 "本机关于2024年1月5日召开会议，研究部署政务公开工作，会议要求各单位认真落实。"
             ])),
             None
@@ -192,6 +239,14 @@ mod tests {
         assert_eq!(
             statistical_period(&lines(&["统计期限自1月1日起至12月31日止。"]), None),
             None
+        );
+        assert_eq!(
+            statistical_period(&lines(&["统计期限为2024年1月至12月止。"]), None),
+            Some((d(2024, 1, 1), d(2024, 12, 31)))
+        );
+        assert_eq!(
+            statistical_period(&lines(&["数据统计时间为2024年1月-2024年2月底。"]), None),
+            Some((d(2024, 1, 1), d(2024, 2, 29)))
         );
         assert_eq!(
             statistical_period(&lines(&["2022年12月1日至2022年1月1日"]), None),
