@@ -892,9 +892,16 @@ pub fn map_tables(doc: &Document, warnings: &mut Vec<String>) -> MappedTables {
     let mut t3_layout: Option<T3Layout> = None;
     let mut t2_header: Option<Vec<Option<&'static str>>> = None;
     let mut last_format = None;
+    // the kind of the table just before, for a continuation without recognisable labels
+    let mut prev_kind: Option<Kind> = None;
     for (i, g) in doc.tables().enumerate() {
         let n = i + 1;
-        let Some(kind) = classify(g) else { continue };
+        let classified = classify(g);
+        let continued = prev_kind.filter(|k| *k != Kind::T4);
+        prev_kind = None;
+        let Some(kind) = classified.or(continued) else {
+            continue;
+        };
         if g.rows.saturating_mul(g.cols) > MAX_SLOTS {
             warnings.push(format!(
                 "T{n}: {}×{} table too large to map as a statistical table",
@@ -902,20 +909,31 @@ pub fn map_tables(doc: &Document, warnings: &mut Vec<String>) -> MappedTables {
             ));
             continue;
         }
+        // a guessed continuation only counts if it maps: work on copies until then
+        let mut w = Vec::new();
+        let mut layout = t3_layout.clone();
+        let mut header = t2_header.clone();
         let (figs, format) = match kind {
-            Kind::T3 => map_t3(n, g, &mut t3_layout, warnings),
-            Kind::T2 => map_t2(n, g, &mut t2_header, warnings),
+            Kind::T3 => map_t3(n, g, &mut layout, &mut w),
+            Kind::T2 => map_t2(n, g, &mut header, &mut w),
             Kind::T4 => (map_t4(n, g), last_format.unwrap_or(TableFormat::F2021)),
         };
         if figs.is_empty() {
-            let name = match kind {
-                Kind::T2 => "表二",
-                Kind::T3 => "表三",
-                Kind::T4 => "表四",
-            };
-            warnings.push(format!("T{n}: looks like {name} but no figure was mapped"));
+            if classified.is_some() {
+                let name = match kind {
+                    Kind::T2 => "表二",
+                    Kind::T3 => "表三",
+                    Kind::T4 => "表四",
+                };
+                warnings.extend(w);
+                warnings.push(format!("T{n}: looks like {name} but no figure was mapped"));
+            }
             continue;
         }
+        warnings.extend(w);
+        t3_layout = layout;
+        t2_header = header;
+        prev_kind = Some(kind);
         if kind != Kind::T4 {
             last_format = Some(format);
         }
@@ -1217,6 +1235,40 @@ mod tests {
             "T2 r1c4"
         );
         assert_eq!(get(&m, "t3.carried_out.total").value, Some(246.0));
+        assert_eq!(m.formats.len(), 2);
+    }
+
+    #[test]
+    fn continuation_with_too_few_labels_to_classify() {
+        let g = t3_word();
+        // the last two rows (（七）总计, 四、结转下年度继续办理) on the next page
+        let cut = 26;
+        let (mut a, mut b) = (Vec::new(), Vec::new());
+        for c in &g.cells {
+            let mut c = c.clone();
+            if c.row < cut {
+                c.rowspan = c.rowspan.min(cut - c.row);
+                a.push(c);
+            } else {
+                c.row -= cut;
+                b.push(c);
+            }
+        }
+        b.push(cell(0, 0, 1, 1, "三、本年度办理结果"));
+        let gb = grid(b);
+        assert_eq!(classify(&gb), None);
+        let unrelated = simple_grid(&[&["项目", "金额"], &["收入", "5"]]);
+        let d = doc(vec![
+            Block::Table(grid(a)),
+            Block::Table(gb),
+            Block::Table(unrelated),
+        ]);
+        let mut w = Vec::new();
+        let m = map_tables(&d, &mut w);
+        let ids: Vec<String> = m.figures.iter().map(|f| f.metric.0.clone()).collect();
+        assert_eq!(ids, ids_2021_t3());
+        assert_eq!(get(&m, "t3.carried_out.total").location, "T2 r2c10");
+        assert_eq!(w.len(), 1, "{w:?}");
         assert_eq!(m.formats.len(), 2);
     }
 
