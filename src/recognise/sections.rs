@@ -121,7 +121,7 @@ fn run_in_heading(printed: &str) -> Option<(SectionId, u32, String, String)> {
     let (pos, sep) = t
         .char_indices()
         .take(MAX_HEADING + 8)
-        .find(|(_, c)| matches!(c, '。' | '：' | ':'))?;
+        .find(|(_, c)| matches!(c, '。' | '：' | ':' | '\n'))?;
     let head = &t[..pos];
     let (num, _) = split_numbering(&compact(head));
     if !matches!(num, Some(Numbering::Chinese(_) | Numbering::Arabic(_))) {
@@ -406,8 +406,14 @@ mod tests {
             "一、总体情况：本机关认真落实条例。\n（一）主动公开方面。本机关坚持公开为原则。\n\
              二、主动公开政府信息情况。本年度主动公开信息100条。",
         );
+        let mut d = d;
+        d.body.push(para(
+            "三、收到和处理政府信息公开申请情况\n本年度未收到申请。",
+        ));
         let s = split_sections(&d);
-        assert_eq!(ids(&s), vec![Overview, ActiveDisclosure]);
+        assert_eq!(ids(&s), vec![Overview, ActiveDisclosure, Requests]);
+        assert_eq!(s[2].heading, "三、收到和处理政府信息公开申请情况");
+        assert_eq!(s[2].text, "本年度未收到申请。");
         assert_eq!(s[0].heading, "一、总体情况");
         assert_eq!(
             s[0].text,
