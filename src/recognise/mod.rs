@@ -177,6 +177,15 @@ pub fn recognise(doc: &Document) -> AnnualReport {
         if !t4.is_empty() {
             warnings.push("表四 read from a line of text".to_string());
             mapped.figures.extend(t4);
+            // keep catalogue order (2019-only ids come after 表四)
+            let order: std::collections::HashMap<String, usize> = metrics::all_ids_ordered()
+                .into_iter()
+                .enumerate()
+                .map(|(i, id)| (id.0, i))
+                .collect();
+            mapped
+                .figures
+                .sort_by_key(|f| order.get(&f.metric.0).copied().unwrap_or(usize::MAX));
         }
     }
     let is_annual = !mapped.figures.is_empty()
