@@ -10,6 +10,8 @@ pub mod office;
 pub mod region;
 pub mod sections;
 pub mod tables;
+#[cfg(test)]
+pub(crate) mod testutil;
 pub mod text;
 
 pub use metrics::MetricId;
@@ -170,7 +172,23 @@ pub fn recognise(doc: &Document) -> AnnualReport {
         dates::statistical_period(&lines, year).map_or((None, None), |(a, b)| (Some(a), Some(b)));
     let contacts = contacts::find_contacts(doc, &lines);
     let mut warnings = Vec::new();
-    let mapped = tables::map_tables(doc, &mut warnings);
+    let mut mapped = tables::map_tables(doc, &mut warnings);
+    if !mapped.figures.iter().any(|f| f.metric.0.starts_with("t4.")) {
+        let t4 = tables::t4_from_text(doc);
+        if !t4.is_empty() {
+            warnings.push("表四 read from a line of text".to_string());
+            mapped.figures.extend(t4);
+            // keep catalogue order (2019-only ids come after 表四)
+            let order: std::collections::HashMap<String, usize> = metrics::all_ids_ordered()
+                .into_iter()
+                .enumerate()
+                .map(|(i, id)| (id.0, i))
+                .collect();
+            mapped
+                .figures
+                .sort_by_key(|f| order.get(&f.metric.0).copied().unwrap_or(usize::MAX));
+        }
+    }
     let is_annual = !mapped.figures.is_empty()
         || lines
             .iter()
@@ -198,5 +216,88 @@ pub fn recognise(doc: &Document) -> AnnualReport {
         figures: mapped.figures,
         table_formats: mapped.formats,
         warnings,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::testutil::{lines_doc, SEED};
+    use super::*;
+
+    #[test]
+    fn seed_report() {
+        let r = recognise(&lines_doc(SEED));
+        assert_eq!(r.kind, ReportKind::Annual);
+        assert_eq!(r.office.as_deref(), Some("威海市文登区天福街道办事处"));
+        assert_eq!(r.year, Some(2023));
+        assert_eq!(
+            r.published.map(|d| d.to_string()).as_deref(),
+            Some("2024-01-22")
+        );
+        assert_eq!(
+            r.period_start.map(|d| d.to_string()).as_deref(),
+            Some("2023-01-01")
+        );
+        assert_eq!(
+            r.period_end.map(|d| d.to_string()).as_deref(),
+            Some("2023-12-31")
+        );
+        assert_eq!(r.contacts.phones, vec!["0631-8985998"]);
+        assert_eq!(
+            r.contacts.website.as_deref(),
+            Some("http://www.wendeng.gov.cn")
+        );
+        let ids: Vec<&str> = r.sections.iter().map(|s| s.id.as_str()).collect();
+        assert_eq!(
+            ids,
+            [
+                "preamble",
+                "overview",
+                "active_disclosure",
+                "requests",
+                "review_litigation",
+                "problems",
+                "other"
+            ]
+        );
+        assert!(r.figures.is_empty());
+        assert!(r.warnings.is_empty());
+    }
+
+    #[test]
+    fn seed_report_with_word_tables_gives_200_figures() {
+        use crate::model::Block;
+        let mut body = Vec::new();
+        for line in SEED.lines() {
+            match line {
+                "[image: 图片4]" => body.push(Block::Table(testutil::t2_word(true))),
+                "[image: 图片3]" => body.push(Block::Table(testutil::t3_word())),
+                "[image: 图片2]" => body.push(Block::Table(testutil::t4_grid(["0"; 15]))),
+                l => body.push(testutil::para(l)),
+            }
+        }
+        let r = recognise(&testutil::doc(body));
+        let ids: Vec<String> = r.figures.iter().map(|f| f.metric.0.clone()).collect();
+        let want: Vec<String> = metrics::catalogue_2021()
+            .into_iter()
+            .map(|m| m.id.0)
+            .collect();
+        assert_eq!(ids, want);
+        assert_eq!(r.table_formats, vec![TableFormat::F2021; 3]);
+        assert!(r.warnings.is_empty(), "{:?}", r.warnings);
+        assert_eq!(r.sections.len(), 7);
+        assert_eq!(r.sections[2].text, "");
+        assert_eq!(r.figures[0].location, "T1 r3c2");
+        assert_eq!(r.figures[10].location, "T2 r4c4");
+        assert_eq!(r.figures[185].location, "T3 r4c1");
+    }
+
+    #[test]
+    fn other_documents_are_one_body() {
+        let r = recognise(&lines_doc("2023年预算说明\n一、收入\n二、支出"));
+        assert_eq!(r.kind, ReportKind::Other);
+        assert_eq!(r.sections.len(), 1);
+        assert_eq!(r.sections[0].id, SectionId::Body);
+        assert_eq!(r.sections[0].text, "2023年预算说明\n一、收入\n二、支出");
     }
 }

@@ -1,10 +1,1468 @@
-use super::{Figure, TableFormat};
-use crate::model::Document;
+//! The template mapper: body tables → standard figures.
+//!
+//! Every body table is numbered `T1`, `T2`… in body order (the numbering of tables.csv). Each
+//! table is recognised as 表二, 表三 or 表四 from its own labels (never from the year), its
+//! column headers and row labels are matched to the catalogue by normalised labels (tolerating
+//! spaces, bracket and digit widths, `1、`, years in headers, old names and small typos), and
+//! each data cell becomes a [`Figure`]. A table without a header that continues the previous
+//! table of the same kind (a table cut at a page break) borrows that table's column layout.
+
+use std::collections::HashMap;
+use std::sync::LazyLock;
+
+use regex::Regex;
+
+use super::metrics::{self, MetricId};
+use super::text::{edit_distance, normalise_label, split_numbering, Numbering};
+use super::{Figure, Semantic, TableFormat};
+use crate::model::{Cell, Document, TableGrid, TableOrigin};
+
 #[derive(Debug, Default)]
 pub struct MappedTables {
     pub figures: Vec<Figure>,
     pub formats: Vec<TableFormat>,
 }
-pub fn map_tables(_doc: &Document, _warnings: &mut Vec<String>) -> MappedTables {
-    MappedTables::default()
+
+/// Which standard table a grid is.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Kind {
+    T2,
+    T3,
+    T4,
+}
+
+/// Parses a published cell: number, zero, blank (value 0), not applicable, or text.
+pub fn parse_value(raw: &str) -> (Option<f64>, Semantic) {
+    let s = super::text::compact(raw);
+    if s.is_empty() {
+        return (Some(0.0), Semantic::Blank);
+    }
+    if matches!(
+        s.as_str(),
+        "/" | "-" | "--" | "---" | "——" | "无" | "\\" | "—" | "／" | "、" | "-/-" | "×"
+    ) || s.chars().all(|c| c == '-')
+    {
+        return (None, Semantic::Na);
+    }
+    let mut t: String = s.chars().filter(|c| !matches!(c, ',' | '，')).collect();
+    for unit in ["(万元)", "万元", "元", "件", "个", "条", "项", "次"] {
+        if let Some(x) = t.strip_suffix(unit) {
+            t = x.to_string();
+            break;
+        }
+    }
+    let body = t.strip_prefix(['+', '-']).unwrap_or(&t);
+    let numeric = !body.is_empty()
+        && body.chars().all(|c| c.is_ascii_digit() || c == '.')
+        && body.chars().filter(|&c| c == '.').count() <= 1
+        && !body.starts_with('.')
+        && !body.ends_with('.');
+    if !numeric {
+        return (None, Semantic::Text);
+    }
+    match t.parse::<f64>() {
+        Ok(0.0) => (Some(0.0), Semantic::Zero),
+        Ok(v) => (Some(v), Semantic::Number),
+        Err(_) => (None, Semantic::Text),
+    }
+}
+
+/// A grid with its normalised cell texts and slot map.
+struct View<'a> {
+    g: &'a TableGrid,
+    slots: Vec<Vec<Option<usize>>>,
+    norm: Vec<String>,
+}
+
+impl<'a> View<'a> {
+    fn new(g: &'a TableGrid) -> Self {
+        View {
+            g,
+            slots: g.slots(),
+            norm: g.cells.iter().map(|c| normalise_label(&c.text)).collect(),
+        }
+    }
+    fn idx(&self, r: usize, c: usize) -> Option<usize> {
+        self.slots
+            .get(r)
+            .and_then(|row| row.get(c))
+            .copied()
+            .flatten()
+    }
+    fn text(&self, r: usize, c: usize) -> &str {
+        self.idx(r, c).map_or("", |i| self.norm[i].as_str())
+    }
+    /// The cell whose top-left slot is exactly (r, c).
+    fn top_left(&self, r: usize, c: usize) -> Option<&'a Cell> {
+        let i = self.idx(r, c)?;
+        let cell = &self.g.cells[i];
+        (cell.row == r && cell.col == c).then_some(cell)
+    }
+    /// Distinct non-empty texts of the cells covering row r in columns `cols`, left to right.
+    fn labels(&self, r: usize, cols: std::ops::Range<usize>) -> Vec<&str> {
+        let mut seen = Vec::new();
+        let mut out = Vec::new();
+        for c in cols {
+            if let Some(i) = self.idx(r, c) {
+                if !seen.contains(&i) {
+                    seen.push(i);
+                    if !self.norm[i].is_empty() {
+                        out.push(self.norm[i].as_str());
+                    }
+                }
+            }
+        }
+        out
+    }
+    /// Column header: distinct texts of the cells covering column c in `rows`, top to bottom.
+    fn header(&self, c: usize, rows: std::ops::Range<usize>) -> String {
+        let mut seen = Vec::new();
+        let mut out = String::new();
+        for r in rows {
+            if let Some(i) = self.idx(r, c) {
+                if !seen.contains(&i) {
+                    seen.push(i);
+                    out.push_str(&self.norm[i]);
+                }
+            }
+        }
+        out
+    }
+}
+
+/// Decides which standard table a grid is, from its own labels.
+pub fn classify(g: &TableGrid) -> Option<Kind> {
+    let all: String = g.cells.iter().map(|c| normalise_label(&c.text)).collect();
+    const T3_WORDS: [&str; 18] = [
+        "本年新收",
+        "上年结转",
+        "予以公开",
+        "部分公开",
+        "不予公开",
+        "无法提供",
+        "不予处理",
+        "其他处理",
+        "结转下年",
+        "自然人",
+        "商业企业",
+        "国家秘密",
+        "第三方",
+        "不掌握",
+        "另行制作",
+        "信访举报",
+        "重复申请",
+        "出版物",
+    ];
+    let t3 = T3_WORDS.iter().filter(|w| all.contains(*w)).count();
+    if t3 >= 3 {
+        return Some(Kind::T3);
+    }
+    if all.contains("复议")
+        && (all.contains("诉讼") || all.contains("起诉"))
+        && (all.contains("维持") || all.contains("纠正") || all.contains("审结"))
+    {
+        return Some(Kind::T4);
+    }
+    const T2_WORDS: [&str; 12] = [
+        "规章",
+        "规范性文件",
+        "行政许可",
+        "行政处罚",
+        "行政强制",
+        "行政事业性收费",
+        "制发",
+        "废止",
+        "现行有效",
+        "处理决定",
+        "集中采购",
+        "对外管理服务",
+    ];
+    let t2 = T2_WORDS.iter().filter(|w| all.contains(*w)).count();
+    if all.contains("第二十条") || t2 >= 2 {
+        return Some(Kind::T2);
+    }
+    None
+}
+
+/// A candidate label: key, canonical text, distinctive keywords.
+type Cand = (&'static str, &'static str, &'static [&'static str]);
+
+/// Matches a label (numbering already stripped) against candidates: exact, then keyword, then
+/// bounded edit distance. Returns the key and whether the match was fuzzy.
+fn match_label(text: &str, cands: &[Cand]) -> Option<(&'static str, bool)> {
+    if text.is_empty() {
+        return None;
+    }
+    for (key, canon, _) in cands {
+        if text == normalise_label(canon) {
+            return Some((key, false));
+        }
+    }
+    for (key, _, kws) in cands {
+        if kws.iter().any(|k| text.contains(k)) {
+            return Some((key, false));
+        }
+    }
+    let mut best: Option<(usize, &'static str)> = None;
+    let mut tie = false;
+    for (key, canon, _) in cands {
+        let canon = normalise_label(canon);
+        let n = canon.chars().count();
+        let bound = (n / 4).max(1);
+        let d = edit_distance(text, &canon);
+        if d <= bound {
+            match best {
+                Some((bd, _)) if bd < d => {}
+                Some((bd, _)) if bd == d => tie = true,
+                _ => {
+                    best = Some((d, key));
+                    tie = false;
+                }
+            }
+        }
+    }
+    match best {
+        Some((_, key)) if !tie => Some((key, true)),
+        _ => None,
+    }
+}
+
+const T3_TOP: [Cand; 6] = [
+    (
+        "new",
+        "本年新收政府信息公开申请数量",
+        &["本年新收", "新收政府信息"],
+    ),
+    ("carried_in", "上年结转政府信息公开申请数量", &["上年结转"]),
+    ("granted", "予以公开", &["予以公开"]),
+    (
+        "partial",
+        "部分公开(区分处理的,只计这一情形,不计其他情形)",
+        &["部分公开"],
+    ),
+    ("total", "总计", &[]),
+    (
+        "carried_out",
+        "结转下年度继续办理",
+        &["结转下年", "下年度继续"],
+    ),
+];
+
+const T3_GROUPS: [(&str, &str); 4] = [
+    ("denied", "不予公开"),
+    ("unavailable", "无法提供"),
+    ("unprocessed", "不予处理"),
+    ("other", "其他处理"),
+];
+
+const T3_DENIED: [Cand; 8] = [
+    ("state_secret", "属于国家秘密", &["国家秘密"]),
+    ("law_prohibited", "其他法律行政法规禁止公开", &["禁止公开"]),
+    ("three_safety", "危及三安全一稳定", &["三安全", "一稳定"]),
+    ("third_party", "保护第三方合法权益", &["第三方"]),
+    ("internal_affairs", "属于三类内部事务信息", &["内部事务"]),
+    ("process_info", "属于四类过程性信息", &["过程性"]),
+    ("enforcement_file", "属于行政执法案卷", &["执法案卷"]),
+    ("query_matter", "属于行政查询事项", &["查询事项"]),
+];
+const T3_UNAVAILABLE: [Cand; 3] = [
+    ("not_held", "本机关不掌握相关政府信息", &["不掌握"]),
+    (
+        "needs_creation",
+        "没有现成信息需要另行制作",
+        &["另行制作", "没有现成"],
+    ),
+    ("unclear", "补正后申请内容仍不明确", &["不明确"]),
+];
+const T3_UNPROCESSED: [Cand; 5] = [
+    ("petition", "信访举报投诉类申请", &["信访", "举报投诉"]),
+    ("repeat", "重复申请", &["重复申请"]),
+    ("publication", "要求提供公开出版物", &["出版物"]),
+    ("excessive", "无正当理由大量反复申请", &["大量反复"]),
+    (
+        "confirm_existing",
+        "要求行政机关确认或重新出具已获取信息",
+        &["重新出具", "确认或"],
+    ),
+];
+const T3_OTHER: [Cand; 3] = [
+    (
+        "no_correction",
+        "申请人无正当理由逾期不补正、行政机关不再处理其政府信息公开申请",
+        &["不补正"],
+    ),
+    (
+        "unpaid_fee",
+        "申请人逾期未按收费通知要求缴纳费用、行政机关不再处理其政府信息公开申请",
+        &["缴纳费用", "收费通知"],
+    ),
+    ("other", "其他", &[]),
+];
+
+fn group_subs(group: &str) -> &'static [Cand] {
+    match group {
+        "denied" => &T3_DENIED,
+        "unavailable" => &T3_UNAVAILABLE,
+        "unprocessed" => &T3_UNPROCESSED,
+        _ => &T3_OTHER,
+    }
+}
+
+fn t3_group(rest: &str) -> Option<&'static str> {
+    T3_GROUPS.iter().find_map(|(key, name)| {
+        let n = name.chars().count();
+        let len = rest.chars().count();
+        (rest == *name
+            || (rest.starts_with(name) && len <= n + 2)
+            || (len >= 3 && len <= n + 1 && edit_distance(rest, name) <= 1))
+            .then_some(*key)
+    })
+}
+
+/// What one row of a 表三 is.
+#[derive(Debug, Clone, PartialEq)]
+enum RowKind {
+    /// A standard row: key (e.g. `denied.state_secret`), fuzzy flag, the label as read.
+    Metric(String, bool, String),
+    /// A group head or subtotal row (`（三）不予公开` alone).
+    Group(&'static str),
+    Skip,
+}
+
+/// Classifies a 表三 row from its label cells, carrying the current group across rows.
+fn t3_row(labels: &[&str], group_ctx: &mut Option<&'static str>) -> RowKind {
+    let mut row_group = None;
+    let mut leaf: Option<(Option<Numbering>, &str, &str)> = None;
+    for l in labels {
+        let (num, rest) = split_numbering(l);
+        if rest.contains("办理结果") && rest.chars().count() <= 10 {
+            continue;
+        }
+        if let Some(g) = t3_group(rest) {
+            row_group = Some(g);
+            continue;
+        }
+        // group and item in one cell: `（三）不予公开1.属于国家秘密`
+        if let Some((g, name)) = T3_GROUPS
+            .iter()
+            .find(|(_, name)| rest.starts_with(name) && rest.len() > name.len() + 6)
+        {
+            row_group = Some(g);
+            let (num, item) = split_numbering(&rest[name.len()..]);
+            leaf = Some((num, item, l));
+            continue;
+        }
+        leaf = Some((num, rest, l));
+    }
+    let Some((num, rest, raw)) = leaf else {
+        if let Some(g) = row_group {
+            *group_ctx = Some(g);
+            return RowKind::Group(g);
+        }
+        return RowKind::Skip;
+    };
+    let group = row_group.or(*group_ctx);
+    if let Some(g) = group {
+        let subs = group_subs(g);
+        if let Some((key, fuzzy)) = match_label(rest, subs) {
+            *group_ctx = Some(g);
+            return RowKind::Metric(format!("{g}.{key}"), fuzzy, raw.to_string());
+        }
+    }
+    if let Some((key, fuzzy)) = match_label(rest, &T3_TOP) {
+        *group_ctx = None;
+        return RowKind::Metric(key.to_string(), fuzzy, raw.to_string());
+    }
+    // an item whose group label is missing (or was left on the previous page)
+    for (g, _) in T3_GROUPS {
+        if Some(g) == group {
+            continue;
+        }
+        if let Some((key, false)) = match_label(rest, group_subs(g)) {
+            if key != "other" {
+                *group_ctx = Some(g);
+                return RowKind::Metric(format!("{g}.{key}"), false, raw.to_string());
+            }
+        }
+    }
+    if let (Some(g), Some(Numbering::Arabic(n))) = (group, num) {
+        let subs = group_subs(g);
+        if n >= 1 && (n as usize) <= subs.len() {
+            *group_ctx = Some(g);
+            return RowKind::Metric(
+                format!("{g}.{}", subs[n as usize - 1].0),
+                true,
+                raw.to_string(),
+            );
+        }
+    }
+    RowKind::Skip
+}
+
+/// 表三 column key from a combined header text.
+fn t3_col(h: &str) -> Option<(&'static str, bool)> {
+    let mut s = h.to_string();
+    for p in [
+        "申请人情况",
+        "法人或其他组织",
+        "法人和其他组织",
+        "法人或者其他组织",
+        "(本列数据的勾稽关系为:第一项加第二项之和,等于第三项加第四项之和)",
+    ] {
+        s = s.replace(p, "");
+    }
+    if s.is_empty() || s.contains("小计") || s.contains("合计") {
+        return None;
+    }
+    const COLS: [(&str, &str); 6] = [
+        ("natural_person", "自然人"),
+        ("business", "商业企业"),
+        ("research", "科研机构"),
+        ("nonprofit", "社会公益组织"),
+        ("legal_service", "法律服务机构"),
+        ("total", "总计"),
+    ];
+    for (key, label) in COLS {
+        if s.contains(label) {
+            return Some((key, false));
+        }
+    }
+    if s.ends_with("其他") || s == "其他组织" {
+        return Some(("other_org", false));
+    }
+    for (key, label) in COLS {
+        if s.chars().count() >= 2 && edit_distance(&s, label) <= 1 {
+            return Some((key, true));
+        }
+    }
+    None
+}
+
+/// The column layout of a 表三, kept for a continuation table.
+#[derive(Debug, Clone)]
+struct T3Layout {
+    cols: usize,
+    first_data: usize,
+    col_keys: Vec<Option<&'static str>>,
+}
+
+/// A figure candidate before de-duplication.
+struct Found {
+    metric: String,
+    figure: Figure,
+}
+
+fn location(n: usize, g: &TableGrid, cell: &Cell) -> String {
+    let mut s = format!("T{n} r{}c{}", cell.row + 1, cell.col + 1);
+    if let TableOrigin::Image { image } | TableOrigin::Vector { image } = g.origin {
+        s.push_str(&format!(" image {image}"));
+        if let Some([x, y, w, h]) = cell.bbox {
+            s.push_str(&format!(" box {x},{y},{w},{h}"));
+        }
+    }
+    s
+}
+
+fn figure(n: usize, g: &TableGrid, cell: &Cell, metric: String) -> Found {
+    let (value, semantic) = parse_value(&cell.text);
+    Found {
+        figure: Figure {
+            metric: MetricId(metric.clone()),
+            value,
+            raw: cell.text.clone(),
+            semantic,
+            origin: g.origin.as_str().to_string(),
+            location: location(n, g, cell),
+        },
+        metric,
+    }
+}
+
+/// Maps a 表三. Returns figures and the format, updating the layout for continuations.
+fn map_t3(
+    n: usize,
+    g: &TableGrid,
+    prev: &mut Option<T3Layout>,
+    warnings: &mut Vec<String>,
+) -> (Vec<Found>, TableFormat) {
+    let v = View::new(g);
+    // header: the row holding 自然人
+    let header_at = (0..g.rows)
+        .find_map(|r| (0..g.cols).find_map(|c| v.text(r, c).contains("自然人").then_some((r, c))));
+    let mut data_from = 0;
+    let layout = if let Some((hr, hc)) = header_at {
+        // data start: first row after the header whose label is a 表三 row
+        let mut ctx = None;
+        let start = (hr + 1..g.rows)
+            .find(|&r| !matches!(t3_row(&v.labels(r, 0..hc), &mut ctx), RowKind::Skip))
+            .unwrap_or(g.rows);
+        let col_keys: Vec<Option<&'static str>> = (0..g.cols)
+            .map(|c| {
+                if c < hc {
+                    return None;
+                }
+                let h = v.header(c, 0..start);
+                match t3_col(&h) {
+                    Some((key, fuzzy)) => {
+                        if fuzzy {
+                            warnings.push(format!("T{n}: fuzzy column label {h:?} read as {key}"));
+                        }
+                        Some(key)
+                    }
+                    None => None,
+                }
+            })
+            .collect();
+        data_from = start;
+        let mut col_keys = col_keys;
+        // a 合计 column closing the table stands for 总计 when there is none
+        if !col_keys.contains(&Some("total")) && g.cols > hc {
+            let last = g.cols - 1;
+            if col_keys[last].is_none() && v.header(last, 0..start).ends_with("合计") {
+                col_keys[last] = Some("total");
+            }
+        }
+        T3Layout {
+            cols: g.cols,
+            first_data: hc,
+            col_keys,
+        }
+    } else if let Some(p) = prev.as_ref().filter(|p| p.cols == g.cols) {
+        warnings.push(format!(
+            "T{n}: 表三 without header, read with the columns of the previous 表三"
+        ));
+        p.clone()
+    } else {
+        // positional fallback: the first column holding no text in any row starts 7 data columns
+        let first = (0..g.cols).find(|&c| {
+            (0..g.rows).all(|r| {
+                v.top_left(r, c)
+                    .is_none_or(|cell| parse_value(&cell.text).1 != Semantic::Text)
+            })
+        });
+        match first {
+            Some(f) if g.cols - f == 7 => {
+                warnings.push(format!(
+                    "T{n}: 表三 without header, columns read by position"
+                ));
+                T3Layout {
+                    cols: g.cols,
+                    first_data: f,
+                    col_keys: (0..g.cols)
+                        .map(|c| (c >= f).then(|| metrics::T3_COLS[c - f].0))
+                        .collect(),
+                }
+            }
+            _ => {
+                warnings.push(format!("T{n}: 表三 without a recognisable column header"));
+                return (Vec::new(), TableFormat::F2021);
+            }
+        }
+    };
+    let mut rows: Vec<(usize, RowKind)> = Vec::new();
+    let mut ctx = None;
+    for r in data_from..g.rows {
+        let kind = t3_row(&v.labels(r, 0..layout.first_data), &mut ctx);
+        if let RowKind::Metric(key, true, raw) = &kind {
+            warnings.push(format!("T{n}: fuzzy row label {raw:?} read as {key}"));
+        }
+        rows.push((r, kind));
+    }
+    let has_other_sub = rows
+        .iter()
+        .any(|(_, k)| matches!(k, RowKind::Metric(key, _, _) if key.starts_with("other.")));
+    let has_other_group = rows
+        .iter()
+        .any(|(_, k)| matches!(k, RowKind::Group("other")));
+    let format = if !has_other_sub && has_other_group {
+        // the trial format: （六）其他处理 is one row
+        for (_, k) in rows.iter_mut() {
+            if matches!(k, RowKind::Group("other")) {
+                *k = RowKind::Metric("other".into(), false, String::new());
+            }
+        }
+        TableFormat::F2019
+    } else {
+        TableFormat::F2021
+    };
+    let mut out = Vec::new();
+    for (r, kind) in &rows {
+        let RowKind::Metric(key, _, _) = kind else {
+            continue;
+        };
+        for (c, ck) in layout.col_keys.iter().enumerate() {
+            let Some(ck) = ck else { continue };
+            if let Some(cell) = v.top_left(*r, c) {
+                out.push(figure(n, g, cell, format!("t3.{key}.{ck}")));
+            }
+        }
+    }
+    *prev = Some(layout);
+    (out, format)
+}
+
+/// Maps a 表四: a header of up to three rows, then one data row of 15 figures.
+fn map_t4(n: usize, g: &TableGrid) -> Vec<Found> {
+    let v = View::new(g);
+    let is_kw = |t: &str| {
+        [
+            "复议", "诉讼", "起诉", "维持", "纠正", "其他", "审结", "总计", "合计",
+        ]
+        .iter()
+        .any(|k| t.contains(k))
+    };
+    let Some(header_end) = (0..g.rows)
+        .rev()
+        .find(|&r| (0..g.cols).any(|c| is_kw(v.text(r, c))))
+    else {
+        return Vec::new();
+    };
+    let data = header_end + 1;
+    if data >= g.rows {
+        return Vec::new();
+    }
+    let mut out = Vec::new();
+    for c in 0..g.cols {
+        let h = v.header(c, 0..data);
+        let block = if h.contains("复议后起诉") || (h.contains("复议后") && h.contains("起诉"))
+        {
+            "suit_after_review"
+        } else if h.contains("未经复议") || h.contains("直接起诉") {
+            "suit_direct"
+        } else if h.contains("复议") {
+            "review"
+        } else {
+            continue;
+        };
+        let col = if h.contains("维持") {
+            "upheld"
+        } else if h.contains("纠正") {
+            "corrected"
+        } else if h.contains("审结") {
+            "pending"
+        } else if h.contains("其他") {
+            "other"
+        } else if h.contains("总计") || h.contains("合计") || h.contains("小计") {
+            "total"
+        } else {
+            continue;
+        };
+        if let Some(cell) = v.top_left(data, c) {
+            out.push(figure(n, g, cell, format!("t4.{block}.{col}")));
+        }
+    }
+    out
+}
+
+const T2_ROWS: [Cand; 8] = [
+    ("regulations", "规章", &[]),
+    ("normative_docs", "行政规范性文件", &["规范性文件"]),
+    ("licensing", "行政许可", &["行政许可"]),
+    ("other_services", "其他对外管理服务事项", &["对外管理服务"]),
+    ("penalty", "行政处罚", &["行政处罚"]),
+    ("coercion", "行政强制", &["行政强制"]),
+    ("fees", "行政事业性收费", &["行政事业性收费", "事业性收费"]),
+    ("procurement", "政府集中采购", &["集中采购"]),
+];
+
+/// 表二 column key from a header cell (years such as `(2023)` removed).
+fn t2_col(h: &str) -> Option<&'static str> {
+    static YEAR: LazyLock<Regex> =
+        LazyLock::new(|| Regex::new(r"\(?\d{4}年?度?\)?").expect("valid regex"));
+    let s = YEAR.replace_all(h, "");
+    let s = s.as_ref();
+    Some(if s.contains("制发") {
+        "issued"
+    } else if s.contains("废止") {
+        "repealed"
+    } else if s.contains("现行有效") || s.contains("有效件数") {
+        "in_force"
+    } else if s.contains("处理决定") || s.contains("决定数量") {
+        "decisions"
+    } else if s.contains("新制作") {
+        "made_new"
+    } else if s.contains("新公开") {
+        "published_new"
+    } else if s.contains("公开总数") || s.contains("对外公开总") {
+        "total_public"
+    } else if s.contains("上一年") || s.contains("上年项目") {
+        "prev_items"
+    } else if s.contains("增/减") || s.contains("增减") || s.contains("增(减)") {
+        "change"
+    } else if s.contains("采购项目") {
+        "items"
+    } else if s.contains("金额") {
+        "amount_wan"
+    } else {
+        return None;
+    })
+}
+
+/// Maps a 表二, row by row: `信息内容` header rows set the column keys, data rows use them.
+fn map_t2(
+    n: usize,
+    g: &TableGrid,
+    header: &mut Option<Vec<Option<&'static str>>>,
+    warnings: &mut Vec<String>,
+) -> (Vec<Found>, TableFormat) {
+    let v = View::new(g);
+    let mut cand: Vec<Found> = Vec::new();
+    let mut f2019 = false;
+    for r in 0..g.rows {
+        // distinct cells starting in this row or covering it
+        let mut cells: Vec<(usize, usize)> = Vec::new(); // (col, cell index)
+        for c in 0..g.cols {
+            if let Some(i) = v.idx(r, c) {
+                if !cells.iter().any(|&(_, j)| j == i) {
+                    cells.push((c, i));
+                }
+            }
+        }
+        let keys: Vec<Option<&'static str>> =
+            cells.iter().map(|&(_, i)| t2_col(&v.norm[i])).collect();
+        let numeric = cells.iter().any(|&(_, i)| {
+            matches!(
+                parse_value(&g.cells[i].text).1,
+                Semantic::Number | Semantic::Zero
+            )
+        });
+        if keys.iter().any(Option::is_some) && !numeric {
+            let mut h = vec![None; g.cols];
+            for (&(c, i), k) in cells.iter().zip(&keys) {
+                let span = g.cells[i].colspan.max(1);
+                for slot in h.iter_mut().skip(c).take(span) {
+                    *slot = *k;
+                }
+                if matches!(
+                    k,
+                    Some(
+                        "made_new"
+                            | "published_new"
+                            | "total_public"
+                            | "prev_items"
+                            | "change"
+                            | "items"
+                    )
+                ) {
+                    f2019 = true;
+                }
+            }
+            *header = Some(h);
+            continue;
+        }
+        // label: text cells that are not under a value column
+        let mut label = String::new();
+        let mut values: Vec<(usize, usize)> = Vec::new();
+        for &(c, i) in &cells {
+            let under_value = header
+                .as_ref()
+                .is_some_and(|h| h.get(c).copied().flatten().is_some());
+            let sem = parse_value(&g.cells[i].text).1;
+            if !under_value && (sem == Semantic::Text || c == 0) {
+                label.push_str(&v.norm[i]);
+            } else {
+                values.push((c, i));
+            }
+        }
+        static BLOCK: LazyLock<Regex> = LazyLock::new(|| {
+            Regex::new(r"第二十条(?:第)?\(?[一二三四五六七八九十0-9]+\)?项?").expect("valid regex")
+        });
+        let label = BLOCK.replace_all(&label, "");
+        if label.is_empty() || label.contains("信息内容") {
+            continue;
+        }
+        let (_, rest) = split_numbering(&label);
+        let Some((row, fuzzy)) = match_label(rest, &T2_ROWS) else {
+            continue;
+        };
+        if fuzzy {
+            warnings.push(format!("T{n}: fuzzy row label {label:?} read as {row}"));
+        }
+        let mut row_cand: Vec<Found> = Vec::new();
+        for (pos, &(c, i)) in values.iter().enumerate() {
+            let col = match header.as_ref() {
+                Some(h) => h.get(c).copied().flatten(),
+                // no header seen: the 2021 layout by position
+                None => match (row, pos) {
+                    ("regulations" | "normative_docs", 0) => Some("issued"),
+                    ("regulations" | "normative_docs", 1) => Some("repealed"),
+                    ("regulations" | "normative_docs", 2) => Some("in_force"),
+                    ("licensing" | "penalty" | "coercion", 0) => Some("decisions"),
+                    ("fees", 0) => Some("amount_wan"),
+                    _ => None,
+                },
+            };
+            if let Some(col) = col {
+                let cell = &g.cells[i];
+                if cell.row != r {
+                    continue;
+                }
+                let f = figure(n, g, cell, format!("t2.{row}.{col}"));
+                // one value under a merged header split into cells: the first non-blank wins
+                match row_cand.iter_mut().find(|x| x.metric == f.metric) {
+                    Some(x) if x.figure.semantic == Semantic::Blank => *x = f,
+                    Some(_) => {}
+                    None => row_cand.push(f),
+                }
+            }
+        }
+        cand.append(&mut row_cand);
+    }
+    let format = if f2019 {
+        TableFormat::F2019
+    } else {
+        TableFormat::F2021
+    };
+    let f19 = format == TableFormat::F2019;
+    let known: Vec<Found> = cand
+        .into_iter()
+        .filter(|f| metrics::is_known(&f.metric, f19))
+        .collect();
+    (known, format)
+}
+
+/// 表四 printed as a line of 15 numbers (no table): the last 15 tokens of a line in the
+/// section on 行政复议/行政诉讼, all numbers or `/`. Origin `text`, location `text p{n}` (the
+/// 1-based body paragraph).
+pub fn t4_from_text(doc: &Document) -> Vec<Figure> {
+    use crate::model::Block;
+    let mut in_section = false;
+    let mut n = 0;
+    for b in &doc.body {
+        let Block::Paragraph(p) = b else { continue };
+        n += 1;
+        match super::sections::heading_of(p) {
+            Some(id) => {
+                in_section = id == super::SectionId::ReviewLitigation;
+                continue;
+            }
+            None if !in_section => continue,
+            None => {}
+        }
+        let text = super::text::fold(&p.printed());
+        let tokens: Vec<&str> = text
+            .split(|c: char| super::text::is_space(c) || c == '|')
+            .filter(|t| !t.is_empty())
+            .collect();
+        let tail = tokens
+            .iter()
+            .rev()
+            .take_while(|t| {
+                matches!(
+                    parse_value(t).1,
+                    Semantic::Number | Semantic::Zero | Semantic::Na
+                )
+            })
+            .count();
+        if tail != 15 {
+            continue;
+        }
+        let ids: Vec<MetricId> = metrics::catalogue_2021()
+            .into_iter()
+            .filter(|m| m.table == 4)
+            .map(|m| m.id)
+            .collect();
+        return tokens[tokens.len() - 15..]
+            .iter()
+            .zip(ids)
+            .enumerate()
+            .map(|(k, (t, metric))| {
+                let (value, semantic) = parse_value(t);
+                Figure {
+                    metric,
+                    value,
+                    raw: t.to_string(),
+                    semantic,
+                    origin: "text".into(),
+                    location: format!("text p{n} item {}", k + 1),
+                }
+            })
+            .collect();
+    }
+    Vec::new()
+}
+
+/// Tables larger than this (rows × columns) are never mapped: no standard table comes close.
+const MAX_SLOTS: usize = 100_000;
+
+/// Maps every body table to standard figures.
+pub fn map_tables(doc: &Document, warnings: &mut Vec<String>) -> MappedTables {
+    let mut found: Vec<Found> = Vec::new();
+    let mut formats = Vec::new();
+    let mut t3_layout: Option<T3Layout> = None;
+    let mut t2_header: Option<Vec<Option<&'static str>>> = None;
+    let mut last_format = None;
+    // the kind of the table just before, for a continuation without recognisable labels
+    let mut prev_kind: Option<Kind> = None;
+    for (i, g) in doc.tables().enumerate() {
+        let n = i + 1;
+        let classified = classify(g);
+        let continued = prev_kind.filter(|k| *k != Kind::T4);
+        prev_kind = None;
+        let Some(kind) = classified.or(continued) else {
+            continue;
+        };
+        if g.rows.saturating_mul(g.cols) > MAX_SLOTS {
+            warnings.push(format!(
+                "T{n}: {}×{} table too large to map as a statistical table",
+                g.rows, g.cols
+            ));
+            continue;
+        }
+        // a guessed continuation only counts if it maps: work on copies until then
+        let mut w = Vec::new();
+        let mut layout = t3_layout.clone();
+        let mut header = t2_header.clone();
+        let (figs, format) = match kind {
+            Kind::T3 => map_t3(n, g, &mut layout, &mut w),
+            Kind::T2 => map_t2(n, g, &mut header, &mut w),
+            Kind::T4 => (map_t4(n, g), last_format.unwrap_or(TableFormat::F2021)),
+        };
+        if figs.is_empty() {
+            if classified.is_some() {
+                let name = match kind {
+                    Kind::T2 => "表二",
+                    Kind::T3 => "表三",
+                    Kind::T4 => "表四",
+                };
+                warnings.extend(w);
+                warnings.push(format!("T{n}: looks like {name} but no figure was mapped"));
+            }
+            continue;
+        }
+        warnings.extend(w);
+        t3_layout = layout;
+        t2_header = header;
+        prev_kind = Some(kind);
+        if kind != Kind::T4 {
+            last_format = Some(format);
+        }
+        formats.push(format);
+        found.extend(figs);
+    }
+    let mut by_id: HashMap<String, Figure> = HashMap::new();
+    for f in found {
+        match by_id.get(&f.metric) {
+            Some(prev) => {
+                if prev.raw.trim() != f.figure.raw.trim() {
+                    warnings.push(format!(
+                        "{} read twice ({:?} at {}, {:?} at {}), the first kept",
+                        f.metric, prev.raw, prev.location, f.figure.raw, f.figure.location
+                    ));
+                }
+            }
+            None => {
+                by_id.insert(f.metric, f.figure);
+            }
+        }
+    }
+    let figures = metrics::all_ids_ordered()
+        .into_iter()
+        .filter_map(|id| by_id.remove(&id.0))
+        .collect();
+    MappedTables { figures, formats }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::model::Block;
+    use crate::recognise::testutil::{
+        cell, doc, grid, para, simple_grid, t2_word, t3_groups, t3_word, t4_grid,
+    };
+
+    fn ids_2021_t3() -> Vec<String> {
+        metrics::catalogue_2021()
+            .into_iter()
+            .filter(|m| m.table == 3)
+            .map(|m| m.id.0)
+            .collect()
+    }
+
+    fn one_table(g: TableGrid) -> (MappedTables, Vec<String>) {
+        let d = doc(vec![para("表"), Block::Table(g)]);
+        let mut w = Vec::new();
+        let m = map_tables(&d, &mut w);
+        (m, w)
+    }
+
+    fn get<'a>(m: &'a MappedTables, id: &str) -> &'a Figure {
+        m.figures
+            .iter()
+            .find(|f| f.metric.0 == id)
+            .unwrap_or_else(|| panic!("{id} missing"))
+    }
+
+    #[test]
+    fn values() {
+        assert_eq!(parse_value("12"), (Some(12.0), Semantic::Number));
+        assert_eq!(parse_value("1,234"), (Some(1234.0), Semantic::Number));
+        assert_eq!(parse_value("１２"), (Some(12.0), Semantic::Number));
+        assert_eq!(
+            parse_value("103.3879万元"),
+            (Some(103.3879), Semantic::Number)
+        );
+        assert_eq!(parse_value("96171.6"), (Some(96171.6), Semantic::Number));
+        assert_eq!(parse_value("+3"), (Some(3.0), Semantic::Number));
+        assert_eq!(parse_value("-253"), (Some(-253.0), Semantic::Number));
+        assert_eq!(parse_value("0"), (Some(0.0), Semantic::Zero));
+        assert_eq!(parse_value(" 0 "), (Some(0.0), Semantic::Zero));
+        assert_eq!(parse_value(""), (Some(0.0), Semantic::Blank));
+        assert_eq!(parse_value(" \n"), (Some(0.0), Semantic::Blank));
+        for na in ["/", "-", "—", "--", "无", "／", "——"] {
+            assert_eq!(parse_value(na), (None, Semantic::Na), "{na}");
+        }
+        assert_eq!(parse_value("见附件"), (None, Semantic::Text));
+        assert_eq!(parse_value("1.2.3"), (None, Semantic::Text));
+    }
+
+    #[test]
+    fn t3_word_2021_gives_175_figures() {
+        let (m, w) = one_table(t3_word());
+        let ids: Vec<String> = m.figures.iter().map(|f| f.metric.0.clone()).collect();
+        assert_eq!(ids, ids_2021_t3());
+        assert_eq!(m.formats, vec![TableFormat::F2021]);
+        assert!(w.is_empty(), "{w:?}");
+        let f = get(&m, "t3.new.natural_person");
+        assert_eq!((f.value, f.semantic), (Some(0.0), Semantic::Zero));
+        assert_eq!(f.location, "T1 r4c4");
+        assert_eq!(f.origin, "word");
+        let f = get(&m, "t3.denied.three_safety.research");
+        assert_eq!(f.value, Some(62.0));
+        assert_eq!(f.location, "T1 r10c6");
+        let f = get(&m, "t3.carried_out.total");
+        assert_eq!(f.value, Some(246.0));
+        assert_eq!(f.raw, "246");
+        assert_eq!(get(&m, "t3.other.other.other_org").value, Some(225.0));
+        assert_eq!(get(&m, "t3.total.business").value, Some(231.0));
+    }
+
+    /// 28 × 8: a 小计 column under 法人或其他组织, subtotal rows for three groups, one label
+    /// column for the items, ASCII brackets, `1、`, a typo and the old name variants.
+    fn t3_28x8() -> TableGrid {
+        let mut cells = vec![
+            cell(0, 0, 2, 2, "项目"),
+            cell(0, 2, 2, 1, "自然人"),
+            cell(0, 3, 1, 6, "法人或其他组织"),
+            cell(0, 9, 2, 1, "总 计"),
+            cell(1, 3, 1, 1, "小计"),
+            cell(1, 4, 1, 1, "商业企业"),
+            cell(1, 5, 1, 1, "科研机构"),
+            cell(1, 6, 1, 1, "社会公益组织"),
+            cell(1, 7, 1, 1, "法律服务机构"),
+            cell(1, 8, 1, 1, "其他"),
+        ];
+        let mut r = 2;
+        let data = |cells: &mut Vec<Cell>, r: usize| {
+            for c in 0..8 {
+                cells.push(cell(r, 2 + c, 1, 1, if c == 1 { "99" } else { "1" }));
+            }
+        };
+        let top = |cells: &mut Vec<Cell>, r: usize, t: &str| cells.push(cell(r, 0, 1, 2, t));
+        top(&mut cells, r, "一、本年新收政府信息公开申请数量");
+        data(&mut cells, r);
+        r += 1;
+        top(&mut cells, r, "二、上年结转政府信息公开申请数量");
+        data(&mut cells, r);
+        r += 1;
+        cells.push(cell(r, 0, 25, 1, "三、本年度办理结果"));
+        cells.push(cell(r, 1, 1, 1, "(一)予以公开"));
+        data(&mut cells, r);
+        r += 1;
+        cells.push(cell(
+            r,
+            1,
+            1,
+            1,
+            "(二)部分公开(区分处理的,只计这一情形,不计其他情形)",
+        ));
+        data(&mut cells, r);
+        r += 1;
+        for (i, (group, items)) in t3_groups().into_iter().enumerate() {
+            if i < 3 {
+                // subtotal row
+                cells.push(cell(
+                    r,
+                    1,
+                    1,
+                    1,
+                    &group.replace('（', "(").replace('）', ")"),
+                ));
+                data(&mut cells, r);
+                r += 1;
+                for item in items {
+                    let item = item
+                        .replace('．', "、")
+                        .replace("其他法律行政法规禁止公开", "其他法律行政止公开");
+                    cells.push(cell(r, 1, 1, 1, &item));
+                    data(&mut cells, r);
+                    r += 1;
+                }
+            } else {
+                // no group label at all: the items alone
+                for item in items {
+                    cells.push(cell(r, 1, 1, 1, item));
+                    data(&mut cells, r);
+                    r += 1;
+                }
+            }
+        }
+        cells.push(cell(r, 1, 1, 1, "(七)总计"));
+        data(&mut cells, r);
+        r += 1;
+        top(&mut cells, r, "四、结转下年度继续办理");
+        data(&mut cells, r);
+        grid(cells)
+    }
+
+    #[test]
+    fn t3_28x8_gives_the_same_175_ids() {
+        let g = t3_28x8();
+        assert_eq!((g.rows - 2, g.cols - 2), (28, 8));
+        let (m, w) = one_table(g);
+        let ids: Vec<String> = m.figures.iter().map(|f| f.metric.0.clone()).collect();
+        assert_eq!(ids, ids_2021_t3());
+        assert!(
+            m.figures.iter().all(|f| f.value == Some(1.0)),
+            "小计 column leaked"
+        );
+        assert_eq!(w.len(), 1, "{w:?}");
+        assert!(w[0].contains("denied.law_prohibited"), "{w:?}");
+        assert_eq!(m.formats, vec![TableFormat::F2021]);
+    }
+
+    #[test]
+    fn t3_header_variants() {
+        let mut g = t3_word();
+        for c in g.cells.iter_mut() {
+            if c.text == "总计" {
+                c.text = "合计".into();
+            }
+            if c.text == "其他" {
+                c.text = "其他组织".into();
+            }
+        }
+        let (m, _) = one_table(g);
+        let ids: Vec<String> = m.figures.iter().map(|f| f.metric.0.clone()).collect();
+        assert_eq!(ids, ids_2021_t3());
+    }
+
+    #[test]
+    fn t2_value_under_split_header() {
+        let g = simple_grid(&[
+            &["第二十条第（五）项", "", "", ""],
+            &[
+                "信息内容",
+                "本年处理决定数量",
+                "本年处理决定数量",
+                "本年处理决定数量",
+            ],
+            &["行政许可", "", "5", ""],
+        ]);
+        let (m, w) = one_table(g);
+        assert!(w.is_empty(), "{w:?}");
+        assert_eq!(m.figures.len(), 1);
+        assert_eq!(get(&m, "t2.licensing.decisions").value, Some(5.0));
+        assert_eq!(get(&m, "t2.licensing.decisions").location, "T1 r3c3");
+    }
+
+    #[test]
+    fn t3_2019_single_other_row() {
+        let mut g = t3_word();
+        // collapse （六）其他处理 into one row: drop the three item rows' labels and merge
+        let other_rows: Vec<usize> = g
+            .cells
+            .iter()
+            .filter(|c| c.text.contains("逾期") || c.text == "3．其他")
+            .map(|c| c.row)
+            .collect();
+        let first = other_rows[0];
+        g.cells
+            .retain(|c| c.row <= first || !other_rows.contains(&c.row));
+        g.cells.retain(|c| !(c.row == first && c.col == 2));
+        for c in g.cells.iter_mut() {
+            if c.text == "（六）其他处理" {
+                c.rowspan = 1;
+                c.colspan = 2;
+            }
+            if c.row > first {
+                c.row -= 2;
+            }
+            if c.text == "三、本年度办理结果" {
+                c.rowspan = 20;
+            }
+        }
+        let g = TableGrid::from_cells(g.cells, TableOrigin::Word);
+        assert_eq!(g.rows, 26);
+        let (m, _) = one_table(g);
+        assert_eq!(m.figures.len(), 161);
+        assert_eq!(m.formats, vec![TableFormat::F2019]);
+        assert_eq!(get(&m, "t3.other.total").value, Some(206.0));
+        assert_eq!(get(&m, "t3.total.natural_person").value, Some(230.0));
+    }
+
+    #[test]
+    fn t3_split_over_two_tables() {
+        let g = t3_word();
+        // cut after data row 10 (grid row 13): second part without header
+        let cut = 13;
+        let mut a = Vec::new();
+        let mut b = Vec::new();
+        for c in &g.cells {
+            if c.row < cut {
+                let mut c = c.clone();
+                c.rowspan = c.rowspan.min(cut - c.row);
+                a.push(c);
+            } else {
+                let mut c = c.clone();
+                c.row -= cut;
+                b.push(c);
+            }
+        }
+        // the merged label cells continue on the second page
+        b.push(cell(0, 0, 15, 1, "三、本年度办理结果"));
+        b.push(cell(0, 1, 2, 1, "（三）不予公开"));
+        let ga = grid(a);
+        let gb = grid(b);
+        assert_eq!(gb.cols, 10);
+        let d = doc(vec![Block::Table(ga), para("续表"), Block::Table(gb)]);
+        let mut w = Vec::new();
+        let m = map_tables(&d, &mut w);
+        let ids: Vec<String> = m.figures.iter().map(|f| f.metric.0.clone()).collect();
+        assert_eq!(ids, ids_2021_t3());
+        assert_eq!(
+            get(&m, "t3.denied.enforcement_file.natural_person").location,
+            "T2 r1c4"
+        );
+        assert_eq!(get(&m, "t3.carried_out.total").value, Some(246.0));
+        assert_eq!(m.formats.len(), 2);
+    }
+
+    #[test]
+    fn continuation_with_too_few_labels_to_classify() {
+        let g = t3_word();
+        // the last two rows (（七）总计, 四、结转下年度继续办理) on the next page
+        let cut = 26;
+        let (mut a, mut b) = (Vec::new(), Vec::new());
+        for c in &g.cells {
+            let mut c = c.clone();
+            if c.row < cut {
+                c.rowspan = c.rowspan.min(cut - c.row);
+                a.push(c);
+            } else {
+                c.row -= cut;
+                b.push(c);
+            }
+        }
+        b.push(cell(0, 0, 1, 1, "三、本年度办理结果"));
+        let gb = grid(b);
+        assert_eq!(classify(&gb), None);
+        let unrelated = simple_grid(&[&["项目", "金额"], &["收入", "5"]]);
+        let d = doc(vec![
+            Block::Table(grid(a)),
+            Block::Table(gb),
+            Block::Table(unrelated),
+        ]);
+        let mut w = Vec::new();
+        let m = map_tables(&d, &mut w);
+        let ids: Vec<String> = m.figures.iter().map(|f| f.metric.0.clone()).collect();
+        assert_eq!(ids, ids_2021_t3());
+        assert_eq!(get(&m, "t3.carried_out.total").location, "T2 r2c10");
+        assert_eq!(w.len(), 1, "{w:?}");
+        assert_eq!(m.formats.len(), 2);
+    }
+
+    #[test]
+    fn t4_fifteen_figures() {
+        let vals = [
+            "1", "2", "3", "4", "10", "0", "0", "0", "1", "1", "", "/", "0", "0", "0",
+        ];
+        let (m, w) = one_table(t4_grid(vals));
+        assert!(w.is_empty(), "{w:?}");
+        let ids: Vec<String> = m.figures.iter().map(|f| f.metric.0.clone()).collect();
+        let want: Vec<String> = metrics::catalogue_2021()
+            .into_iter()
+            .filter(|m| m.table == 4)
+            .map(|m| m.id.0)
+            .collect();
+        assert_eq!(ids, want);
+        assert_eq!(get(&m, "t4.review.total").value, Some(10.0));
+        assert_eq!(get(&m, "t4.suit_direct.pending").value, Some(1.0));
+        assert_eq!(
+            get(&m, "t4.suit_after_review.upheld").semantic,
+            Semantic::Blank
+        );
+        assert_eq!(
+            get(&m, "t4.suit_after_review.corrected").semantic,
+            Semantic::Na
+        );
+        assert_eq!(
+            get(&m, "t4.suit_after_review.corrected").location,
+            "T1 r4c12"
+        );
+    }
+
+    #[test]
+    fn t2_ten_figures() {
+        for year_header in [false, true] {
+            let (m, w) = one_table(t2_word(year_header));
+            assert!(w.is_empty(), "{w:?}");
+            let ids: Vec<String> = m.figures.iter().map(|f| f.metric.0.clone()).collect();
+            let want: Vec<String> = metrics::T2_2021.iter().map(|t| t.0.to_string()).collect();
+            assert_eq!(ids, want);
+            assert_eq!(get(&m, "t2.normative_docs.in_force").value, Some(12.0));
+            assert_eq!(get(&m, "t2.licensing.decisions").value, Some(1024.0));
+            assert_eq!(get(&m, "t2.licensing.decisions").location, "T1 r7c2");
+            assert_eq!(get(&m, "t2.coercion.decisions").semantic, Semantic::Na);
+            assert_eq!(get(&m, "t2.fees.amount_wan").value, Some(103.3879));
+            assert_eq!(m.formats, vec![TableFormat::F2021]);
+        }
+    }
+
+    #[test]
+    fn t2_2019_trial_format() {
+        let g = simple_grid(&[
+            &["第二十条第（一）项", "", "", ""],
+            &[
+                "信息内容",
+                "本年新制作数量",
+                "本年新公开数量",
+                "对外公开总数量",
+            ],
+            &["规章", "0", "0", "0"],
+            &["规范性文件", "2", "2", "15"],
+            &["第二十条第（五）项", "", "", ""],
+            &["信息内容", "上一年项目数量", "本年增/减", "处理决定数量"],
+            &["行政许可", "120", "+3", "5000"],
+            &["其他对外管理服务事项", "10", "0", "3"],
+            &["第二十条第（六）项", "", "", ""],
+            &["信息内容", "上一年项目数量", "本年增/减", "处理决定数量"],
+            &["行政处罚", "300", "-253", "40"],
+            &["行政强制", "20", "0", "0"],
+            &["第二十条第（八）项", "", "", ""],
+            &["信息内容", "上一年项目数量", "本年增/减", ""],
+            &["行政事业性收费", "5", "0", ""],
+            &["第二十条第（九）项", "", "", ""],
+            &["信息内容", "采购项目数量", "采购总金额", ""],
+            &["政府集中采购", "12", "96171.6", ""],
+        ]);
+        let (m, w) = one_table(g);
+        assert!(w.is_empty(), "{w:?}");
+        assert_eq!(m.formats, vec![TableFormat::F2019]);
+        let mut ids: Vec<String> = m.figures.iter().map(|f| f.metric.0.clone()).collect();
+        ids.sort();
+        let mut want: Vec<String> = metrics::T2_2019.iter().map(|t| t.0.to_string()).collect();
+        want.sort();
+        assert_eq!(ids, want);
+        assert_eq!(get(&m, "t2.penalty.change").value, Some(-253.0));
+        assert_eq!(get(&m, "t2.licensing.change").value, Some(3.0));
+        assert_eq!(get(&m, "t2.procurement.amount_wan").value, Some(96171.6));
+    }
+
+    #[test]
+    fn image_location_and_numbering_among_tables() {
+        let mut g = t4_grid(["1"; 15]);
+        g.origin = TableOrigin::Image { image: 2 };
+        for c in g.cells.iter_mut() {
+            if c.row == 3 && c.col == 0 {
+                c.bbox = Some([10, 20, 30, 40]);
+            }
+        }
+        let other = simple_grid(&[&["年份", "金额"], &["2023", "5"]]);
+        let d = doc(vec![Block::Table(other), Block::Image(2), Block::Table(g)]);
+        let mut w = Vec::new();
+        let m = map_tables(&d, &mut w);
+        assert_eq!(m.figures.len(), 15);
+        let f = get(&m, "t4.review.upheld");
+        assert_eq!(f.origin, "image");
+        assert_eq!(f.location, "T2 r4c1 image 2 box 10,20,30,40");
+        assert_eq!(get(&m, "t4.review.corrected").location, "T2 r4c2 image 2");
+    }
+
+    #[test]
+    fn duplicate_ids_first_wins_with_warning() {
+        let d = doc(vec![
+            Block::Table(t4_grid(["1"; 15])),
+            Block::Table(t4_grid(["2"; 15])),
+        ]);
+        let mut w = Vec::new();
+        let m = map_tables(&d, &mut w);
+        assert_eq!(m.figures.len(), 15);
+        assert_eq!(get(&m, "t4.review.total").value, Some(1.0));
+        assert_eq!(w.len(), 15);
+    }
+
+    #[test]
+    fn t4_as_a_line_of_numbers() {
+        let d = crate::recognise::testutil::lines_doc(
+            "四、政府信息公开行政复议、行政诉讼情况\n\
+             行政复议 行政诉讼\n\
+             1 0 0 0 1  0 0 0 0 0  0 0 0 0 /\n\
+             五、存在的主要问题及改进情况\n\
+             1 2 3 4 5 6 7 8 9 10 11 12 13 14 15",
+        );
+        let f = t4_from_text(&d);
+        assert_eq!(f.len(), 15);
+        assert_eq!(f[0].metric.0, "t4.review.upheld");
+        assert_eq!(f[4].value, Some(1.0));
+        assert_eq!(f[14].metric.0, "t4.suit_after_review.total");
+        assert_eq!(f[14].semantic, Semantic::Na);
+        assert_eq!(f[0].origin, "text");
+        assert_eq!(f[0].location, "text p3 item 1");
+    }
+
+    #[test]
+    fn t3_group_and_item_in_one_cell() {
+        let mut ctx = None;
+        assert_eq!(
+            t3_row(&["(三)不予公开1.属于国家秘密"], &mut ctx),
+            RowKind::Metric(
+                "denied.state_secret".into(),
+                false,
+                "(三)不予公开1.属于国家秘密".into()
+            )
+        );
+        assert_eq!(
+            t3_row(&["(六)其他处理3.其他"], &mut ctx),
+            RowKind::Metric("other.other".into(), false, "(六)其他处理3.其他".into())
+        );
+        assert_eq!(
+            t3_row(&["(七)总计"], &mut ctx),
+            RowKind::Metric("total".into(), false, "(七)总计".into())
+        );
+    }
+
+    #[test]
+    fn t2_block_label_in_its_own_column() {
+        let g = grid(vec![
+            cell(0, 0, 4, 1, "第二十条第（一）项"),
+            cell(0, 1, 1, 1, "信息内容"),
+            cell(0, 2, 1, 1, "本年制发件数"),
+            cell(0, 3, 1, 1, "本年废止件数"),
+            cell(0, 4, 1, 1, "现行有效件数"),
+            cell(1, 1, 1, 1, "规章"),
+            cell(1, 2, 1, 1, "1"),
+            cell(1, 3, 1, 1, "2"),
+            cell(1, 4, 1, 1, "3"),
+            cell(2, 1, 1, 1, "行政规范性文件"),
+            cell(2, 2, 1, 1, "4"),
+            cell(2, 3, 1, 1, "5"),
+            cell(2, 4, 1, 1, "6"),
+        ]);
+        let (m, w) = one_table(g);
+        assert!(w.is_empty(), "{w:?}");
+        assert_eq!(m.figures.len(), 6);
+        assert_eq!(get(&m, "t2.normative_docs.in_force").value, Some(6.0));
+    }
+
+    #[test]
+    fn classification() {
+        assert_eq!(classify(&t3_word()), Some(Kind::T3));
+        assert_eq!(classify(&t4_grid(["0"; 15])), Some(Kind::T4));
+        assert_eq!(classify(&t2_word(false)), Some(Kind::T2));
+        assert_eq!(
+            classify(&simple_grid(&[&["项目", "金额"], &["收入", "5"]])),
+            None
+        );
+    }
 }

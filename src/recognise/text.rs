@@ -1,4 +1,8 @@
+//! Shared text helpers: body lines, width folding, label normalisation, Chinese numerals,
+//! edit distance. Every other recogniser module uses these instead of its own copies.
+
 use crate::model::{Block, Document};
+
 /// Printed paragraphs of the body, in reading order.
 pub fn body_lines(doc: &Document) -> Vec<String> {
     doc.body
@@ -8,4 +12,298 @@ pub fn body_lines(doc: &Document) -> Vec<String> {
             _ => None,
         })
         .collect()
+}
+
+/// Printed paragraphs of the page furniture (headers, footers), in order.
+pub fn furniture_lines(doc: &Document) -> Vec<String> {
+    doc.furniture
+        .iter()
+        .filter_map(|b| match b {
+            Block::Paragraph(p) => Some(p.printed()),
+            _ => None,
+        })
+        .collect()
+}
+
+/// Folds one character: full-width ASCII forms to ASCII, ideographic space to a space,
+/// the common dash and bracket variants to their ASCII forms.
+pub fn fold_char(c: char) -> char {
+    match c {
+        '\u{FF01}'..='\u{FF5E}' => char::from_u32(c as u32 - 0xFEE0).unwrap_or(c),
+        '\u{3000}' | '\u{00A0}' | '\u{2002}' | '\u{2003}' | '\u{2009}' => ' ',
+        '〔' | '【' | '〖' => '[',
+        '〕' | '】' | '〗' => ']',
+        '—' | '–' | '‐' | '‑' | '‒' | '―' | '─' | '−' => '-',
+        _ => c,
+    }
+}
+
+/// Folds every character with [`fold_char`] (keeps whitespace).
+pub fn fold(s: &str) -> String {
+    s.chars().map(fold_char).collect()
+}
+
+/// Whitespace in the Unicode sense plus the zero-width characters Word leaves behind.
+pub fn is_space(c: char) -> bool {
+    c.is_whitespace() || matches!(c, '\u{200B}' | '\u{200C}' | '\u{200D}' | '\u{FEFF}')
+}
+
+/// Folds and removes all whitespace (incl. `\n` and the full-width space).
+pub fn compact(s: &str) -> String {
+    s.chars().map(fold_char).filter(|c| !is_space(*c)).collect()
+}
+
+/// Normalises a table label for matching: [`compact`], quotes dropped, `1、`/`1．` → `1.`,
+/// `、` after a Chinese numeral kept (that is a section number, `一、`).
+pub fn normalise_label(s: &str) -> String {
+    let c: Vec<char> = compact(s)
+        .chars()
+        .filter(|c| !matches!(c, '“' | '”' | '"' | '\'' | '‘' | '’' | '「' | '」'))
+        .collect();
+    let mut out = String::with_capacity(c.len() * 3);
+    for (i, &ch) in c.iter().enumerate() {
+        if ch == '、' && i > 0 && c[i - 1].is_ascii_digit() {
+            out.push('.');
+        } else {
+            out.push(ch);
+        }
+    }
+    out
+}
+
+/// Value of one Chinese digit (`〇○零一二两三…九`, also `元` as in 元月 = 1).
+pub fn cn_digit(c: char) -> Option<u32> {
+    Some(match c {
+        '〇' | '○' | '零' | 'O' | 'Ｏ' | '0' => 0,
+        '一' | '元' | '壹' => 1,
+        '二' | '两' | '贰' => 2,
+        '三' | '叁' => 3,
+        '四' | '肆' => 4,
+        '五' | '伍' => 5,
+        '六' | '陆' => 6,
+        '七' | '柒' => 7,
+        '八' | '捌' => 8,
+        '九' | '玖' => 9,
+        _ => return None,
+    })
+}
+
+/// Parses a number written in Chinese numerals or ASCII/full-width digits:
+/// `2023`, `二〇二三` (digit by digit), `十二`, `二十二`, `三十一`, `一百零五`, `两千`, `元`.
+pub fn parse_cn_number(s: &str) -> Option<u32> {
+    let s: String = compact(s);
+    if s.is_empty() {
+        return None;
+    }
+    if s.chars().all(|c| c.is_ascii_digit()) {
+        return s.parse().ok();
+    }
+    let positional = s
+        .chars()
+        .any(|c| matches!(c, '十' | '百' | '千' | '拾' | '佰' | '仟'));
+    if !positional {
+        // digit by digit: 二〇二三
+        let mut v: u32 = 0;
+        for c in s.chars() {
+            let d = c.to_digit(10).or_else(|| cn_digit(c))?;
+            v = v.checked_mul(10)?.checked_add(d)?;
+        }
+        return Some(v);
+    }
+    let mut total: u32 = 0;
+    let mut digit: Option<u32> = None;
+    for c in s.chars() {
+        let unit = match c {
+            '十' | '拾' => 10,
+            '百' | '佰' => 100,
+            '千' | '仟' => 1000,
+            _ => {
+                let d = c.to_digit(10).or_else(|| cn_digit(c))?;
+                digit = Some(d);
+                continue;
+            }
+        };
+        total = total.saturating_add(digit.unwrap_or(1).saturating_mul(unit));
+        digit = None;
+    }
+    Some(total.saturating_add(digit.unwrap_or(0)))
+}
+
+/// Levenshtein distance over characters.
+pub fn edit_distance(a: &str, b: &str) -> usize {
+    let a: Vec<char> = a.chars().collect();
+    let b: Vec<char> = b.chars().collect();
+    let mut prev: Vec<usize> = (0..=b.len()).collect();
+    let mut cur = vec![0; b.len() + 1];
+    for i in 1..=a.len() {
+        cur[0] = i;
+        for j in 1..=b.len() {
+            let cost = usize::from(a[i - 1] != b[j - 1]);
+            cur[j] = (prev[j] + 1).min(cur[j - 1] + 1).min(prev[j - 1] + cost);
+        }
+        std::mem::swap(&mut prev, &mut cur);
+    }
+    prev[b.len()]
+}
+
+/// The numbering prefix of a heading or label, parsed.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Numbering {
+    /// `一、` `一.` `第一部分`
+    Chinese(u32),
+    /// `1、` `1.` `1)`
+    Arabic(u32),
+    /// `（一）` `(1)`
+    Paren(u32),
+}
+
+/// Splits a leading number (`一、`, `1、`, `1.`, `（三）`, `(3)`, `三.`, `第三部分`) off a
+/// compacted label; returns the number and the rest.
+pub fn split_numbering(s: &str) -> (Option<Numbering>, &str) {
+    let chars: Vec<(usize, char)> = s.char_indices().collect();
+    let is_cn = |c: char| cn_digit(c).is_some_and(|d| d > 0) || c == '十' || c == '〇';
+    // （三） / (3)
+    if let Some(&(_, '(')) = chars.first() {
+        if let Some(close) = chars.iter().position(|&(_, c)| c == ')') {
+            if (2..=4).contains(&close) {
+                let inner = &s[chars[1].0..chars[close].0];
+                if inner.chars().all(|c| c.is_ascii_digit() || is_cn(c)) {
+                    if let Some(n) = parse_cn_number(inner) {
+                        let rest_at = chars.get(close + 1).map_or(s.len(), |x| x.0);
+                        let rest = s[rest_at..].trim_start_matches(['、', '.', ' ']);
+                        return (Some(Numbering::Paren(n)), rest);
+                    }
+                }
+            }
+        }
+        return (None, s);
+    }
+    // 第三部分 / 第三章
+    if s.starts_with('第') {
+        let end = chars
+            .iter()
+            .skip(1)
+            .position(|&(_, c)| !is_cn(c) && !c.is_ascii_digit());
+        if let Some(e) = end {
+            let e = e + 1;
+            if e > 1 {
+                let num = &s[chars[1].0..chars[e].0];
+                let after = &s[chars[e].0..];
+                for unit in ["部分", "章", "节"] {
+                    if let Some(rest) = after.strip_prefix(unit) {
+                        if let Some(n) = parse_cn_number(num) {
+                            let rest = rest.trim_start_matches(['、', '.', ':', '：', ' ']);
+                            return (Some(Numbering::Chinese(n)), rest);
+                        }
+                    }
+                }
+            }
+        }
+        return (None, s);
+    }
+    let digits = chars
+        .iter()
+        .take_while(|&&(_, c)| c.is_ascii_digit())
+        .count();
+    let cn = chars.iter().take_while(|&&(_, c)| is_cn(c)).count();
+    let (len, arabic) = if digits > 0 && digits <= 2 {
+        (digits, true)
+    } else if cn > 0 && cn <= 3 {
+        (cn, false)
+    } else {
+        return (None, s);
+    };
+    let Some(&(sep_at, sep)) = chars.get(len) else {
+        return (None, s);
+    };
+    if !matches!(sep, '、' | '.' | ',' | '，' | ')' | '．') {
+        return (None, s);
+    }
+    // `1.5万` is a number, not a label
+    if sep == '.' && chars.get(len + 1).is_some_and(|&(_, c)| c.is_ascii_digit()) {
+        return (None, s);
+    }
+    let num = &s[..sep_at];
+    let rest = s[sep_at + sep.len_utf8()..].trim_start();
+    match parse_cn_number(num) {
+        Some(n) if arabic => (Some(Numbering::Arabic(n)), rest),
+        Some(n) => (Some(Numbering::Chinese(n)), rest),
+        None => (None, s),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn folds_and_compacts() {
+        assert_eq!(compact(" 总 计\n"), "总计");
+        assert_eq!(compact("（１２３）\u{3000}ａ"), "(123)a");
+        assert_eq!(fold("0631—8985998"), "0631-8985998");
+        assert_eq!(normalise_label("1、属于\n国家秘密"), "1.属于国家秘密");
+        assert_eq!(
+            normalise_label("3．危及“三安全一稳定”"),
+            "3.危及三安全一稳定"
+        );
+        assert_eq!(normalise_label("一、本年新收"), "一、本年新收");
+    }
+
+    #[test]
+    fn chinese_numbers() {
+        assert_eq!(parse_cn_number("二〇二三"), Some(2023));
+        assert_eq!(parse_cn_number("二○二四"), Some(2024));
+        assert_eq!(parse_cn_number("十"), Some(10));
+        assert_eq!(parse_cn_number("十二"), Some(12));
+        assert_eq!(parse_cn_number("二十二"), Some(22));
+        assert_eq!(parse_cn_number("三十一"), Some(31));
+        assert_eq!(parse_cn_number("一百零五"), Some(105));
+        assert_eq!(parse_cn_number("两千"), Some(2000));
+        assert_eq!(parse_cn_number("元"), Some(1));
+        assert_eq!(parse_cn_number("２０２３"), Some(2023));
+        assert_eq!(parse_cn_number("abc"), None);
+        assert!(parse_cn_number(&"九千".repeat(10_000)).is_some());
+    }
+
+    #[test]
+    fn distance() {
+        assert_eq!(
+            edit_distance("其他法律行政止公开", "其他法律行政法规禁止公开"),
+            3
+        );
+        assert_eq!(edit_distance("", "ab"), 2);
+        assert_eq!(edit_distance("kitten", "sitting"), 3);
+    }
+
+    #[test]
+    fn numbering() {
+        assert_eq!(
+            split_numbering("一、总体情况"),
+            (Some(Numbering::Chinese(1)), "总体情况")
+        );
+        assert_eq!(
+            split_numbering("3、收到和处理"),
+            (Some(Numbering::Arabic(3)), "收到和处理")
+        );
+        assert_eq!(
+            split_numbering("(三)不予公开"),
+            (Some(Numbering::Paren(3)), "不予公开")
+        );
+        assert_eq!(split_numbering("(12)x"), (Some(Numbering::Paren(12)), "x"));
+        assert_eq!(
+            split_numbering("三.总结"),
+            (Some(Numbering::Chinese(3)), "总结")
+        );
+        assert_eq!(
+            split_numbering("1.属于"),
+            (Some(Numbering::Arabic(1)), "属于")
+        );
+        assert_eq!(
+            split_numbering("第二部分主动公开"),
+            (Some(Numbering::Chinese(2)), "主动公开")
+        );
+        assert_eq!(split_numbering("1.5万元"), (None, "1.5万元"));
+        assert_eq!(split_numbering("总计"), (None, "总计"));
+        assert_eq!(split_numbering("(单位:万元)"), (None, "(单位:万元)"));
+    }
 }
