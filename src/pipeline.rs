@@ -155,7 +155,7 @@ fn walk(dir: &Path, out: &mut Vec<PathBuf>, seen: &mut HashSet<PathBuf>) -> std:
 /// Reads, recognises and checks one file. Never panics: a panic inside becomes an error row.
 pub fn process_file(path: &Path, opts: &Options) -> FileOutcome {
     match process_file_unless(path, opts, &|_| false) {
-        BatchItem::Processed(o) => o,
+        BatchItem::Processed(o) => *o,
         BatchItem::Unchanged { .. } => unreachable!("nothing is skipped"),
     }
 }
@@ -163,7 +163,7 @@ pub fn process_file(path: &Path, opts: &Options) -> FileOutcome {
 /// One result of a batch: a file processed now, or one whose content is already stored.
 #[derive(Debug)]
 pub enum BatchItem {
-    Processed(FileOutcome),
+    Processed(Box<FileOutcome>),
     Unchanged { source: String, sha256: String },
 }
 
@@ -177,7 +177,7 @@ pub fn process_file_unless(
     let bytes = match read_capped(path, opts.max_file_bytes) {
         Ok(b) => b,
         Err(message) => {
-            return BatchItem::Processed(FileOutcome {
+            return BatchItem::Processed(Box::new(FileOutcome {
                 source,
                 sha256: String::new(),
                 format: String::new(),
@@ -185,7 +185,7 @@ pub fn process_file_unless(
                     stage: Stage::Open,
                     message,
                 }),
-            })
+            }))
         }
     };
     let sha256 = hex(&Sha256::digest(&bytes));
@@ -204,12 +204,12 @@ pub fn process_file_unless(
             message: format!("internal error while reading this file (please report it): {what}"),
         })
     });
-    BatchItem::Processed(FileOutcome {
+    BatchItem::Processed(Box::new(FileOutcome {
         source,
         sha256,
         format,
         result,
-    })
+    }))
 }
 
 /// The pipeline on bytes already in memory.

@@ -2,6 +2,8 @@ use std::process::ExitCode;
 
 use clap::{Parser, Subcommand};
 
+mod compare;
+mod export;
 mod extract;
 mod inspect;
 
@@ -17,6 +19,10 @@ struct Cli {
 enum Command {
     /// Read reports (files and folders) and write CSV files to --out.
     Extract(extract::Args),
+    /// Write the CSV files of a database, exactly as `extract` wrote them.
+    Export(export::Args),
+    /// Compare offices and years: yoy.csv, wide.csv, text_similarity.csv, missing.csv.
+    Compare(compare::Args),
     /// Explain one file: outline, tables and the template each matched, figures, failed checks.
     Inspect(inspect::Args),
 }
@@ -33,6 +39,8 @@ pub fn main() -> ExitCode {
     let result = match cli.command {
         Command::Extract(args) => extract::run(args),
         Command::Inspect(args) => inspect::run(args),
+        Command::Export(args) => export::run(args),
+        Command::Compare(args) => compare::run(args),
     };
     match result {
         Ok(code) => code,

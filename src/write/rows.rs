@@ -69,6 +69,11 @@ impl Table {
                 "images",
                 "checks_failed",
                 "warnings",
+                "province",
+                "city",
+                "county",
+                "township",
+                "table_format",
             ],
             Table::Figures => &[
                 "source", "office", "year", "metric", "value", "raw", "semantic", "origin",
