@@ -313,8 +313,10 @@ fn numbered() {
     check("numbered", &x, &e);
 }
 
-/// Labels from numbering.xml: 一、 (chineseCounting), 3、 (decimal with startOverride), 四、…
-/// through the paragraph style, and the （一）…（五） sub-item labels of 总体情况.
+/// Labels from numbering.xml: 一、 (chineseCounting), 3、 (decimal with startOverride), 四、 through
+/// the paragraph style, 五、 六、 through a style based on it, （一）…（五） of 总体情况 (level 1,
+/// restarted under 一), ①② (decimalEnclosedCircle) and 六's （一）（二） reached through
+/// numStyleLink → numbering style → styleLink (chineseCountingThousand).
 #[test]
 fn numbered_labels() {
     let (x, _) = run("numbered");
@@ -340,7 +342,11 @@ fn numbered_labels() {
             "3、",
             "四、",
             "五、",
-            "六、"
+            "①",
+            "②",
+            "六、",
+            "（一）",
+            "（二）"
         ]
     );
 }
@@ -354,13 +360,48 @@ fn tricky() {
 #[test]
 fn tricky_tables_as_grids() {
     let (x, _) = run("tricky");
-    // 表四 is shifted right by w:gridBefore: 16 grid columns.
+    // 表二 ends with w:gridAfter (5 grid columns), 表四 starts with w:gridBefore (16); then a
+    // layout table with a legacy hMerge and, after it, the table nested in its second row.
     check_grids(
         "tricky",
         &x,
-        &[(14, 4), (28, 10), (4, 16)],
+        &[(14, 5), (28, 10), (4, 16), (2, 3), (1, 2)],
         &[("(三)不予公开", 8, 1), ("三、本年度办理结果", 22, 1)],
     );
+    let tables = word_tables(&x);
+    let merged: Vec<_> = tables[3]
+        .cells
+        .iter()
+        .filter(|c| c.text.trim() == "附件说明")
+        .collect();
+    assert_eq!(merged.len(), 1, "hMerge: the label is held once");
+    assert_eq!((merged[0].row, merged[0].col, merged[0].colspan), (0, 0, 2));
+    let nested: Vec<&str> = tables[4].cells.iter().map(|c| c.text.trim()).collect();
+    assert_eq!(nested, ["联系人", "王某"]);
+    // Header, footer, footnote and comment are read, but kept out of the body.
+    let notes: String = x
+        .document
+        .notes
+        .iter()
+        .chain(&x.document.furniture)
+        .filter_map(|b| match b {
+            Block::Paragraph(p) => Some(p.text.clone()),
+            _ => None,
+        })
+        .collect::<Vec<_>>()
+        .join("\n");
+    for t in [
+        support::report::TRICKY_HEADER,
+        support::report::TRICKY_FOOTNOTE,
+        support::report::TRICKY_COMMENT,
+    ] {
+        assert_eq!(
+            notes.matches(t).count(),
+            1,
+            "{t:?} read once into notes/furniture"
+        );
+    }
+    assert!(notes.contains(support::report::TRICKY_FOOTER));
 }
 
 #[test]
@@ -403,6 +444,12 @@ fn seed_text_and_metadata() {
 fn seed_figures() {
     let (x, e) = run("seed");
     check("seed", &x, &e);
+}
+
+#[test]
+fn strict_renamed() {
+    let (x, e) = run("strict_renamed");
+    check("strict_renamed", &x, &e);
 }
 
 #[test]

@@ -152,6 +152,8 @@ pub struct Tc {
     pub content: String,
     pub span: u32,
     pub vmerge: VMerge,
+    /// Raw extra `w:tcPr` children (e.g. a legacy `<w:hMerge/>`).
+    pub extra_pr: String,
 }
 
 impl Tc {
@@ -163,6 +165,7 @@ impl Tc {
             content,
             span: 1,
             vmerge: VMerge::No,
+            extra_pr: String::new(),
         }
     }
     /// An empty cell (a bare paragraph, as Word writes it).
@@ -183,6 +186,7 @@ impl Tc {
             content: "<w:p/>".into(),
             span,
             vmerge: VMerge::Continue,
+            extra_pr: String::new(),
         }
     }
 }
@@ -191,6 +195,7 @@ impl Tc {
 #[derive(Clone, Debug, Default)]
 pub struct Tr {
     pub grid_before: u32,
+    pub grid_after: u32,
     pub header: bool,
     pub cells: Vec<Tc>,
 }
@@ -220,6 +225,9 @@ pub fn table(grid: &[u32], rows: &[Tr]) -> String {
         if r.grid_before > 0 {
             trpr.push_str(&format!("<w:gridBefore w:val=\"{}\"/>", r.grid_before));
         }
+        if r.grid_after > 0 {
+            trpr.push_str(&format!("<w:gridAfter w:val=\"{}\"/>", r.grid_after));
+        }
         if r.header {
             trpr.push_str("<w:tblHeader/>");
         }
@@ -241,6 +249,7 @@ pub fn table(grid: &[u32], rows: &[Tr]) -> String {
                 VMerge::Restart => x.push_str("<w:vMerge w:val=\"restart\"/>"),
                 VMerge::Continue => x.push_str("<w:vMerge/>"),
             }
+            x.push_str(&c.extra_pr);
             x.push_str("<w:vAlign w:val=\"center\"/></w:tcPr>");
             x.push_str(&c.content);
             x.push_str("</w:tc>");
@@ -290,6 +299,18 @@ pub fn image_run(id: u32, name: &str, rid: &str, cx: u64, cy: u64) -> String {
 <pic:spPr><a:xfrm><a:off x=\"0\" y=\"0\"/><a:ext cx=\"{cx}\" cy=\"{cy}\"/></a:xfrm><a:prstGeom prst=\"rect\"><a:avLst/></a:prstGeom></pic:spPr>\
 </pic:pic></a:graphicData></a:graphic></wp:inline></w:drawing></w:r>",
         name = esc(name)
+    )
+}
+
+/// A VML picture run (`v:imagedata r:id`), as older Word and WPS write pictures; size in points.
+pub fn vml_image_run(id: u32, name: &str, rid: &str, w_pt: u32, h_pt: u32) -> String {
+    format!(
+        "<w:r><w:pict><v:shapetype id=\"_x0000_t75\" coordsize=\"21600,21600\" o:spt=\"75\" o:preferrelative=\"t\" \
+path=\"m@4@5l@4@11@9@11@9@5xe\" filled=\"f\" stroked=\"f\"><v:stroke joinstyle=\"miter\"/></v:shapetype>\
+<v:shape id=\"{name}\" o:spid=\"_x0000_i{spid}\" type=\"#_x0000_t75\" alt=\"{name}\" style=\"width:{w_pt}pt;height:{h_pt}pt\">\
+<v:imagedata r:id=\"{rid}\" o:title=\"\"/></v:shape></w:pict></w:r>",
+        name = esc(name),
+        spid = 1025 + id
     )
 }
 
@@ -366,7 +387,55 @@ pub struct Docx {
     media: Vec<(String, Vec<u8>)>,
     /// Extra document-level settings (e.g. tracked revisions on).
     pub track_revisions: bool,
+    /// Further parts referenced from the main part: headers, footers, footnotes, comments.
+    pub parts: Vec<Part>,
+    /// Extra `w:sectPr` children placed first (header/footer references).
+    pub sect_extra: String,
+    /// Strict OOXML namespaces (`http://purl.oclc.org/ooxml/…`) in every part.
+    pub strict: bool,
+    /// The main part's name when it is not `word/document.xml` (found only through `_rels/.rels`).
+    pub main_part: Option<String>,
 }
+
+/// A part related from the main document.
+pub struct Part {
+    /// Name under `word/`, e.g. `header1.xml`.
+    pub name: String,
+    pub content_type: String,
+    /// Relationship type suffix after `…/relationships/` (e.g. `header`).
+    pub rel_type: String,
+    pub rid: String,
+    pub xml: String,
+}
+
+/// Wraps body XML in the root element of a header, footer, footnotes or comments part.
+pub fn part_xml(root: &str, inner: &str) -> String {
+    format!("{XML_DECL}<{root} {NS}>{inner}</{root}>")
+}
+
+const STRICT: [(&str, &str); 6] = [
+    (
+        "http://schemas.openxmlformats.org/wordprocessingml/2006/main",
+        "http://purl.oclc.org/ooxml/wordprocessingml/main",
+    ),
+    (
+        "http://schemas.openxmlformats.org/officeDocument/2006/relationships",
+        "http://purl.oclc.org/ooxml/officeDocument/relationships",
+    ),
+    (
+        "http://schemas.openxmlformats.org/drawingml/2006/wordprocessingDrawing",
+        "http://purl.oclc.org/ooxml/drawingml/wordprocessingDrawing",
+    ),
+    (
+        "http://schemas.openxmlformats.org/drawingml/2006/main",
+        "http://purl.oclc.org/ooxml/drawingml/main",
+    ),
+    (
+        "http://schemas.openxmlformats.org/drawingml/2006/picture",
+        "http://purl.oclc.org/ooxml/drawingml/picture",
+    ),
+    ("<w:document ", "<w:document w:conformance=\"strict\" "),
+];
 
 impl Docx {
     pub fn new() -> Docx {
@@ -394,10 +463,22 @@ impl Docx {
             ct.push_str("<Default Extension=\"png\" ContentType=\"image/png\"/>");
         }
         ct.push_str(
-            "<Override PartName=\"/word/document.xml\" ContentType=\"application/vnd.openxmlformats-officedocument.wordprocessingml.document.main+xml\"/>\
-<Override PartName=\"/word/styles.xml\" ContentType=\"application/vnd.openxmlformats-officedocument.wordprocessingml.styles+xml\"/>\
+            "<Override PartName=\"/word/styles.xml\" ContentType=\"application/vnd.openxmlformats-officedocument.wordprocessingml.styles+xml\"/>\
 <Override PartName=\"/word/settings.xml\" ContentType=\"application/vnd.openxmlformats-officedocument.wordprocessingml.settings+xml\"/>",
         );
+        let main = self
+            .main_part
+            .clone()
+            .unwrap_or_else(|| "word/document.xml".into());
+        ct.push_str(&format!(
+            "<Override PartName=\"/{main}\" ContentType=\"application/vnd.openxmlformats-officedocument.wordprocessingml.document.main+xml\"/>"
+        ));
+        for part in &self.parts {
+            ct.push_str(&format!(
+                "<Override PartName=\"/word/{}\" ContentType=\"{}\"/>",
+                part.name, part.content_type
+            ));
+        }
         if self.numbering.is_some() {
             ct.push_str("<Override PartName=\"/word/numbering.xml\" ContentType=\"application/vnd.openxmlformats-officedocument.wordprocessingml.numbering+xml\"/>");
         }
@@ -407,7 +488,7 @@ impl Docx {
         );
         let pkg_rels = format!(
             "{XML_DECL}<Relationships xmlns=\"http://schemas.openxmlformats.org/package/2006/relationships\">\
-<Relationship Id=\"rId1\" Type=\"http://schemas.openxmlformats.org/officeDocument/2006/relationships/officeDocument\" Target=\"word/document.xml\"/>\
+<Relationship Id=\"rId1\" Type=\"http://schemas.openxmlformats.org/officeDocument/2006/relationships/officeDocument\" Target=\"{main}\"/>\
 <Relationship Id=\"rId2\" Type=\"http://schemas.openxmlformats.org/package/2006/relationships/metadata/core-properties\" Target=\"docProps/core.xml\"/>\
 <Relationship Id=\"rId3\" Type=\"http://schemas.openxmlformats.org/officeDocument/2006/relationships/extended-properties\" Target=\"docProps/app.xml\"/>\
 </Relationships>"
@@ -423,6 +504,12 @@ impl Docx {
                 "<Relationship Id=\"rIdNumbering\" Type=\"{rel}/numbering\" Target=\"numbering.xml\"/>"
             ));
         }
+        for part in &self.parts {
+            doc_rels.push_str(&format!(
+                "<Relationship Id=\"{}\" Type=\"{rel}/{}\" Target=\"{}\"/>",
+                part.rid, part.rel_type, part.name
+            ));
+        }
         for (i, (name, _)) in self.media.iter().enumerate() {
             doc_rels.push_str(&format!(
                 "<Relationship Id=\"rIdImg{}\" Type=\"{rel}/image\" Target=\"{name}\"/>",
@@ -431,10 +518,10 @@ impl Docx {
         }
         doc_rels.push_str("</Relationships>");
         let document = format!(
-            "{XML_DECL}<w:document {NS}><w:body>{}<w:sectPr><w:pgSz w:w=\"11906\" w:h=\"16838\"/>\
+            "{XML_DECL}<w:document {NS}><w:body>{}<w:sectPr>{}<w:pgSz w:w=\"11906\" w:h=\"16838\"/>\
 <w:pgMar w:top=\"2098\" w:right=\"1474\" w:bottom=\"1984\" w:left=\"1588\" w:header=\"851\" w:footer=\"992\" w:gutter=\"0\"/>\
 </w:sectPr></w:body></w:document>",
-            self.body
+            self.body, self.sect_extra
         );
         let settings = format!(
             "{XML_DECL}<w:settings xmlns:w=\"http://schemas.openxmlformats.org/wordprocessingml/2006/main\">{}\
@@ -454,8 +541,14 @@ xmlns:xsi=\"http://www.w3.org/2001/XMLSchema-instance\"><dc:creator>nianbao fixt
         let mut parts: Vec<(String, Vec<u8>)> = vec![
             ("[Content_Types].xml".into(), ct.into_bytes()),
             ("_rels/.rels".into(), pkg_rels.into_bytes()),
-            ("word/document.xml".into(), document.into_bytes()),
-            ("word/_rels/document.xml.rels".into(), doc_rels.into_bytes()),
+            (main.clone(), document.into_bytes()),
+            (
+                {
+                    let (dir, file) = main.rsplit_once('/').expect("main part in a folder");
+                    format!("{dir}/_rels/{file}.rels")
+                },
+                doc_rels.into_bytes(),
+            ),
             (
                 "word/styles.xml".into(),
                 styles_xml(&self.extra_styles).into_bytes(),
@@ -465,8 +558,24 @@ xmlns:xsi=\"http://www.w3.org/2001/XMLSchema-instance\"><dc:creator>nianbao fixt
         if let Some(n) = &self.numbering {
             parts.push(("word/numbering.xml".into(), n.clone().into_bytes()));
         }
+        for part in &self.parts {
+            parts.push((format!("word/{}", part.name), part.xml.clone().into_bytes()));
+        }
         for (name, data) in &self.media {
             parts.push((format!("word/{name}"), data.clone()));
+        }
+        if self.strict {
+            for (name, data) in parts.iter_mut() {
+                if name.ends_with(".xml") || name.ends_with(".rels") {
+                    let mut x = String::from_utf8(std::mem::take(data)).expect("utf-8");
+                    if name != "[Content_Types].xml" {
+                        for (from, to) in STRICT {
+                            x = x.replace(from, to);
+                        }
+                    }
+                    *data = x.into_bytes();
+                }
+            }
         }
         parts.push(("docProps/core.xml".into(), core.into_bytes()));
         parts.push(("docProps/app.xml".into(), app.into_bytes()));

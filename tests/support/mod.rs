@@ -60,6 +60,11 @@ pub fn samples() -> Vec<Sample> {
             expected: variant,
         },
         Sample {
+            name: "strict_renamed",
+            bytes: report::build_strict_renamed(&spec),
+            expected: spec.expected(),
+        },
+        Sample {
             name: "seed",
             bytes: seed::build_seed(),
             expected: seed::expected_seed(),

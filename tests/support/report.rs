@@ -524,6 +524,8 @@ pub struct Look<'a> {
     pub subtotals: bool,
     /// 表四 rows shifted by `w:gridBefore` (a phantom first grid column).
     pub t4_grid_before: bool,
+    /// 表二 rows ending early with `w:gridAfter` (a phantom last grid column).
+    pub t2_grid_after: bool,
     /// The paragraph XML of a value cell.
     pub cell: &'a dyn Fn(&str, &V) -> String,
 }
@@ -546,6 +548,7 @@ impl Look<'_> {
             broken_labels: false,
             subtotals: false,
             t4_grid_before: false,
+            t2_grid_after: false,
             cell: &plain_cell,
         }
     }
@@ -614,7 +617,15 @@ pub fn table2(spec: &ReportSpec, look: &Look) -> String {
         single_hdr("本年收费金额（单位：万元）"),
         single("行政事业性收费", 9),
     ];
-    docx::table(&[2600, 2100, 2100, 2100], &rows)
+    let mut rows = rows;
+    let mut grid = vec![2600, 2100, 2100, 2100];
+    if look.t2_grid_after {
+        grid.push(300);
+        for r in &mut rows {
+            r.grid_after = 1;
+        }
+    }
+    docx::table(&grid, &rows)
 }
 
 /// The 表三 row labels below 三、本年度办理结果: group label (vertically merged) and items.
@@ -832,6 +843,20 @@ pub fn table4(spec: &ReportSpec, look: &Look) -> String {
 /// `standard`: single-line title, typed headings 一、…六、 in `heading 1` style, typed （一）
 /// sub-items, the three tables as Word tables exactly as the national template has them.
 pub fn build_standard(spec: &ReportSpec) -> Vec<u8> {
+    standard_docx(spec).build()
+}
+
+/// `strict_renamed`: the standard report in Strict OOXML (`http://purl.oclc.org/ooxml/…`
+/// namespaces, `w:conformance="strict"`) with its main part at `word/report.xml`, found only
+/// through `_rels/.rels`.
+pub fn build_strict_renamed(spec: &ReportSpec) -> Vec<u8> {
+    let mut d = standard_docx(spec);
+    d.strict = true;
+    d.main_part = Some("word/report.xml".into());
+    d.build()
+}
+
+fn standard_docx(spec: &ReportSpec) -> Docx {
     let mut d = Docx::new();
     d.push(&p_style(
         "Title",
@@ -852,7 +877,7 @@ pub fn build_standard(spec: &ReportSpec) -> Vec<u8> {
     }
     d.push(&p_right(&run(&spec.office)));
     d.push(&p_right(&run(&spec.date_cn())));
-    d.build()
+    d
 }
 
 fn push_section_body(d: &mut Docx, s: &SectionSpec, sub: impl Fn(usize, &str) -> String) {
@@ -908,7 +933,10 @@ pub fn build_variant_28x8(spec: &ReportSpec) -> Vec<u8> {
 /// - numId 2 → abstract 0: level 0 chineseCounting `%1、`, level 1 chineseCounting `（%2）`;
 /// - numId 3 → abstract 1 (decimal `%1、`) with startOverride 3 → prints `3、`;
 /// - numId 4 → abstract 0 with startOverride 4, reached only through the paragraph style
-///   `ReportHeading` → prints `四、`, `五、`, `六、`.
+///   `ReportHeading` (四、) and the style `ReportHeadingB` based on it (五、, 六、);
+/// - numId 5 → abstract 2, which only has `numStyleLink` to the numbering style `ReportList`,
+///   whose numPr is numId 6 → abstract 3 (`styleLink` ReportList, chineseCountingThousand `（%1）`);
+/// - numId 7 → abstract 4: decimalEnclosedCircle `%1` (①, ②).
 pub fn numbered_numbering() -> String {
     let a0 = docx::abstract_num(
         0,
@@ -918,14 +946,34 @@ pub fn numbered_numbering() -> String {
         ],
     );
     let a1 = docx::abstract_num(1, &[docx::num_lvl(0, "decimal", "%1、", 1)]);
+    let a2 = "<w:abstractNum w:abstractNumId=\"2\"><w:multiLevelType w:val=\"multilevel\"/>\
+<w:numStyleLink w:val=\"ReportList\"/></w:abstractNum>"
+        .to_string();
+    let a3 = format!(
+        "<w:abstractNum w:abstractNumId=\"3\"><w:multiLevelType w:val=\"multilevel\"/>\
+<w:styleLink w:val=\"ReportList\"/>{}</w:abstractNum>",
+        docx::num_lvl(0, "chineseCountingThousand", "（%1）", 1)
+    );
+    let a4 = docx::abstract_num(4, &[docx::num_lvl(0, "decimalEnclosedCircle", "%1", 1)]);
     docx::numbering_xml(
-        &[a0, a1],
+        &[a0, a1, a2, a3, a4],
         &[
             docx::num(2, 0, &[]),
             docx::num(3, 1, &[(0, 3)]),
             docx::num(4, 0, &[(0, 4)]),
+            docx::num(5, 2, &[]),
+            docx::num(6, 3, &[]),
+            docx::num(7, 4, &[]),
         ],
     )
+}
+
+/// Strips a typed `（一）` label.
+fn strip_cn_label(t: &str) -> &str {
+    match t.strip_prefix('（').and_then(|r| r.split_once('）')) {
+        Some((n, rest)) if CN.contains(&n) => rest,
+        _ => t,
+    }
 }
 
 /// `numbered`: title over two lines (office / year), section numbers and （一） labels from
@@ -937,7 +985,11 @@ pub fn build_numbered(spec: &ReportSpec) -> Vec<u8> {
         "<w:style w:type=\"paragraph\" w:customStyle=\"1\" w:styleId=\"ReportHeading\">\
 <w:name w:val=\"年报一级标题\"/><w:basedOn w:val=\"a\"/><w:qFormat/>\
 <w:pPr><w:numPr><w:numId w:val=\"4\"/></w:numPr><w:outlineLvl w:val=\"0\"/></w:pPr>\
-<w:rPr><w:rFonts w:eastAsia=\"黑体\"/></w:rPr></w:style>"
+<w:rPr><w:rFonts w:eastAsia=\"黑体\"/></w:rPr></w:style>\
+<w:style w:type=\"paragraph\" w:customStyle=\"1\" w:styleId=\"ReportHeadingB\">\
+<w:name w:val=\"年报一级标题（续）\"/><w:basedOn w:val=\"ReportHeading\"/><w:qFormat/></w:style>\
+<w:style w:type=\"numbering\" w:customStyle=\"1\" w:styleId=\"ReportList\">\
+<w:name w:val=\"年报列表\"/><w:pPr><w:numPr><w:numId w:val=\"6\"/></w:numPr></w:pPr></w:style>"
             .into();
     d.push(&p_style("Title", &run(&spec.office)));
     d.push(&p_style(
@@ -953,10 +1005,23 @@ pub fn build_numbered(spec: &ReportSpec) -> Vec<u8> {
         let heading = match s.id {
             "overview" | "active_disclosure" => docx::p_num(2, 0, &run(s.title)),
             "requests" => docx::p_num(3, 0, &run(s.title)),
-            _ => p_style("ReportHeading", &run(s.title)),
+            "review_litigation" => p_style("ReportHeading", &run(s.title)),
+            _ => p_style("ReportHeadingB", &run(s.title)),
         };
         d.push(&heading);
-        push_section_body(&mut d, s, |_, text| docx::p_num(2, 1, &run(text)));
+        match s.id {
+            "problems" => {
+                for para in &s.intro {
+                    d.push(&docx::p_num(7, 0, &run(para)));
+                }
+            }
+            "other" => {
+                for para in &s.outro {
+                    d.push(&docx::p_num(5, 0, &run(strip_cn_label(para))));
+                }
+            }
+            _ => push_section_body(&mut d, s, |_, text| docx::p_num(2, 1, &run(text))),
+        }
         push_table(&mut d, spec, s.id, &look);
     }
     d.push(&p_right(&run(&spec.office)));
@@ -994,6 +1059,12 @@ pub fn expected_numbered(spec: &ReportSpec) -> Expected {
     for s in &mut e.sections {
         if s.id == "requests" {
             s.heading = "3、收到和处理政府信息公开申请情况".into();
+        }
+        if s.id == "other" {
+            // The （一）/（二） of 六's items come from numbering, not from the text.
+            for k in &mut s.known {
+                *k = strip_cn_label(k).to_string();
+            }
         }
     }
     e
@@ -1035,10 +1106,71 @@ fn tricky_cell(metric: &str, v: &V) -> String {
     }
 }
 
+pub const TRICKY_HEADER: &str = "政务公开专栏排版页眉";
+pub const TRICKY_FOOTER: &str = "排版页脚文字";
+pub const TRICKY_FOOTNOTE: &str = "脚注：数据来源于政务公开工作台账。";
+pub const TRICKY_COMMENT: &str = "批注：请再核对一次数据。";
+
 /// `tricky`: the pitfalls of the prior-art checklist in one file (see the comments inline).
 pub fn build_tricky(spec: &ReportSpec) -> Vec<u8> {
     let mut d = Docx::new();
     d.track_revisions = true;
+    let ct = "application/vnd.openxmlformats-officedocument.wordprocessingml.";
+    let sep = "<w:footnote w:type=\"separator\" w:id=\"0\"><w:p><w:r><w:separator/></w:r></w:p></w:footnote>\
+<w:footnote w:type=\"continuationSeparator\" w:id=\"1\"><w:p><w:r><w:continuationSeparator/></w:r></w:p></w:footnote>";
+    d.parts = vec![
+        docx::Part {
+            name: "header1.xml".into(),
+            content_type: format!("{ct}header+xml"),
+            rel_type: "header".into(),
+            rid: "rIdHeader1".into(),
+            xml: docx::part_xml("w:hdr", &p_center(&run(TRICKY_HEADER))),
+        },
+        docx::Part {
+            name: "footer1.xml".into(),
+            content_type: format!("{ct}footer+xml"),
+            rel_type: "footer".into(),
+            rid: "rIdFooter1".into(),
+            xml: docx::part_xml(
+                "w:ftr",
+                &p_center(&format!(
+                    "{}<w:fldSimple w:instr=\" PAGE \">{}</w:fldSimple>{}",
+                    run("第"),
+                    run("1"),
+                    run(&format!("页 {TRICKY_FOOTER}"))
+                )),
+            ),
+        },
+        docx::Part {
+            name: "footnotes.xml".into(),
+            content_type: format!("{ct}footnotes+xml"),
+            rel_type: "footnotes".into(),
+            rid: "rIdFootnotes".into(),
+            xml: docx::part_xml(
+                "w:footnotes",
+                &format!(
+                    "{sep}<w:footnote w:id=\"2\">{}</w:footnote>",
+                    p(TRICKY_FOOTNOTE)
+                ),
+            ),
+        },
+        docx::Part {
+            name: "comments.xml".into(),
+            content_type: format!("{ct}comments+xml"),
+            rel_type: "comments".into(),
+            rid: "rIdComments".into(),
+            xml: docx::part_xml(
+                "w:comments",
+                &format!(
+                    "<w:comment w:id=\"0\" w:author=\"审核人\" w:date=\"2024-01-20T09:00:00Z\" w:initials=\"审\">{}</w:comment>",
+                    p(TRICKY_COMMENT)
+                ),
+            ),
+        },
+    ];
+    d.sect_extra = "<w:headerReference w:type=\"default\" r:id=\"rIdHeader1\"/>\
+<w:footerReference w:type=\"default\" r:id=\"rIdFooter1\"/>"
+        .into();
     // Title with the year split over runs, and a bookmark in between.
     d.push(&p_style(
         "Title",
@@ -1116,6 +1248,7 @@ pub fn build_tricky(spec: &ReportSpec) -> Vec<u8> {
         broken_labels: true,
         subtotals: false,
         t4_grid_before: true,
+        t2_grid_after: true,
         cell: &tricky_cell,
     };
     for s in &spec.sections {
@@ -1158,7 +1291,137 @@ pub fn build_tricky(spec: &ReportSpec) -> Vec<u8> {
                         "<w:p><w:r><w:t xml:space=\"preserve\">{xml}</w:t></w:r></w:p>"
                     ));
                 }
-                d.push(&p("下一步将统筹推进政务公开&政务服务标准化建设。"));
+                d.push(&p_xml(
+                    "",
+                    &format!(
+                        "<w:commentRangeStart w:id=\"0\"/>{}<w:commentRangeEnd w:id=\"0\"/>\
+<w:r><w:commentReference w:id=\"0\"/></w:r>",
+                        run("下一步将统筹推进政务公开&政务服务标准化建设。")
+                    ),
+                ));
+            }
+            "active_disclosure" => {
+                // A block-level customXml wrapper, and a footnote reference after the sentence.
+                d.push(&format!(
+                    "<w:customXml w:uri=\"urn:nianbao:fixture\" w:element=\"intro\">{}</w:customXml>",
+                    p_xml(
+                        "",
+                        &format!(
+                            "{}<w:r><w:rPr><w:vertAlign w:val=\"superscript\"/></w:rPr><w:footnoteReference w:id=\"2\"/></w:r>",
+                            run(&s.intro[0])
+                        )
+                    )
+                ));
+            }
+            "requests" => {
+                // The last character comes from a simple field (its result is kept).
+                let t = &s.intro[0];
+                let (head, _) = t.split_at(t.find("表。").expect("表。"));
+                d.push(&p_xml(
+                    "",
+                    &format!(
+                        "{}<w:fldSimple w:instr=\" REF _Ref1 \\h \">{}</w:fldSimple>{}",
+                        run(head),
+                        run("表"),
+                        run("。")
+                    ),
+                ));
+            }
+            "review_litigation" => {
+                // A move (moveFrom dropped, moveTo kept) and a run-level customXml.
+                let t = &s.intro[0];
+                let a = t.find("提起行政诉讼").expect("提起");
+                let b = t.find("的统计数据").expect("的统计数据");
+                let c = t.find("见下表").expect("见下表");
+                d.push(&p_xml(
+                    "",
+                    &format!(
+                        "{}<w:moveFromRangeStart w:id=\"20\" w:name=\"move1\" {REV}/>\
+<w:moveFrom w:id=\"21\" {REV}>{}</w:moveFrom><w:moveFromRangeEnd w:id=\"20\"/>\
+<w:customXml w:element=\"kind\">{}</w:customXml>{}\
+<w:moveToRangeStart w:id=\"22\" w:name=\"move1\" {REV}/><w:moveTo w:id=\"23\" {REV}>{}</w:moveTo>\
+<w:moveToRangeEnd w:id=\"22\"/>{}",
+                        run(&t[..a]),
+                        run("见下表"),
+                        run(&t[a..b]),
+                        run(&t[b..c]),
+                        run("见下表"),
+                        run(&t[c + "见下表".len()..]),
+                    ),
+                ));
+            }
+            "other" => {
+                let [fee, proposals] = [&s.outro[0], &s.outro[1]];
+                d.push(&p(fee));
+                // 12 as the result of a nested field: the inner field's result (7) belongs to the
+                // outer field's instruction and is never printed.
+                let (head, tail) = proposals.split_at(proposals.find("12件").expect("12件"));
+                let tail = &tail[2..];
+                let fld = |t: &str| format!("<w:r><w:fldChar w:fldCharType=\"{t}\"/></w:r>");
+                let instr = |t: &str| {
+                    format!(
+                        "<w:r><w:instrText xml:space=\"preserve\">{}</w:instrText></w:r>",
+                        esc(t)
+                    )
+                };
+                d.push(&p_xml(
+                    "",
+                    &[
+                        run(head),
+                        fld("begin"),
+                        instr(" = "),
+                        fld("begin"),
+                        instr(" DOCPROPERTY 建议数 "),
+                        fld("separate"),
+                        run("7"),
+                        fld("end"),
+                        instr(" + 5 "),
+                        fld("separate"),
+                        run("12"),
+                        fld("end"),
+                        run(tail),
+                    ]
+                    .concat(),
+                ));
+                // dir / bdo wrappers (kept), then a symbol, a carriage return, a no-break hyphen.
+                d.push(&p_xml(
+                    "",
+                    &format!(
+                        "{}<w:dir w:val=\"ltr\">{}</w:dir><w:bdo w:val=\"ltr\">{}</w:bdo>{}\
+<w:r><w:sym w:font=\"Wingdings\" w:char=\"F0FC\"/></w:r><w:r><w:cr/></w:r>{}\
+<w:r><w:t>附表编号A</w:t><w:noBreakHyphen/><w:t>1。</w:t></w:r>",
+                        run("（三）其他："),
+                        run("本报告"),
+                        run("以中文"),
+                        run("发布"),
+                        run("另附")
+                    ),
+                ));
+                // A VML-only text box (as WPS writes them), read once.
+                d.push(&p_xml(
+                    "",
+                    &format!(
+                        "<w:r><w:pict><v:shape id=\"文本框 9\" o:spid=\"_x0000_s1090\" type=\"#_x0000_t202\" \
+style=\"position:absolute;width:400pt;height:40pt\"><v:textbox><w:txbxContent>{}</w:txbxContent></v:textbox></v:shape></w:pict></w:r>",
+                        p("（四）本年度无其他需要报告的事项。")
+                    ),
+                ));
+                // A layout table: legacy hMerge in the first row, a nested table in the second.
+                let mut first = Tc::text("附件说明");
+                first.extra_pr = "<w:hMerge w:val=\"restart\"/>".into();
+                let mut covered = Tc::empty();
+                covered.extra_pr = "<w:hMerge/>".into();
+                let nested = docx::table(
+                    &[1800, 1800],
+                    &[Tr::new(vec![Tc::text("联系人"), Tc::text("王某")])],
+                );
+                d.push(&docx::table(
+                    &[1800, 1800, 3600],
+                    &[
+                        Tr::new(vec![first, covered, Tc::text("本报告附统计表三张")]),
+                        Tr::new(vec![Tc::xml(format!("{nested}<w:p/>")).span(3)]),
+                    ],
+                ));
             }
             _ => push_section_body(&mut d, s, |i, text| p(&format!("（{}）{text}", CN[i]))),
         }
@@ -1186,10 +1449,36 @@ pub fn expected_tricky(spec: &ReportSpec) -> Expected {
         format!("邮编：{}", spec.postcode),
         "电子邮箱：".into(),
     ];
+    e.absent.extend(
+        [
+            TRICKY_HEADER,
+            TRICKY_FOOTER,
+            TRICKY_FOOTNOTE,
+            TRICKY_COMMENT,
+            "DOCPROPERTY",
+            "REF _Ref1",
+            "建议712件",
+            "、见下表提起",
+            "附件说明",
+            "联系人",
+        ]
+        .map(String::from),
+    );
+    e.once.push("本年度无其他需要报告的事项".into());
     for s in &mut e.sections {
         if s.id == "problems" {
             s.known
                 .push("下一步将统筹推进政务公开&政务服务标准化建设。".into());
+        }
+        if s.id == "other" {
+            s.known.extend(
+                [
+                    "（三）其他：本报告以中文发布",
+                    "附表编号A",
+                    "（四）本年度无其他需要报告的事项。",
+                ]
+                .map(String::from),
+            );
         }
     }
     e

@@ -1,7 +1,8 @@
 //! The `seed` fixture: the real report the project started from (威海市文登区天福街道办事处 2023,
 //! text in `seed.txt`, copied from `/work/shared/corpus/seed/`), rebuilt as a .docx the way the
 //! original was made: 三 and 五 numbered by Word (decimal numbering → `3、`, `5、`), a `_GoBack`
-//! bookmark, the em-dash phone, and the three statistical tables as PNG pictures.
+//! bookmark, the em-dash phone, and the three statistical tables as PNG pictures (two DrawingML
+//! `a:blip`, one VML `v:imagedata`).
 //!
 //! The pictures are placeholders (ruled grids) until the table-image renderer replaces them with
 //! renderings of [`seed_tables`]; the figures test for this fixture fails until then.
@@ -62,13 +63,13 @@ pub fn build_seed() -> Vec<u8> {
             };
             let rid = d.add_png(png::ruled_placeholder(w, h, rows, cols));
             let emu = 9525u64;
-            d.push(&p_center(&docx::image_run(
-                image_no,
-                name,
-                &rid,
-                u64::from(w) * emu,
-                u64::from(h) * emu,
-            )));
+            // 图片2 (表四) is a VML picture, the others DrawingML.
+            let pic = if name == "图片2" {
+                docx::vml_image_run(image_no, name, &rid, w * 3 / 4, h * 3 / 4)
+            } else {
+                docx::image_run(image_no, name, &rid, u64::from(w) * emu, u64::from(h) * emu)
+            };
+            d.push(&p_center(&pic));
             continue;
         }
         if let Some(rest) = line.strip_prefix("[bookmark: _GoBack]") {
