@@ -380,7 +380,7 @@ fn tricky_tables_as_grids() {
     assert_eq!((merged[0].row, merged[0].col, merged[0].colspan), (0, 0, 2));
     let nested: Vec<&str> = tables[4].cells.iter().map(|c| c.text.trim()).collect();
     assert_eq!(nested, ["联系人", "王某"]);
-    // Header, footer, footnote and comment are read, but kept out of the body.
+    // Header, footer, footnote, endnote and comment are read, but kept out of the body.
     let notes: String = x
         .document
         .notes
@@ -396,6 +396,7 @@ fn tricky_tables_as_grids() {
         support::report::TRICKY_HEADER,
         support::report::TRICKY_FOOTNOTE,
         support::report::TRICKY_COMMENT,
+        support::report::TRICKY_ENDNOTE,
     ] {
         assert_eq!(
             notes.matches(t).count(),

@@ -22,6 +22,7 @@ pub const NS: &str = concat!(
     r#"xmlns:w="http://schemas.openxmlformats.org/wordprocessingml/2006/main" "#,
     r#"xmlns:w14="http://schemas.microsoft.com/office/word/2010/wordml" "#,
     r#"xmlns:wps="http://schemas.microsoft.com/office/word/2010/wordprocessingShape" "#,
+    r#"xmlns:wpg="http://schemas.microsoft.com/office/word/2010/wordprocessingGroup" "#,
     r#"mc:Ignorable="w14""#
 );
 
@@ -284,6 +285,47 @@ style=\"position:absolute;margin-left:0;margin-top:0;width:425.2pt;height:85.05p
 </mc:Fallback></mc:AlternateContent></w:r>",
         rh = 251_659_264 + id,
         spid = 1025 + id,
+    )
+}
+
+/// A group shape holding several text boxes: `wpg:wgp` in `mc:Choice`, a VML `v:group` with
+/// one `v:textbox` per box in the fallback. Each box's paragraphs must be read once.
+pub fn group_text_boxes_run(id: u32, boxes: &[String]) -> String {
+    let mut wsp = String::new();
+    let mut vml = String::new();
+    for (i, paras) in boxes.iter().enumerate() {
+        let y = i as u64 * 600_000;
+        wsp.push_str(&format!(
+            "<wps:wsp><wps:cNvPr id=\"{n}\" name=\"文本框 {n}\"/><wps:cNvSpPr txBox=\"1\"/>\
+<wps:spPr><a:xfrm><a:off x=\"0\" y=\"{y}\"/><a:ext cx=\"5400000\" cy=\"540000\"/></a:xfrm>\
+<a:prstGeom prst=\"rect\"><a:avLst/></a:prstGeom></wps:spPr>\
+<wps:txbx><w:txbxContent>{paras}</w:txbxContent></wps:txbx><wps:bodyPr rot=\"0\" wrap=\"square\"/></wps:wsp>",
+            n = id + 1 + i as u32
+        ));
+        vml.push_str(&format!(
+            "<v:shape id=\"文本框 {n}\" o:spid=\"_x0000_s{spid}\" type=\"#_x0000_t202\" \
+style=\"position:absolute;top:{top};width:21600;height:2160\"><v:textbox><w:txbxContent>{paras}</w:txbxContent></v:textbox></v:shape>",
+            n = id + 1 + i as u32,
+            spid = 1025 + id + 1 + i as u32,
+            top = i * 2400
+        ));
+    }
+    format!(
+        "<w:r><mc:AlternateContent><mc:Choice Requires=\"wpg\"><w:drawing>\
+<wp:anchor distT=\"0\" distB=\"0\" distL=\"114300\" distR=\"114300\" simplePos=\"0\" relativeHeight=\"{rh}\" \
+behindDoc=\"0\" locked=\"0\" layoutInCell=\"1\" allowOverlap=\"1\"><wp:simplePos x=\"0\" y=\"0\"/>\
+<wp:positionH relativeFrom=\"column\"><wp:posOffset>0</wp:posOffset></wp:positionH>\
+<wp:positionV relativeFrom=\"paragraph\"><wp:posOffset>0</wp:posOffset></wp:positionV>\
+<wp:extent cx=\"5400000\" cy=\"1200000\"/><wp:effectExtent l=\"0\" t=\"0\" r=\"0\" b=\"0\"/><wp:wrapTopAndBottom/>\
+<wp:docPr id=\"{id}\" name=\"组合 {id}\"/><wp:cNvGraphicFramePr/>\
+<a:graphic><a:graphicData uri=\"http://schemas.microsoft.com/office/word/2010/wordprocessingGroup\">\
+<wpg:wgp><wpg:cNvGrpSpPr/><wpg:grpSpPr><a:xfrm><a:off x=\"0\" y=\"0\"/><a:ext cx=\"5400000\" cy=\"1200000\"/>\
+<a:chOff x=\"0\" y=\"0\"/><a:chExt cx=\"5400000\" cy=\"1200000\"/></a:xfrm></wpg:grpSpPr>{wsp}</wpg:wgp>\
+</a:graphicData></a:graphic></wp:anchor></w:drawing></mc:Choice>\
+<mc:Fallback><w:pict><v:group id=\"组合 {id}\" o:spid=\"_x0000_s{gspid}\" style=\"position:absolute;width:425.2pt;height:94.5pt\" \
+coordsize=\"21600,4800\">{vml}</v:group></w:pict></mc:Fallback></mc:AlternateContent></w:r>",
+        rh = 251_659_264 + id,
+        gspid = 1025 + id,
     )
 }
 

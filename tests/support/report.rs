@@ -1110,6 +1110,9 @@ pub const TRICKY_HEADER: &str = "政务公开专栏排版页眉";
 pub const TRICKY_FOOTER: &str = "排版页脚文字";
 pub const TRICKY_FOOTNOTE: &str = "脚注：数据来源于政务公开工作台账。";
 pub const TRICKY_COMMENT: &str = "批注：请再核对一次数据。";
+pub const TRICKY_ENDNOTE: &str = "尾注：申请数量以登记台账为准。";
+pub const TRICKY_GROUP_BOXES: [&str; 2] =
+    ["整改责任单位：区政务公开办公室", "整改时限：2024年6月底前"];
 
 /// `tricky`: the pitfalls of the prior-art checklist in one file (see the comments inline).
 pub fn build_tricky(spec: &ReportSpec) -> Vec<u8> {
@@ -1164,6 +1167,20 @@ pub fn build_tricky(spec: &ReportSpec) -> Vec<u8> {
                 &format!(
                     "<w:comment w:id=\"0\" w:author=\"审核人\" w:date=\"2024-01-20T09:00:00Z\" w:initials=\"审\">{}</w:comment>",
                     p(TRICKY_COMMENT)
+                ),
+            ),
+        },
+        docx::Part {
+            name: "endnotes.xml".into(),
+            content_type: format!("{ct}endnotes+xml"),
+            rel_type: "endnotes".into(),
+            rid: "rIdEndnotes".into(),
+            xml: docx::part_xml(
+                "w:endnotes",
+                &format!(
+                    "{}<w:endnote w:id=\"2\">{}</w:endnote>",
+                    sep.replace("footnote", "endnote"),
+                    p(TRICKY_ENDNOTE)
                 ),
             ),
         },
@@ -1284,6 +1301,14 @@ pub fn build_tricky(spec: &ReportSpec) -> Vec<u8> {
                 }
             }
             "problems" => {
+                // A group shape with two text boxes (wpg + VML v:group fallback).
+                d.push(&p_xml(
+                    "",
+                    &docx::group_text_boxes_run(
+                        20,
+                        &[p(TRICKY_GROUP_BOXES[0]), p(TRICKY_GROUP_BOXES[1])],
+                    ),
+                ));
                 // Character references: 一 written as &#x4E00;, plus a literal ampersand.
                 for para in &s.intro {
                     let xml = esc(para).replace('一', "&#x4E00;");
@@ -1320,7 +1345,8 @@ pub fn build_tricky(spec: &ReportSpec) -> Vec<u8> {
                 d.push(&p_xml(
                     "",
                     &format!(
-                        "{}<w:fldSimple w:instr=\" REF _Ref1 \\h \">{}</w:fldSimple>{}",
+                        "{}<w:fldSimple w:instr=\" REF _Ref1 \\h \">{}</w:fldSimple>{}\
+<w:r><w:rPr><w:vertAlign w:val=\"superscript\"/></w:rPr><w:endnoteReference w:id=\"2\"/></w:r>",
                         run(head),
                         run("表"),
                         run("。")
@@ -1455,6 +1481,7 @@ pub fn expected_tricky(spec: &ReportSpec) -> Expected {
             TRICKY_FOOTER,
             TRICKY_FOOTNOTE,
             TRICKY_COMMENT,
+            TRICKY_ENDNOTE,
             "DOCPROPERTY",
             "REF _Ref1",
             "建议712件",
@@ -1465,6 +1492,7 @@ pub fn expected_tricky(spec: &ReportSpec) -> Expected {
         .map(String::from),
     );
     e.once.push("本年度无其他需要报告的事项".into());
+    e.once.extend(TRICKY_GROUP_BOXES.map(String::from));
     for s in &mut e.sections {
         if s.id == "problems" {
             s.known
