@@ -1,0 +1,96 @@
+//! Shared test code: the fixture generator (`docx`, `report`, `seed`, `template`, `broken`) and
+//! the list of every committed fixture file.
+#![allow(dead_code)]
+
+pub mod broken;
+pub mod docx;
+pub mod png;
+pub mod report;
+pub mod seed;
+pub mod template;
+
+use std::path::{Path, PathBuf};
+
+use report::{Expected, ReportSpec};
+
+/// One generated sample report with what it must give.
+pub struct Sample {
+    /// Shape name; the file is `fixtures/samples/{name}.docx`.
+    pub name: &'static str,
+    pub bytes: Vec<u8>,
+    pub expected: Expected,
+}
+
+pub fn fixtures_dir() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("fixtures")
+}
+
+/// The sample of one shape.
+pub fn sample(name: &str) -> Sample {
+    samples()
+        .into_iter()
+        .find(|s| s.name == name)
+        .unwrap_or_else(|| panic!("no sample {name}"))
+}
+
+/// Every generated sample report.
+pub fn samples() -> Vec<Sample> {
+    let spec = ReportSpec::standard();
+    let mut variant = spec.expected();
+    variant.locations = Some(report::template_locations(true, 0));
+    vec![
+        Sample {
+            name: "standard",
+            bytes: report::build_standard(&spec),
+            expected: spec.expected(),
+        },
+        Sample {
+            name: "numbered",
+            bytes: report::build_numbered(&spec),
+            expected: report::expected_numbered(&spec),
+        },
+        Sample {
+            name: "tricky",
+            bytes: report::build_tricky(&spec),
+            expected: report::expected_tricky(&spec),
+        },
+        Sample {
+            name: "variant_28x8",
+            bytes: report::build_variant_28x8(&spec),
+            expected: variant,
+        },
+        Sample {
+            name: "strict_renamed",
+            bytes: report::build_strict_renamed(&spec),
+            expected: spec.expected(),
+        },
+        Sample {
+            name: "seed",
+            bytes: seed::build_seed(),
+            expected: seed::expected_seed(),
+        },
+        Sample {
+            name: "template_filled",
+            bytes: template::build_template_filled(),
+            expected: template::expected_template(),
+        },
+    ]
+}
+
+/// Every generated file under `fixtures/`, as (path relative to `fixtures/`, bytes).
+/// `fixtures/real/` holds copied real files and is not generated.
+pub fn all_fixture_files() -> Vec<(String, Vec<u8>)> {
+    let samples = samples();
+    let standard = samples[0].bytes.clone();
+    let mut out: Vec<(String, Vec<u8>)> = samples
+        .into_iter()
+        .map(|s| (format!("samples/{}.docx", s.name), s.bytes))
+        .collect();
+    for b in broken::broken_files(&standard) {
+        out.push((format!("broken/{}", b.name), b.bytes));
+    }
+    out
+}
+
+/// The generated folders (their files must be exactly [`all_fixture_files`]).
+pub const GENERATED_DIRS: [&str; 2] = ["samples", "broken"];
