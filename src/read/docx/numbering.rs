@@ -142,37 +142,53 @@ impl Numbering {
         Ok(out)
     }
 
-    /// The abstract definition behind a num, following numStyleLink through a numbering style.
-    fn abstract_for(&self, num_id: i64, styles: &Styles) -> Option<&AbstractNum> {
-        let mut a = self.abstracts.get(&self.nums.get(&num_id)?.abstract_id?)?;
+    /// The abstract definition (and its id) behind a num, following numStyleLink through a
+    /// numbering style.
+    fn abstract_for(&self, num_id: i64, styles: &Styles) -> Option<(i64, &AbstractNum)> {
+        let mut id = self.nums.get(&num_id)?.abstract_id?;
+        let mut a = self.abstracts.get(&id)?;
         for _ in 0..8 {
             let Some(link) = a.num_style_link.as_deref() else {
-                return Some(a);
+                break;
             };
             let linked = styles
                 .num_id_of(link)
                 .and_then(|n| self.nums.get(&n))
                 .and_then(|n| n.abstract_id)
-                .and_then(|id| self.abstracts.get(&id));
+                .and_then(|i| Some((i, self.abstracts.get(&i)?)));
             match linked {
-                Some(l) if !std::ptr::eq(l, a) => a = l,
-                _ => return Some(a),
+                Some((i, l)) if i != id => {
+                    id = i;
+                    a = l;
+                }
+                _ => break,
             }
         }
-        Some(a)
+        Some((id, a))
     }
 
-    /// The effective level definition and start value of `ilvl` in `num_id`.
-    fn level(&self, num_id: i64, ilvl: usize, styles: &Styles) -> Option<(Level, i64)> {
+    /// The effective level definition of `ilvl` in `num_id`, its start value, and the num's
+    /// `w:startOverride` for that level.
+    fn level(
+        &self,
+        num_id: i64,
+        ilvl: usize,
+        styles: &Styles,
+    ) -> Option<(Level, i64, Option<i64>)> {
         let num = self.nums.get(&num_id)?;
         let ovr = num.overrides.get(ilvl).and_then(|o| o.as_ref());
         let base = self
             .abstract_for(num_id, styles)
-            .and_then(|a| a.levels.get(ilvl))
+            .and_then(|(_, a)| a.levels.get(ilvl))
             .and_then(|l| l.clone());
         let level = ovr.and_then(|o| o.level.clone()).or(base)?;
-        let start = ovr.and_then(|o| o.start).or(level.start).unwrap_or(1);
-        Some((level, start))
+        let start_override = ovr.and_then(|o| o.start).or_else(|| {
+            // A full w:lvl override restarts the level at its own start.
+            ovr.and_then(|o| o.level.as_ref())
+                .map(|l| l.start.unwrap_or(1))
+        });
+        let start = start_override.or(level.start).unwrap_or(1);
+        Some((level, start, start_override))
     }
 }
 
@@ -182,10 +198,16 @@ fn ilvl_of(e: &quick_xml::events::BytesStart) -> Option<usize> {
         .filter(|&i| i < LEVELS)
 }
 
-/// List counters of one story, per numId.
+/// List counters of one story.
+///
+/// As Word prints them: the nums that share an abstract definition share its counters (a list
+/// continues across them), and a num with `w:startOverride` restarts the level the first time a
+/// paragraph uses it.
 #[derive(Default)]
 pub(crate) struct Counters {
-    by_num: HashMap<i64, [Option<i64>; LEVELS]>,
+    by_abstract: HashMap<i64, [Option<i64>; LEVELS]>,
+    /// (numId, ilvl) pairs already used, for one-time start overrides.
+    used: std::collections::HashSet<(i64, usize)>,
 }
 
 impl Counters {
@@ -206,16 +228,21 @@ impl Counters {
             .ok()
             .filter(|&i| i < LEVELS)
             .unwrap_or(0);
-        let Some((level, start)) = numbering.level(num_id, ilvl, styles) else {
+        let (Some((level, start, start_override)), Some((abs_id, _))) = (
+            numbering.level(num_id, ilvl, styles),
+            numbering.abstract_for(num_id, styles),
+        ) else {
             warn(format!(
                 "paragraph refers to list numId {num_id} level {ilvl}, which numbering.xml does not define"
             ));
             return None;
         };
-        let counters = self.by_num.entry(num_id).or_insert([None; LEVELS]);
-        let value = match counters.get(ilvl).copied().flatten() {
-            Some(v) => v.saturating_add(1),
-            None => start,
+        let first_use = self.used.insert((num_id, ilvl));
+        let counters = self.by_abstract.entry(abs_id).or_insert([None; LEVELS]);
+        let value = match (counters.get(ilvl).copied().flatten(), start_override) {
+            (_, Some(s)) if first_use => s,
+            (Some(v), _) => v.saturating_add(1),
+            (None, _) => start,
         };
         if let Some(slot) = counters.get_mut(ilvl) {
             *slot = Some(value);
@@ -224,7 +251,7 @@ impl Counters {
         for (d, slot) in counters.iter_mut().enumerate().skip(ilvl + 1) {
             let restart = numbering
                 .level(num_id, d, styles)
-                .and_then(|(l, _)| l.restart);
+                .and_then(|(l, _, _)| l.restart);
             let reset = match restart {
                 None => true,
                 Some(0) => false,
@@ -238,7 +265,7 @@ impl Counters {
         let text = level.text.clone().unwrap_or_default();
         let fmt = level.fmt.as_deref().unwrap_or("decimal");
         if fmt == "bullet" {
-            return Some(text).filter(|t| !t.is_empty());
+            return Some(bullet_text(&text)).filter(|t| !t.is_empty());
         }
         let mut out = String::new();
         let mut chars = text.chars().peekable();
@@ -255,6 +282,7 @@ impl Counters {
                     } else {
                         numbering
                             .level(num_id, k, styles)
+                            .map(|(l, s, _)| (l, s))
                             .unwrap_or((Level::default(), 1))
                     };
                     let v = if k == ilvl {
@@ -493,4 +521,25 @@ fn roman(n: i64) -> String {
         }
     }
     out
+}
+
+/// Bullet text as printed: Symbol/Wingdings private-use codes (U+F0xx) become the glyph they
+/// show — the common bullets by table, printable ASCII by dropping the 0xF000 offset.
+pub(crate) fn bullet_text(text: &str) -> String {
+    text.chars()
+        .map(|c| match c as u32 {
+            0xF0B7 => '•',
+            0xF0A7 => '▪',
+            0xF06C => '●',
+            0xF06E => '■',
+            0xF075 => '◆',
+            0xF076 => '❖',
+            0xF0D8 => '➢',
+            0xF0FC => '✓',
+            0xF0A8 => '□',
+            0xF06F => '□',
+            cp @ 0xF020..=0xF07E => char::from_u32(cp - 0xF000).unwrap_or(c),
+            _ => c,
+        })
+        .collect()
 }

@@ -318,6 +318,11 @@ impl<'c> Story<'c> {
             }
             nest += 1;
         }
+        // A field instruction never spans a paragraph mark in practice; a `begin` still without
+        // its `separate` here is a broken field, and must not hide the rest of the document.
+        for f in self.fields.iter_mut() {
+            *f = true;
+        }
         let label = match label {
             Some(l) => l,
             None => self.label(&props),

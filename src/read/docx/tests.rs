@@ -142,7 +142,7 @@ const NUMBERING: &str = r#"
   <w:lvl w:ilvl="0"><w:start w:val="1"/><w:numFmt w:val="ideographTraditional"/><w:lvlText w:val="%1."/></w:lvl>
 </w:abstractNum>
 <w:abstractNum w:abstractNumId="5">
-  <w:lvl w:ilvl="0"><w:start w:val="1"/><w:numFmt w:val="bullet"/><w:lvlText w:val="●"/></w:lvl>
+  <w:lvl w:ilvl="0"><w:start w:val="1"/><w:numFmt w:val="bullet"/><w:lvlText w:val="&#xF0B7;"/></w:lvl>
 </w:abstractNum>
 <w:num w:numId="1"><w:abstractNumId w:val="0"/></w:num>
 <w:num w:numId="2"><w:abstractNumId w:val="1"/></w:num>
@@ -175,6 +175,7 @@ fn numbering_labels_are_rendered_as_printed() {
         np(2, 0, "三"),
         np(2, 0, "四"),
         np(3, 0, "七"),
+        np(2, 0, "八"),
         np(0, 0, "不编号"),
         np(4, 0, "a"),
         np(4, 1, "b"),
@@ -206,6 +207,7 @@ fn numbering_labels_are_rendered_as_printed() {
         Some("3、"),
         Some("4、"),
         Some("7、"),
+        Some("8、"),
         None,
         Some("1."),
         Some("1.1"),
@@ -214,7 +216,7 @@ fn numbering_labels_are_rendered_as_printed() {
         Some("②"),
         Some("甲."),
         Some("乙."),
-        Some("●"),
+        Some("•"),
         None,
     ];
     let want: Vec<Option<String>> = want.into_iter().map(|o| o.map(String::from)).collect();
@@ -326,10 +328,21 @@ fn fields_keep_only_results() {
 <w:p><w:fldSimple w:instr=" DATE \@ &quot;yyyy年&quot; "><w:r><w:t>2024年</w:t></w:r></w:fldSimple></w:p>
 <w:p><w:r><w:fldChar w:fldCharType="begin"/></w:r><w:r><w:instrText>TOC</w:instrText></w:r><w:r><w:fldChar w:fldCharType="separate"/></w:r><w:r><w:t>目录一</w:t></w:r></w:p>
 <w:p><w:r><w:t>目录二</w:t></w:r><w:r><w:fldChar w:fldCharType="end"/></w:r><w:r><w:t>之后</w:t></w:r></w:p>
-<w:p><w:r><w:fldChar w:fldCharType="begin"/></w:r><w:r><w:instrText>NUMPAGES</w:instrText></w:r><w:r><w:fldChar w:fldCharType="end"/></w:r><w:r><w:t>无结果</w:t></w:r></w:p>"#;
+<w:p><w:r><w:fldChar w:fldCharType="begin"/></w:r><w:r><w:instrText>NUMPAGES</w:instrText></w:r><w:r><w:fldChar w:fldCharType="end"/></w:r><w:r><w:t>无结果</w:t></w:r></w:p>
+<w:p><w:r><w:t>坏</w:t></w:r><w:r><w:fldChar w:fldCharType="begin"/></w:r><w:r><w:t>隐</w:t></w:r></w:p>
+<w:p><w:r><w:t>未隐藏</w:t></w:r></w:p>"#;
     assert_eq!(
         paras(&read(body).body),
-        ["第5页", "结果", "2024年", "目录一", "目录二之后", "无结果"]
+        [
+            "第5页",
+            "结果",
+            "2024年",
+            "目录一",
+            "目录二之后",
+            "无结果",
+            "坏",
+            "未隐藏"
+        ]
     );
 }
 
@@ -610,4 +623,82 @@ fn hostile_input_never_panics() {
     for cut in [0, 10, 100, bytes.len() / 2, bytes.len() - 1] {
         let _ = read_docx(&bytes[..cut], &Limits::default());
     }
+}
+
+/// Reads every .docx of the shared corpus (when present) and prints a summary:
+/// `cargo test --lib corpus_smoke -- --ignored --nocapture`.
+#[test]
+#[ignore]
+fn corpus_smoke() {
+    let mut files = Vec::new();
+    for dir in [
+        "/work/shared/corpus/pandoc-docx",
+        "/work/shared/corpus/real",
+    ] {
+        if let Ok(rd) = std::fs::read_dir(dir) {
+            for e in rd.flatten() {
+                let p = e.path();
+                if p.extension().is_some_and(|x| x == "docx") {
+                    files.push(p);
+                }
+            }
+        }
+    }
+    files.sort();
+    for f in files {
+        let bytes = std::fs::read(&f).unwrap();
+        let t = std::time::Instant::now();
+        let r = read_docx(&bytes, &Limits::default());
+        let ms = t.elapsed().as_secs_f64() * 1000.0;
+        let name = f.file_name().unwrap().to_string_lossy().to_string();
+        match r {
+            Ok(d) => println!(
+                "{name}: {ms:.2} ms, {} blocks, {} furniture, {} notes, {} images, warnings {:?}",
+                d.body.len(),
+                d.furniture.len(),
+                d.notes.len(),
+                d.images.len(),
+                d.warnings
+            ),
+            Err(e) => println!("{name}: {ms:.2} ms, ERROR {e}"),
+        }
+    }
+}
+
+/// Prints the blocks of the file named by `DOCX_DUMP`:
+/// `DOCX_DUMP=file.docx cargo test --lib docx_dump -- --ignored --nocapture`.
+#[test]
+#[ignore]
+fn docx_dump() {
+    let Ok(path) = std::env::var("DOCX_DUMP") else {
+        return;
+    };
+    let bytes = std::fs::read(path).unwrap();
+    let d = read_docx(&bytes, &Limits::default()).unwrap();
+    for (name, blocks) in [
+        ("body", &d.body),
+        ("furniture", &d.furniture),
+        ("notes", &d.notes),
+    ] {
+        println!("== {name}");
+        for b in blocks {
+            match b {
+                Block::Paragraph(p) => println!(
+                    "P[{:?} {:?} {:?}] {:?}",
+                    p.label, p.style, p.outline_level, p.text
+                ),
+                Block::Table(t) => {
+                    println!("T {}x{}", t.rows, t.cols);
+                    for c in &t.cells {
+                        println!(
+                            "  ({},{}) {}x{} {:?}",
+                            c.row, c.col, c.rowspan, c.colspan, c.text
+                        );
+                    }
+                }
+                Block::Image(i) => println!("I {i}"),
+            }
+        }
+    }
+    println!("warnings {:?}", d.warnings);
 }
