@@ -51,6 +51,7 @@ pub fn read_docx(bytes: &[u8], limits: &Limits) -> Result<Document, ReadError> {
     }
     let main_xml = pkg
         .read_part_opt(&main)?
+        .map(utf8_xml)
         .ok_or_else(|| ReadError::MissingPart(main.clone()))?;
     let rels = pkg.relationships(&main)?;
 
@@ -108,7 +109,7 @@ pub fn read_docx(bytes: &[u8], limits: &Limits) -> Result<Document, ReadError> {
         if rel.external || !seen.insert(rel.target.to_lowercase()) {
             continue;
         }
-        let Some(xml) = pkg.read_part_opt(&rel.target)? else {
+        let Some(xml) = pkg.read_part_opt(&rel.target)?.map(utf8_xml) else {
             warnings.push(format!("{} part {} is missing", rel.kind, rel.target));
             continue;
         };
@@ -171,6 +172,29 @@ pub fn read_docx(bytes: &[u8], limits: &Limits) -> Result<Document, ReadError> {
     })
 }
 
+/// XML part bytes as UTF-8: a UTF-16 part (BOM-marked) is transcoded, a UTF-8 BOM dropped.
+fn utf8_xml(bytes: Vec<u8>) -> Vec<u8> {
+    let utf16 = |be: bool| -> Vec<u8> {
+        let units = bytes.get(2..).unwrap_or_default().chunks_exact(2).map(|c| {
+            if be {
+                u16::from_be_bytes([c[0], c[1]])
+            } else {
+                u16::from_le_bytes([c[0], c[1]])
+            }
+        });
+        char::decode_utf16(units)
+            .map(|r| r.unwrap_or(char::REPLACEMENT_CHARACTER))
+            .collect::<String>()
+            .into_bytes()
+    };
+    match bytes.get(..3) {
+        Some([0xEF, 0xBB, 0xBF]) => bytes.get(3..).unwrap_or_default().to_vec(),
+        Some([0xFF, 0xFE, _]) => utf16(false),
+        Some([0xFE, 0xFF, _]) => utf16(true),
+        _ => bytes,
+    }
+}
+
 /// The part behind the first relationship of `kind`, if the package has it.
 fn optional_part(
     pkg: &mut Package,
@@ -182,7 +206,7 @@ fn optional_part(
         return Ok(None);
     };
     match pkg.read_part_opt(&rel.target)? {
-        Some(xml) => Ok(Some((rel.target.clone(), xml))),
+        Some(xml) => Ok(Some((rel.target.clone(), utf8_xml(xml)))),
         None => {
             warnings.push(format!("{kind} part {} is missing", rel.target));
             Ok(None)

@@ -17,6 +17,8 @@ pub(crate) struct Level {
     pub text: Option<String>,
     pub is_lgl: bool,
     pub restart: Option<i64>,
+    /// `w:pStyle`: the paragraph style linked to this level (heading numbering).
+    pub style: Option<String>,
 }
 
 #[derive(Debug, Default, Clone)]
@@ -86,7 +88,7 @@ impl Numbering {
                             }
                         }
                         "lvl" => lvl = ilvl_of(&e).map(|i| (i, Level::default())),
-                        "start" | "numFmt" | "lvlText" | "isLgl" | "lvlRestart" => {
+                        "start" | "numFmt" | "lvlText" | "isLgl" | "lvlRestart" | "pStyle" => {
                             if let Some((_, l)) = lvl.as_mut() {
                                 match local {
                                     "start" => l.start = val_int(&e),
@@ -96,6 +98,7 @@ impl Numbering {
                                     }
                                     "lvlText" => l.text = Some(val(&e).unwrap_or_default()),
                                     "isLgl" => l.is_lgl = val_bool(&e),
+                                    "pStyle" => l.style = val(&e),
                                     _ => l.restart = val_int(&e),
                                 }
                             }
@@ -167,6 +170,19 @@ impl Numbering {
         Some((id, a))
     }
 
+    /// The level of `num_id` linked to paragraph style `style` (`w:lvl/w:pStyle`), if any.
+    pub(crate) fn level_of_style(&self, num_id: i64, style: &str, styles: &Styles) -> Option<i64> {
+        let (_, a) = self.abstract_for(num_id, styles)?;
+        a.levels
+            .iter()
+            .position(|l| {
+                l.as_ref()
+                    .and_then(|l| l.style.as_deref())
+                    .is_some_and(|s| s == style)
+            })
+            .map(|i| i as i64)
+    }
+
     /// The effective level definition of `ilvl` in `num_id`, its start value, and the num's
     /// `w:startOverride` for that level.
     fn level(
@@ -174,14 +190,16 @@ impl Numbering {
         num_id: i64,
         ilvl: usize,
         styles: &Styles,
-    ) -> Option<(Level, i64, Option<i64>)> {
+    ) -> Option<(&Level, i64, Option<i64>)> {
         let num = self.nums.get(&num_id)?;
         let ovr = num.overrides.get(ilvl).and_then(|o| o.as_ref());
-        let base = self
-            .abstract_for(num_id, styles)
-            .and_then(|(_, a)| a.levels.get(ilvl))
-            .and_then(|l| l.clone());
-        let level = ovr.and_then(|o| o.level.clone()).or(base)?;
+        let level = match ovr.and_then(|o| o.level.as_ref()) {
+            Some(l) => l,
+            None => self
+                .abstract_for(num_id, styles)
+                .and_then(|(_, a)| a.levels.get(ilvl))
+                .and_then(|l| l.as_ref())?,
+        };
         let start_override = ovr.and_then(|o| o.start).or_else(|| {
             // A full w:lvl override restarts the level at its own start.
             ovr.and_then(|o| o.level.as_ref())
@@ -197,6 +215,16 @@ fn ilvl_of(e: &quick_xml::events::BytesStart) -> Option<usize> {
         .and_then(|v| v.trim().parse::<usize>().ok())
         .filter(|&i| i < LEVELS)
 }
+
+static DEFAULT_LEVEL: Level = Level {
+    start: None,
+    fmt: None,
+    custom: None,
+    text: None,
+    is_lgl: false,
+    restart: None,
+    style: None,
+};
 
 /// List counters of one story.
 ///
@@ -249,6 +277,9 @@ impl Counters {
         }
         // Deeper levels restart unless their lvlRestart says otherwise.
         for (d, slot) in counters.iter_mut().enumerate().skip(ilvl + 1) {
+            if slot.is_none() {
+                continue;
+            }
             let restart = numbering
                 .level(num_id, d, styles)
                 .and_then(|(l, _, _)| l.restart);
@@ -262,10 +293,10 @@ impl Counters {
             }
         }
         let snapshot = *counters;
-        let text = level.text.clone().unwrap_or_default();
+        let text = level.text.as_deref().unwrap_or_default();
         let fmt = level.fmt.as_deref().unwrap_or("decimal");
         if fmt == "bullet" {
-            return Some(bullet_text(&text)).filter(|t| !t.is_empty());
+            return Some(bullet_text(text)).filter(|t| !t.is_empty());
         }
         let mut out = String::new();
         let mut chars = text.chars().peekable();
@@ -278,12 +309,12 @@ impl Counters {
                         continue;
                     }
                     let (klevel, kstart) = if k == ilvl {
-                        (level.clone(), start)
+                        (level, start)
                     } else {
                         numbering
                             .level(num_id, k, styles)
                             .map(|(l, s, _)| (l, s))
-                            .unwrap_or((Level::default(), 1))
+                            .unwrap_or((&DEFAULT_LEVEL, 1))
                     };
                     let v = if k == ilvl {
                         value

@@ -265,6 +265,11 @@ impl<'c> Story<'c> {
                     label = Some(self.label(&props));
                     continue;
                 }
+                // Phonetic guide text (ruby) is not part of the printed line.
+                "rt" => {
+                    x.skip()?;
+                    continue;
+                }
                 "t" if prefix != "a" => {
                     if self.visible() {
                         x.text_content(&mut text)?;
@@ -360,7 +365,13 @@ impl<'c> Story<'c> {
             .map(|id| self.styles.numbering(id))
             .unwrap_or((None, None));
         let num_id = props.num_id.or(s_num)?;
-        let ilvl = props.ilvl.or(s_ilvl).unwrap_or(0);
+        let ilvl = props
+            .ilvl
+            .or(s_ilvl)
+            .or_else(|| {
+                style_id.and_then(|id| self.numbering.level_of_style(num_id, id, self.styles))
+            })
+            .unwrap_or(0);
         let warnings = &mut *self.warnings;
         self.counters
             .label(self.numbering, self.styles, num_id, ilvl, &mut |w| {

@@ -521,6 +521,52 @@ fn strict_ooxml_prefixes_match_by_local_name() {
 }
 
 #[test]
+fn byte_order_marks_and_utf16_parts() {
+    let doc = doc_xml(&p("编码"));
+    let mut bom = vec![0xEF, 0xBB, 0xBF];
+    bom.extend_from_slice(doc.as_bytes());
+    let mut le = vec![0xFF, 0xFE];
+    le.extend(
+        doc.replace("UTF-8", "UTF-16")
+            .encode_utf16()
+            .flat_map(|u| u.to_le_bytes()),
+    );
+    for xml in [bom, le] {
+        let bytes = package(&[("word/document.xml", &xml)], &[]);
+        let d = read_docx(&bytes, &Limits::default()).unwrap();
+        assert_eq!(paras(&d.body), ["编码"]);
+    }
+}
+
+#[test]
+fn heading_numbering_through_linked_level_styles() {
+    let numbering = r#"<w:abstractNum w:abstractNumId="9"><w:lvl w:ilvl="0"><w:start w:val="1"/><w:numFmt w:val="chineseCounting"/><w:pStyle w:val="Heading1"/><w:lvlText w:val="第%1章"/></w:lvl><w:lvl w:ilvl="1"><w:start w:val="1"/><w:numFmt w:val="decimal"/><w:pStyle w:val="H2"/><w:lvlText w:val="%1.%2"/><w:isLgl/></w:lvl></w:abstractNum><w:num w:numId="9"><w:abstractNumId w:val="9"/></w:num>"#;
+    let styles = r#"<w:style w:type="paragraph" w:styleId="Heading1"><w:name w:val="heading 1"/><w:pPr><w:numPr><w:numId w:val="9"/></w:numPr><w:outlineLvl w:val="0"/></w:pPr></w:style><w:style w:type="paragraph" w:styleId="H2"><w:name w:val="heading 2"/><w:basedOn w:val="Heading1"/><w:pPr><w:outlineLvl w:val="1"/></w:pPr></w:style>"#;
+    let h = |s: &str, t: &str| {
+        format!(r#"<w:p><w:pPr><w:pStyle w:val="{s}"/></w:pPr><w:r><w:t>{t}</w:t></w:r></w:p>"#)
+    };
+    let body = [
+        h("Heading1", "总则"),
+        h("H2", "目的"),
+        h("H2", "范围"),
+        h("Heading1", "附则"),
+        h("H2", "施行"),
+    ]
+    .concat();
+    let d = read_with(&body, Some(styles), Some(numbering));
+    assert_eq!(
+        paras(&d.body),
+        ["第一章总则", "1.1目的", "1.2范围", "第二章附则", "2.1施行"]
+    );
+}
+
+#[test]
+fn ruby_text_is_not_printed() {
+    let body = r#"<w:p><w:r><w:ruby><w:rubyPr/><w:rt><w:r><w:t>zhèng</w:t></w:r></w:rt><w:rubyBase><w:r><w:t>政</w:t></w:r></w:rubyBase></w:ruby></w:r></w:p>"#;
+    assert_eq!(paras(&read(body).body), ["政"]);
+}
+
+#[test]
 fn broken_xml_in_the_main_part_is_an_error() {
     for bad in [
         "<w:document><w:body><w:p><w:r><w:t>x</w:t></w:r></w:body></w:document>",
@@ -701,4 +747,92 @@ fn docx_dump() {
         }
     }
     println!("warnings {:?}", d.warnings);
+}
+
+/// Times a synthetic report of ≈1.3 MB of document.xml:
+/// `cargo test --lib docx_speed -- --ignored --nocapture` (build optimised for real numbers).
+#[test]
+#[ignore]
+fn docx_speed() {
+    let mut body = String::new();
+    let mut i = 0;
+    while body.len() < 1_300_000 {
+        i += 1;
+        body.push_str(&format!(
+            r#"<w:p><w:pPr><w:pStyle w:val="Heading1"/><w:numPr><w:ilvl w:val="0"/><w:numId w:val="1"/></w:numPr></w:pPr><w:r><w:rPr><w:rFonts w:ascii="仿宋" w:hAnsi="仿宋"/><w:sz w:val="32"/></w:rPr><w:t>第{i}段：本机关全年主动公开政府信息</w:t></w:r><w:r><w:t xml:space="preserve"> 共计 {i} 条，&amp; 其中</w:t></w:r></w:p>"#
+        ));
+        if i % 20 == 0 {
+            body.push_str("<w:tbl><w:tblGrid><w:gridCol/><w:gridCol/><w:gridCol/></w:tblGrid>");
+            for r in 0..10 {
+                body.push_str(&format!(
+                    r#"<w:tr><w:tc><w:tcPr><w:vMerge{}/></w:tcPr><w:p><w:r><w:t>行{r}</w:t></w:r></w:p></w:tc><w:tc><w:p><w:r><w:t>{r}</w:t></w:r></w:p></w:tc><w:tc><w:p><w:r><w:t>0</w:t></w:r></w:p></w:tc></w:tr>"#,
+                    if r == 0 { r#" w:val="restart""# } else { "" }
+                ));
+            }
+            body.push_str("</w:tbl>");
+        }
+    }
+    let doc = doc_xml(&body);
+    let st = part_xml("styles", STYLES);
+    let nu = part_xml("numbering", NUMBERING);
+    let bytes = package(
+        &[
+            ("word/document.xml", doc.as_bytes()),
+            ("word/styles.xml", st.as_bytes()),
+            ("word/numbering.xml", nu.as_bytes()),
+        ],
+        &[
+            ("rIdS", "styles", "styles.xml"),
+            ("rIdN", "numbering", "numbering.xml"),
+        ],
+    );
+    let _ = read_docx(&bytes, &Limits::default()).unwrap();
+    let n = 10;
+    let t = std::time::Instant::now();
+    for _ in 0..n {
+        let mut pkg = crate::read::Package::open(&bytes, &Limits::default()).unwrap();
+        let xml = pkg.read_part("word/document.xml").unwrap();
+        assert!(xml.len() > 1000);
+    }
+    println!(
+        "inflate: {:.2} ms",
+        t.elapsed().as_secs_f64() * 1000.0 / n as f64
+    );
+    let t = std::time::Instant::now();
+    for _ in 0..n {
+        let mut r = quick_xml::Reader::from_reader(doc.as_bytes());
+        r.config_mut().expand_empty_elements = true;
+        let mut count = 0usize;
+        while !matches!(r.read_event(), Ok(quick_xml::events::Event::Eof) | Err(_)) {
+            count += 1;
+        }
+        assert!(count > 1000);
+    }
+    println!(
+        "raw quick-xml events: {:.2} ms",
+        t.elapsed().as_secs_f64() * 1000.0 / n as f64
+    );
+    let t = std::time::Instant::now();
+    for _ in 0..n {
+        let mut x = super::xml::Xml::new(doc.as_bytes(), "d", 256);
+        let mut count = 0usize;
+        while !matches!(x.next(), Ok(super::xml::Ev::Eof) | Err(_)) {
+            count += 1;
+        }
+        assert!(count > 1000);
+    }
+    println!(
+        "filtered events: {:.2} ms",
+        t.elapsed().as_secs_f64() * 1000.0 / n as f64
+    );
+    let t = std::time::Instant::now();
+    for _ in 0..n {
+        let d = read_docx(&bytes, &Limits::default()).unwrap();
+        assert!(d.body.len() > 1000);
+    }
+    println!(
+        "{} bytes of document.xml: {:.2} ms per read",
+        doc.len(),
+        t.elapsed().as_secs_f64() * 1000.0 / n as f64
+    );
 }

@@ -28,6 +28,9 @@ const SUPPORTED_REQUIRES: &[&str] = &[
     "wps", "wpg", "wpc", "wp14", "w14", "w15", "a14", "v", "o", "w10",
 ];
 
+/// Nesting depth never exceeded, whatever `Limits::max_xml_depth` says (stack safety).
+const HARD_MAX_DEPTH: usize = 1000;
+
 pub(crate) struct Xml<'a> {
     reader: quick_xml::Reader<&'a [u8]>,
     part: &'a str,
@@ -49,7 +52,9 @@ impl<'a> Xml<'a> {
         Xml {
             reader,
             part,
-            max_depth,
+            // Parsing recurses once per nesting level at most; keep the stack safe even when the
+            // configured limit is raised far beyond any real document.
+            max_depth: max_depth.min(HARD_MAX_DEPTH),
             depth: 0,
             hidden: Vec::new(),
             alternates: Vec::new(),
@@ -77,7 +82,7 @@ impl<'a> Xml<'a> {
         self.depth += 1;
         if self.depth > self.max_depth {
             return Err(ReadError::Limit(format!(
-                "XML elements nested more than {} deep in {} (Limits::max_xml_depth)",
+                "XML elements nested more than {} deep in {} (Limits::max_xml_depth; at most 1000)",
                 self.max_depth, self.part
             )));
         }
