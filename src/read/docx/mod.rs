@@ -43,7 +43,13 @@ pub fn read_docx(bytes: &[u8], limits: &Limits) -> Result<Document, ReadError> {
         }
     };
     if let Some(ct) = pkg.content_type(&main) {
-        if !ct.contains("wordprocessingml") && !ct.contains("application/xml") {
+        let other_office = [
+            "spreadsheetml",
+            "presentationml",
+            "ms-excel",
+            "ms-powerpoint",
+        ];
+        if other_office.iter().any(|o| ct.contains(o)) {
             return Err(ReadError::Unsupported(format!(
                 "the main part {main} is {ct}, not a Word document"
             )));

@@ -13,7 +13,7 @@ use super::super::package::Relationship;
 use super::super::{Limits, ReadError};
 use super::numbering::{Counters, Numbering};
 use super::styles::{self, Styles};
-use super::xml::{attr, qname, rel_attr, val, val_int, Ev, Xml};
+use super::xml::{attr, qname, rel_attr, val, val_bool, val_int, Ev, Xml};
 use crate::model::{Block, Cell, Paragraph, TableGrid, TableOrigin};
 
 /// Warnings, each reported once.
@@ -245,6 +245,9 @@ impl<'c> Story<'c> {
         let mut props = PProps::default();
         let mut label: Option<Option<String>> = None;
         let mut nest = 0usize;
+        // The nesting level of the current run, and whether its text is hidden (w:vanish).
+        let mut run_nest: Option<usize> = None;
+        let mut hidden = false;
         loop {
             let e = match x.next()? {
                 Ev::Start(e) => e,
@@ -253,13 +256,26 @@ impl<'c> Story<'c> {
                         break;
                     }
                     nest -= 1;
+                    if run_nest == Some(nest) {
+                        run_nest = None;
+                        hidden = false;
+                    }
                     continue;
                 }
                 Ev::Text(_) => continue,
                 Ev::Eof => return Err(x.unexpected_eof()),
             };
             let (prefix, local) = qname(&e);
+            let visible = !hidden && self.visible();
             match local {
+                "r" => {
+                    run_nest = Some(nest);
+                    hidden = false;
+                }
+                "rPr" if run_nest.is_some() => {
+                    hidden = rpr_hidden(x)?;
+                    continue;
+                }
                 "pPr" if nest == 0 && label.is_none() => {
                     self.ppr(x, &mut props)?;
                     label = Some(self.label(&props));
@@ -271,17 +287,17 @@ impl<'c> Story<'c> {
                     continue;
                 }
                 "t" if prefix != "a" => {
-                    if self.visible() {
+                    if visible {
                         x.text_content(&mut text)?;
                     } else {
                         x.skip()?;
                     }
                     continue;
                 }
-                "tab" | "ptab" if self.visible() => text.push('\t'),
-                "br" | "cr" if self.visible() => text.push('\n'),
-                "noBreakHyphen" if self.visible() => text.push('-'),
-                "sym" if self.visible() => {
+                "tab" | "ptab" if visible => text.push('\t'),
+                "br" | "cr" if visible => text.push('\n'),
+                "noBreakHyphen" if visible => text.push('-'),
+                "sym" if visible => {
                     if let Some(c) = attr(&e, "char").and_then(|h| sym_char(&h)) {
                         text.push(c);
                     }
@@ -731,6 +747,30 @@ impl<'l> GridBuilder<'l> {
             cells,
             origin: TableOrigin::Word,
         }))
+    }
+}
+
+/// A run's `w:rPr`, through its End: whether the run is hidden text (`w:vanish`).
+fn rpr_hidden(x: &mut Xml) -> Result<bool, ReadError> {
+    let mut nest = 0usize;
+    let mut hidden = false;
+    loop {
+        match x.next()? {
+            Ev::Start(e) => {
+                if nest == 0 && qname(&e).1 == "vanish" {
+                    hidden = val_bool(&e);
+                }
+                nest += 1;
+            }
+            Ev::End => {
+                if nest == 0 {
+                    return Ok(hidden);
+                }
+                nest -= 1;
+            }
+            Ev::Text(_) => {}
+            Ev::Eof => return Err(x.unexpected_eof()),
+        }
     }
 }
 

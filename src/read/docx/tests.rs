@@ -561,6 +561,12 @@ fn heading_numbering_through_linked_level_styles() {
 }
 
 #[test]
+fn hidden_runs_are_not_printed() {
+    let body = r#"<w:p><w:r><w:t>见</w:t></w:r><w:r><w:rPr><w:vanish/></w:rPr><w:t>隐藏</w:t><w:tab/></w:r><w:r><w:rPr><w:vanish w:val="0"/></w:rPr><w:t>得</w:t></w:r><w:r><w:rPr><w:webHidden/></w:rPr><w:t>3</w:t></w:r></w:p>"#;
+    assert_eq!(paras(&read(body).body), ["见得3"]);
+}
+
+#[test]
 fn ruby_text_is_not_printed() {
     let body = r#"<w:p><w:r><w:ruby><w:rubyPr/><w:rt><w:r><w:t>zhèng</w:t></w:r></w:rt><w:rubyBase><w:r><w:t>政</w:t></w:r></w:rubyBase></w:ruby></w:r></w:p>"#;
     assert_eq!(paras(&read(body).body), ["政"]);
