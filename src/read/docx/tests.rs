@@ -842,3 +842,76 @@ fn docx_speed() {
         t.elapsed().as_secs_f64() * 1000.0 / n as f64
     );
 }
+
+/// Mutates the XML parts of corpus files and checks the reader never panics:
+/// `cargo test --lib docx_fuzz -- --ignored --nocapture`.
+#[test]
+#[ignore]
+fn docx_fuzz() {
+    use std::io::Read;
+    let mut seed: u64 = 0x9E37_79B9_7F4A_7C15;
+    let mut rnd = move |n: usize| {
+        seed ^= seed << 13;
+        seed ^= seed >> 7;
+        seed ^= seed << 17;
+        (seed % n.max(1) as u64) as usize
+    };
+    let Ok(rd) = std::fs::read_dir("/work/shared/corpus/pandoc-docx") else {
+        return;
+    };
+    let mut cases = 0;
+    for e in rd.flatten() {
+        let Ok(bytes) = std::fs::read(e.path()) else {
+            continue;
+        };
+        let Ok(mut zip) = zip::ZipArchive::new(std::io::Cursor::new(&bytes[..])) else {
+            continue;
+        };
+        let mut parts: Vec<(String, Vec<u8>)> = Vec::new();
+        for i in 0..zip.len() {
+            let mut f = zip.by_index(i).unwrap();
+            let mut data = Vec::new();
+            f.read_to_end(&mut data).unwrap();
+            let name = f.name().map(|n| n.to_string()).unwrap_or_default();
+            parts.push((name, data));
+        }
+        for _ in 0..40 {
+            let mut mutated = parts.clone();
+            let k = rnd(mutated.len());
+            let data = &mut mutated[k].1;
+            if data.is_empty() {
+                continue;
+            }
+            match rnd(4) {
+                0 => data.truncate(rnd(data.len())),
+                1 => {
+                    let a = rnd(data.len());
+                    let b = (a + rnd(200)).min(data.len());
+                    data.drain(a..b);
+                }
+                2 => {
+                    let a = rnd(data.len());
+                    let b = (a + rnd(400)).min(data.len());
+                    let chunk = data[a..b].to_vec();
+                    let at = rnd(data.len());
+                    data.splice(at..at, chunk);
+                }
+                _ => {
+                    let a = rnd(data.len());
+                    data[a] = b"<>/&\"'#x;9"[rnd(10)];
+                }
+            }
+            let mut w = zip::ZipWriter::new(std::io::Cursor::new(Vec::new()));
+            for (name, data) in &mutated {
+                w.start_file(name.as_str(), zip::write::SimpleFileOptions::default())
+                    .unwrap();
+                w.write_all(data).unwrap();
+            }
+            let pkg = w.finish().unwrap().into_inner();
+            let r = std::panic::catch_unwind(|| read_docx(&pkg, &Limits::default()));
+            assert!(r.is_ok(), "panic on a mutation of {:?}", e.path());
+            cases += 1;
+        }
+    }
+    println!("{cases} mutated packages read without a panic");
+}
