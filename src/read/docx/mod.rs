@@ -1,0 +1,244 @@
+//! Streaming .docx reader: WordprocessingML → [`Document`], one quick-xml pass per part, no DOM.
+//!
+//! Parts are found through relationships (`_rels/.rels` → main part → its rels for styles,
+//! numbering, headers/footers, notes, comments and pictures); elements are matched by local name
+//! so Strict OOXML reads the same as Transitional. See `shared/spec/prior-art.md`, "Reading
+//! .docx: a checklist", for the behaviours implemented here.
+
+mod numbering;
+mod story;
+mod styles;
+mod xml;
+
+#[cfg(test)]
+mod tests;
+
+use super::package::Relationship;
+use super::{Limits, Package, ReadError};
+use crate::model::{Document, ImagePart};
+use numbering::Numbering;
+use story::{Images, Story, Warnings};
+use styles::Styles;
+use xml::Xml;
+
+/// Reads a .docx package from its bytes.
+pub fn read_docx(bytes: &[u8], limits: &Limits) -> Result<Document, ReadError> {
+    let mut pkg = Package::open(bytes, limits)?;
+    let mut warnings = Warnings::default();
+
+    let main = match pkg.main_part()? {
+        Some(m) => m,
+        None if pkg.has_part("word/document.xml") => {
+            warnings.push(
+                "the package has no officeDocument relationship; read word/document.xml".into(),
+            );
+            "word/document.xml".to_string()
+        }
+        None => {
+            return Err(ReadError::Unsupported(
+                "zip package without a Word document: no officeDocument relationship in \
+                 _rels/.rels and no word/document.xml"
+                    .into(),
+            ))
+        }
+    };
+    if let Some(ct) = pkg.content_type(&main) {
+        let other_office = [
+            "spreadsheetml",
+            "presentationml",
+            "ms-excel",
+            "ms-powerpoint",
+        ];
+        if other_office.iter().any(|o| ct.contains(o)) {
+            return Err(ReadError::Unsupported(format!(
+                "the main part {main} is {ct}, not a Word document"
+            )));
+        }
+    }
+    let main_xml = pkg
+        .read_part_opt(&main)?
+        .map(utf8_xml)
+        .ok_or_else(|| ReadError::MissingPart(main.clone()))?;
+    let rels = pkg.relationships(&main)?;
+
+    let styles = match optional_part(&mut pkg, &rels, "styles", &mut warnings)? {
+        Some((name, xml)) => Styles::parse(&xml, &name, limits.max_xml_depth).unwrap_or_else(|e| {
+            warnings.push(format!("styles ignored: {e}"));
+            Styles::default()
+        }),
+        None => {
+            warnings.push("no styles part: style names and heading levels are unknown".into());
+            Styles::default()
+        }
+    };
+    let numbering = match optional_part(&mut pkg, &rels, "numbering", &mut warnings)? {
+        Some((name, xml)) => {
+            Numbering::parse(&xml, &name, limits.max_xml_depth).unwrap_or_else(|e| {
+                warnings.push(format!("list numbering ignored: {e}"));
+                Numbering::default()
+            })
+        }
+        None => Numbering::default(),
+    };
+
+    let mut images = Images {
+        existing: pkg
+            .part_names()
+            .iter()
+            .map(|n| n.trim_start_matches('/').to_lowercase())
+            .collect(),
+        ..Images::default()
+    };
+
+    let body = {
+        let mut story = Story::new(
+            &styles,
+            &numbering,
+            rels.clone(),
+            &mut images,
+            &mut warnings,
+            limits,
+        );
+        let mut x = Xml::new(&main_xml, &main, limits.max_xml_depth);
+        story.read_part(&mut x)?
+    };
+
+    let mut furniture = Vec::new();
+    let mut notes = Vec::new();
+    let mut seen = std::collections::HashSet::new();
+    for rel in &rels {
+        let dest = match rel.kind.as_str() {
+            "header" | "footer" => &mut furniture,
+            "footnotes" | "endnotes" | "comments" => &mut notes,
+            _ => continue,
+        };
+        if rel.external || !seen.insert(rel.target.to_lowercase()) {
+            continue;
+        }
+        let Some(xml) = pkg.read_part_opt(&rel.target)?.map(utf8_xml) else {
+            warnings.push(format!("{} part {} is missing", rel.kind, rel.target));
+            continue;
+        };
+        let part_rels = pkg.relationships(&rel.target)?;
+        let mut story = Story::new(
+            &styles,
+            &numbering,
+            part_rels,
+            &mut images,
+            &mut warnings,
+            limits,
+        );
+        let mut x = Xml::new(&xml, &rel.target, limits.max_xml_depth);
+        match story.read_part(&mut x) {
+            Ok(blocks) => dest.extend(blocks),
+            Err(ReadError::Xml { part, message }) => {
+                warnings.push(format!("{part} skipped: broken XML: {message}"))
+            }
+            Err(e) => return Err(e),
+        }
+    }
+
+    // Pictures never referenced from the text still belong to the document.
+    let media_dir = match main.rfind('/') {
+        Some(i) => format!("{}/media/", &main[..i]),
+        None => "media/".to_string(),
+    };
+    let media_dir = media_dir.to_lowercase();
+    for name in pkg.part_names() {
+        let clean = name.trim_start_matches('/');
+        if clean.to_lowercase().starts_with(&media_dir)
+            && !clean.ends_with('/')
+            && !images.contains(clean)
+        {
+            images.register(clean);
+        }
+    }
+
+    let mut image_parts = Vec::with_capacity(images.parts.len());
+    for part in &images.parts {
+        let data = pkg.read_part_opt(part)?.unwrap_or_default();
+        let content_type = pkg
+            .content_type(part)
+            .map(str::to_string)
+            .filter(|t| !t.is_empty() && t != "application/octet-stream")
+            .unwrap_or_else(|| sniff_image(&data).to_string());
+        image_parts.push(ImagePart {
+            part: part.clone(),
+            content_type,
+            data,
+        });
+    }
+
+    Ok(Document {
+        body,
+        furniture,
+        notes,
+        images: image_parts,
+        warnings: warnings.list,
+    })
+}
+
+/// XML part bytes as UTF-8: a UTF-16 part (BOM-marked) is transcoded, a UTF-8 BOM dropped.
+fn utf8_xml(bytes: Vec<u8>) -> Vec<u8> {
+    let utf16 = |be: bool| -> Vec<u8> {
+        let units = bytes.get(2..).unwrap_or_default().chunks_exact(2).map(|c| {
+            if be {
+                u16::from_be_bytes([c[0], c[1]])
+            } else {
+                u16::from_le_bytes([c[0], c[1]])
+            }
+        });
+        char::decode_utf16(units)
+            .map(|r| r.unwrap_or(char::REPLACEMENT_CHARACTER))
+            .collect::<String>()
+            .into_bytes()
+    };
+    match bytes.get(..3) {
+        Some([0xEF, 0xBB, 0xBF]) => bytes.get(3..).unwrap_or_default().to_vec(),
+        Some([0xFF, 0xFE, _]) => utf16(false),
+        Some([0xFE, 0xFF, _]) => utf16(true),
+        _ => bytes,
+    }
+}
+
+/// The part behind the first relationship of `kind`, if the package has it.
+fn optional_part(
+    pkg: &mut Package,
+    rels: &[Relationship],
+    kind: &str,
+    warnings: &mut Warnings,
+) -> Result<Option<(String, Vec<u8>)>, ReadError> {
+    let Some(rel) = rels.iter().find(|r| r.kind == kind && !r.external) else {
+        return Ok(None);
+    };
+    match pkg.read_part_opt(&rel.target)? {
+        Some(xml) => Ok(Some((rel.target.clone(), utf8_xml(xml)))),
+        None => {
+            warnings.push(format!("{kind} part {} is missing", rel.target));
+            Ok(None)
+        }
+    }
+}
+
+/// Content type of an image from its magic bytes.
+fn sniff_image(data: &[u8]) -> &'static str {
+    if data.starts_with(b"\x89PNG\r\n\x1a\n") {
+        "image/png"
+    } else if data.starts_with(&[0xFF, 0xD8, 0xFF]) {
+        "image/jpeg"
+    } else if data.starts_with(b"GIF8") {
+        "image/gif"
+    } else if data.starts_with(b"BM") {
+        "image/bmp"
+    } else if data.starts_with(b"II*\0") || data.starts_with(b"MM\0*") {
+        "image/tiff"
+    } else if data.get(40..44) == Some(b" EMF") {
+        "image/x-emf"
+    } else if data.starts_with(&[0xD7, 0xCD, 0xC6, 0x9A]) {
+        "image/x-wmf"
+    } else if data.starts_with(b"RIFF") && data.get(8..12) == Some(b"WEBP") {
+        "image/webp"
+    } else {
+        "application/octet-stream"
+    }
+}

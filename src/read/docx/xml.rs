@@ -1,0 +1,295 @@
+//! A thin filtering layer over quick-xml's event stream for WordprocessingML parts.
+//!
+//! Every element arrives as a `Start` followed by its `End` (empty elements are expanded), so
+//! consumers only count nesting. The layer also does what no consumer should have to think about:
+//! it resolves entity and character references into text, enforces the nesting-depth limit,
+//! picks one branch of each `mc:AlternateContent` (hiding the wrapper elements), and drops the
+//! subtrees that never print: deletions, moved-from text, field instructions, and the old
+//! properties of tracked property changes (`w:pPrChange`, …).
+
+use std::borrow::Cow;
+
+use quick_xml::events::{BytesStart, Event};
+
+use super::super::package::local_name;
+use super::super::ReadError;
+
+/// One filtered event.
+pub(crate) enum Ev<'a> {
+    Start(BytesStart<'a>),
+    End,
+    /// Character data (references already resolved), outside or inside `w:t`.
+    Text(Cow<'a, str>),
+    Eof,
+}
+
+/// Namespace prefixes whose `mc:Choice` we can read.
+const SUPPORTED_REQUIRES: &[&str] = &[
+    "wps", "wpg", "wpc", "wp14", "w14", "w15", "a14", "v", "o", "w10",
+];
+
+/// Nesting depth never exceeded, whatever `Limits::max_xml_depth` says (stack safety).
+const HARD_MAX_DEPTH: usize = 1000;
+
+pub(crate) struct Xml<'a> {
+    reader: quick_xml::Reader<&'a [u8]>,
+    part: &'a str,
+    max_depth: usize,
+    /// Current element depth (number of open elements).
+    depth: usize,
+    /// Depths of open elements whose Start was hidden (their End must be hidden too).
+    hidden: Vec<usize>,
+    /// Open `mc:AlternateContent` elements: (depth, a branch was taken).
+    alternates: Vec<(usize, bool)>,
+}
+
+impl<'a> Xml<'a> {
+    pub(crate) fn new(bytes: &'a [u8], part: &'a str, max_depth: usize) -> Self {
+        let mut reader = quick_xml::Reader::from_reader(bytes);
+        let config = reader.config_mut();
+        config.expand_empty_elements = true;
+        config.check_end_names = true;
+        Xml {
+            reader,
+            part,
+            // Parsing recurses once per nesting level at most; keep the stack safe even when the
+            // configured limit is raised far beyond any real document.
+            max_depth: max_depth.min(HARD_MAX_DEPTH),
+            depth: 0,
+            hidden: Vec::new(),
+            alternates: Vec::new(),
+        }
+    }
+
+    pub(crate) fn part(&self) -> &str {
+        self.part
+    }
+
+    fn xml_error(&self, message: String) -> ReadError {
+        ReadError::Xml {
+            part: self.part.to_string(),
+            message: format!("{message} (near byte {})", self.reader.buffer_position()),
+        }
+    }
+
+    fn raw(&mut self) -> Result<Event<'a>, ReadError> {
+        self.reader
+            .read_event()
+            .map_err(|e| self.xml_error(e.to_string()))
+    }
+
+    fn open(&mut self) -> Result<(), ReadError> {
+        self.depth += 1;
+        if self.depth > self.max_depth {
+            return Err(ReadError::Limit(format!(
+                "XML elements nested more than {} deep in {} (Limits::max_xml_depth; at most 1000)",
+                self.max_depth, self.part
+            )));
+        }
+        Ok(())
+    }
+
+    /// Skips the rest of the element just opened (its Start was read), through its End.
+    fn skip_open(&mut self) -> Result<(), ReadError> {
+        let target = self.depth - 1;
+        while self.depth > target {
+            match self.raw()? {
+                Event::Start(_) => self.open()?,
+                Event::End(_) => self.depth -= 1,
+                Event::Eof => return Err(self.xml_error("unexpected end of part".into())),
+                _ => {}
+            }
+        }
+        Ok(())
+    }
+
+    /// Skips the rest of the element whose Start the consumer just received.
+    pub(crate) fn skip(&mut self) -> Result<(), ReadError> {
+        self.skip_open()
+    }
+
+    pub(crate) fn next(&mut self) -> Result<Ev<'a>, ReadError> {
+        loop {
+            match self.raw()? {
+                Event::Start(e) => {
+                    self.open()?;
+                    let (prefix, local) = split_name(e.name().into_inner());
+                    match local {
+                        "del" | "moveFrom" | "delText" | "instrText" | "delInstrText" => {
+                            self.skip_open()?;
+                            continue;
+                        }
+                        l if l.ends_with("Change") && l.len() > 6 => {
+                            self.skip_open()?;
+                            continue;
+                        }
+                        "AlternateContent" => {
+                            self.alternates.push((self.depth, false));
+                            self.hidden.push(self.depth);
+                            continue;
+                        }
+                        "Choice" | "Fallback" if prefix != "w" => {
+                            let parent = self.depth - 1;
+                            let take = match self.alternates.last_mut() {
+                                Some((d, taken)) if *d == parent => {
+                                    let ok =
+                                        !*taken && (local == "Fallback" || requires_supported(&e));
+                                    if ok {
+                                        *taken = true;
+                                    }
+                                    ok
+                                }
+                                _ => true,
+                            };
+                            if take {
+                                self.hidden.push(self.depth);
+                            } else {
+                                self.skip_open()?;
+                            }
+                            continue;
+                        }
+                        _ => return Ok(Ev::Start(e)),
+                    }
+                }
+                Event::Empty(e) => {
+                    // Not produced with expand_empty_elements, but stay safe.
+                    self.open()?;
+                    self.depth -= 1;
+                    let _ = e;
+                    continue;
+                }
+                Event::End(_) => {
+                    if self.depth == 0 {
+                        return Err(self.xml_error("unmatched end tag".into()));
+                    }
+                    let d = self.depth;
+                    self.depth -= 1;
+                    if self.hidden.last() == Some(&d) {
+                        self.hidden.pop();
+                        if self.alternates.last().is_some_and(|(ad, _)| *ad == d) {
+                            self.alternates.pop();
+                        }
+                        continue;
+                    }
+                    return Ok(Ev::End);
+                }
+                Event::Text(t) => return Ok(Ev::Text(t.xml10_content())),
+                Event::CData(t) => return Ok(Ev::Text(t.xml10_content())),
+                Event::GeneralRef(r) => {
+                    if r.is_char_ref() {
+                        match r.resolve_char_ref() {
+                            Ok(Some(c)) => return Ok(Ev::Text(Cow::Owned(c.to_string()))),
+                            _ => {
+                                return Err(self
+                                    .xml_error(format!("invalid character reference &{};", &*r)))
+                            }
+                        }
+                    }
+                    let s = match &*r {
+                        "amp" => "&",
+                        "lt" => "<",
+                        "gt" => ">",
+                        "quot" => "\"",
+                        "apos" => "'",
+                        other => {
+                            return Ok(Ev::Text(Cow::Owned(format!("&{other};"))));
+                        }
+                    };
+                    return Ok(Ev::Text(Cow::Borrowed(s)));
+                }
+                Event::Eof => {
+                    if self.depth != 0 {
+                        return Err(self.xml_error(format!(
+                            "truncated: {} element(s) left open at the end of the part",
+                            self.depth
+                        )));
+                    }
+                    return Ok(Ev::Eof);
+                }
+                _ => continue,
+            }
+        }
+    }
+
+    /// Reads the text content of the element just opened, through its End.
+    pub(crate) fn text_content(&mut self, out: &mut String) -> Result<(), ReadError> {
+        let mut nest = 0usize;
+        loop {
+            match self.next()? {
+                Ev::Start(_) => nest += 1,
+                Ev::End => {
+                    if nest == 0 {
+                        return Ok(());
+                    }
+                    nest -= 1;
+                }
+                Ev::Text(t) => out.push_str(&t),
+                Ev::Eof => return Err(self.xml_error("unexpected end of part".into())),
+            }
+        }
+    }
+
+    pub(crate) fn unexpected_eof(&self) -> ReadError {
+        self.xml_error("unexpected end of part".into())
+    }
+}
+
+fn split_name(name: &str) -> (&str, &str) {
+    match name.find(':') {
+        Some(i) => (&name[..i], &name[i + 1..]),
+        None => ("", name),
+    }
+}
+
+fn requires_supported(e: &BytesStart) -> bool {
+    match attr(e, "Requires") {
+        Some(req) => req
+            .split_whitespace()
+            .all(|p| SUPPORTED_REQUIRES.contains(&p)),
+        None => false,
+    }
+}
+
+/// Value of the attribute with local name `key` (any prefix), unescaped.
+pub(crate) fn attr(e: &BytesStart, key: &str) -> Option<String> {
+    super::super::package::attr(e, key)
+}
+
+/// Value of a relationship-id attribute: local name `key` with a prefix (`r:id`, `r:embed`).
+pub(crate) fn rel_attr(e: &BytesStart, key: &str) -> Option<String> {
+    e.attributes().flatten().find_map(|a| {
+        let k: &str = a.key.as_ref();
+        if k.contains(':') && local_name(k) == key {
+            Some(
+                quick_xml::escape::unescape(&a.value)
+                    .map(|v| v.into_owned())
+                    .unwrap_or_else(|_| a.value.clone().into_owned()),
+            )
+        } else {
+            None
+        }
+    })
+}
+
+/// `w:val` as a string.
+pub(crate) fn val(e: &BytesStart) -> Option<String> {
+    attr(e, "val")
+}
+
+/// `w:val` as an integer (Word writes some as decimal strings with junk; be lenient).
+pub(crate) fn val_int(e: &BytesStart) -> Option<i64> {
+    val(e).and_then(|v| v.trim().parse::<i64>().ok())
+}
+
+/// An on/off property: absent `w:val` means on.
+pub(crate) fn val_bool(e: &BytesStart) -> bool {
+    match val(e) {
+        None => true,
+        Some(v) => !matches!(v.as_str(), "0" | "false" | "off"),
+    }
+}
+
+/// (prefix, local name) of a start tag.
+pub(crate) fn qname<'e>(e: &'e BytesStart) -> (&'e str, &'e str) {
+    split_name(e.name().into_inner())
+}
