@@ -162,6 +162,11 @@ pub struct AnnualReport {
     pub warnings: Vec<String>,
 }
 
+/// Whether a warning only says how a label was matched (a fuzzy match): the figure was read.
+pub fn is_matching_note(warning: &str) -> bool {
+    warning.contains(": fuzzy ")
+}
+
 /// Recognises the annual report in a document.
 pub fn recognise(doc: &Document) -> AnnualReport {
     let lines = text::body_lines(doc);

@@ -333,6 +333,10 @@ enum RowKind {
 fn t3_row(labels: &[&str], group_ctx: &mut Option<&'static str>) -> RowKind {
     let mut row_group = None;
     let mut leaf: Option<(Option<Numbering>, &str, &str)> = None;
+    // A subtotal row (小计) is one edit away from 总计: it is never a standard row.
+    if labels.iter().any(|l| split_numbering(l).1.contains("小计")) {
+        return RowKind::Skip;
+    }
     for l in labels {
         let (num, rest) = split_numbering(l);
         if rest.contains("办理结果") && rest.chars().count() <= 10 {
