@@ -237,6 +237,27 @@ impl<'c> Story<'c> {
         i
     }
 
+    /// Notes an embedded object whose content is not read (only its preview picture is).
+    fn unread_object(&mut self, e: &BytesStart, local: &str) {
+        let rid = if local == "relIds" {
+            rel_attr(e, "dm")
+        } else {
+            rel_attr(e, "id")
+        };
+        let Some(rel) = rid.and_then(|r| self.rels.get(&r)) else {
+            return;
+        };
+        let what = match local {
+            "OLEObject" => "an embedded object",
+            "chart" => "a chart",
+            _ => "a SmartArt diagram",
+        };
+        self.warnings.push(format!(
+            "{what} ({}) was not read; only its picture, if any, is kept",
+            rel.target
+        ));
+    }
+
     /// A paragraph, through its End. Pushes the paragraph itself onto `out` and returns the
     /// blocks it anchors (text boxes, pictures), which follow it.
     fn paragraph(&mut self, x: &mut Xml, out: &mut Vec<Block>) -> Result<Vec<Block>, ReadError> {
@@ -323,6 +344,7 @@ impl<'c> Story<'c> {
                         extras.push(Block::Image(i));
                     }
                 }
+                "OLEObject" | "chart" | "relIds" => self.unread_object(&e, local),
                 "p" => {
                     // A paragraph inside a paragraph outside any text box: malformed, but
                     // keep its text as a following block.
