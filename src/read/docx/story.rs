@@ -161,14 +161,15 @@ impl<'c> Story<'c> {
         e: &BytesStart,
         out: &mut Vec<Block>,
     ) -> Result<bool, ReadError> {
-        let (_, local) = qname(e);
+        let (prefix, local) = qname(e);
         match local {
-            "p" => {
+            // DrawingML (`a:`) paragraphs and tables are shape internals, not Word blocks.
+            "p" if prefix != "a" => {
                 let extras = self.paragraph(x, out)?;
                 out.extend(extras);
                 Ok(true)
             }
-            "tbl" => {
+            "tbl" if prefix != "a" => {
                 let blocks = self.table(x)?;
                 out.extend(blocks);
                 Ok(true)
@@ -345,14 +346,14 @@ impl<'c> Story<'c> {
                     }
                 }
                 "OLEObject" | "chart" | "relIds" => self.unread_object(&e, local),
-                "p" => {
+                "p" if prefix != "a" => {
                     // A paragraph inside a paragraph outside any text box: malformed, but
                     // keep its text as a following block.
                     let more = self.paragraph(x, &mut extras)?;
                     extras.extend(more);
                     continue;
                 }
-                "tbl" => {
+                "tbl" if prefix != "a" => {
                     let blocks = self.table(x)?;
                     extras.extend(blocks);
                     continue;

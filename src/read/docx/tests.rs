@@ -363,13 +363,14 @@ const TEXTBOX_AC: &str = r#"<w:p><w:r><w:t>锚</w:t></w:r><w:r><mc:AlternateCont
 #[test]
 fn text_boxes_are_read_once_after_their_anchor() {
     let body = format!(
-        "{TEXTBOX_AC}{}{}",
+        "{TEXTBOX_AC}{}{}{}",
         r#"<w:p><w:r><w:pict><v:shape><v:textbox><w:txbxContent><w:p><w:r><w:t>地址</w:t></w:r></w:p><w:p><w:r><w:t>邮编</w:t></w:r></w:p></w:txbxContent></v:textbox></v:shape></w:pict></w:r></w:p>"#,
-        r#"<w:p><w:r><mc:AlternateContent><mc:Choice Requires="cx1"><w:r><w:t>新</w:t></w:r></mc:Choice><mc:Fallback><w:t>旧</w:t></mc:Fallback></mc:AlternateContent></w:r></w:p>"#
+        r#"<w:p><w:r><mc:AlternateContent><mc:Choice Requires="cx1"><w:r><w:t>新</w:t></w:r></mc:Choice><mc:Fallback><w:t>旧</w:t></mc:Fallback></mc:AlternateContent></w:r></w:p>"#,
+        r#"<w:p><w:r><w:drawing><a:graphic><a:graphicData><a:p><a:r><a:t>形状</a:t></a:r></a:p></a:graphicData></a:graphic></w:drawing></w:r></w:p>"#
     );
     assert_eq!(
         paras(&read(&body).body),
-        ["锚点", "联系电话：123", "", "地址", "邮编", "旧"]
+        ["锚点", "联系电话：123", "", "地址", "邮编", "旧", ""]
     );
 }
 
