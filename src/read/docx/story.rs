@@ -68,6 +68,8 @@ pub(crate) struct Story<'c> {
     pub images: &'c mut Images,
     pub warnings: &'c mut Warnings,
     pub limits: &'c Limits,
+    /// SmartArt text by diagram data part name, read before the story.
+    pub diagrams: HashMap<String, Vec<String>>,
     counters: Counters,
     /// Open complex fields: `true` once past `separate` (showing the result).
     fields: Vec<bool>,
@@ -107,6 +109,7 @@ impl<'c> Story<'c> {
             images,
             warnings,
             limits,
+            diagrams: HashMap::new(),
             counters: Counters::default(),
             fields: Vec::new(),
         }
@@ -303,8 +306,9 @@ impl<'c> Story<'c> {
                     label = Some(self.label(&props));
                     continue;
                 }
-                // Phonetic guide text (ruby) is not part of the printed line.
-                "rt" => {
+                // Phonetic guide text (ruby) is not part of the printed line; content-control
+                // properties hold no printed text.
+                "rt" | "sdtPr" | "sdtEndPr" => {
                     x.skip()?;
                     continue;
                 }
@@ -345,7 +349,21 @@ impl<'c> Story<'c> {
                         extras.push(Block::Image(i));
                     }
                 }
-                "OLEObject" | "chart" | "relIds" => self.unread_object(&e, local),
+                "relIds" => {
+                    let texts = rel_attr(&e, "dm")
+                        .and_then(|r| self.rels.get(&r))
+                        .and_then(|rel| self.diagrams.get(&rel.target));
+                    match texts {
+                        Some(texts) => extras.extend(texts.iter().map(|t| {
+                            Block::Paragraph(Paragraph {
+                                text: t.clone(),
+                                ..Paragraph::default()
+                            })
+                        })),
+                        None => self.unread_object(&e, local),
+                    }
+                }
+                "OLEObject" | "chart" => self.unread_object(&e, local),
                 "p" if prefix != "a" => {
                     // A paragraph inside a paragraph outside any text box: malformed, but
                     // keep its text as a following block.

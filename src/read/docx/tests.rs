@@ -479,6 +479,23 @@ fn images_are_anchored_and_listed_once() {
 }
 
 #[test]
+fn smartart_text_follows_its_anchor() {
+    let doc = doc_xml(
+        r#"<w:p><w:r><w:t>组织</w:t></w:r><w:r><w:drawing><a:graphic><a:graphicData><dgm:relIds xmlns:dgm="http://schemas.openxmlformats.org/drawingml/2006/diagram" r:dm="rId7" r:lo="rId8"/></a:graphicData></a:graphic></w:drawing></w:r></w:p>"#,
+    );
+    let data = r#"<dgm:dataModel xmlns:dgm="http://schemas.openxmlformats.org/drawingml/2006/diagram" xmlns:a="http://schemas.openxmlformats.org/drawingml/2006/main"><dgm:ptLst><dgm:pt modelId="0" type="doc"><dgm:t><a:p><a:r><a:t>文档</a:t></a:r></a:p></dgm:t></dgm:pt><dgm:pt modelId="1"><dgm:t><a:bodyPr/><a:p><a:r><a:t>办公</a:t></a:r><a:r><a:t>室</a:t></a:r></a:p><a:p><a:endParaRPr/></a:p></dgm:t></dgm:pt><dgm:pt modelId="2" type="parTrans"><dgm:t><a:p><a:r><a:t>连接</a:t></a:r></a:p></dgm:t></dgm:pt><dgm:pt modelId="3" type="node"><dgm:t><a:p><a:r><a:t>信息科</a:t></a:r></a:p></dgm:t></dgm:pt></dgm:ptLst></dgm:dataModel>"#;
+    let bytes = package(
+        &[
+            ("word/document.xml", doc.as_bytes()),
+            ("word/diagrams/data1.xml", data.as_bytes()),
+        ],
+        &[("rId7", "diagramData", "diagrams/data1.xml")],
+    );
+    let d = read_docx(&bytes, &Limits::default()).unwrap();
+    assert_eq!(paras(&d.body), ["组织", "办公室", "信息科"]);
+}
+
+#[test]
 fn headers_footers_and_notes_stay_out_of_the_body() {
     let doc = doc_xml(&p("正文"));
     let header = part_xml("hdr", &p("某某市人民政府办公室"));
