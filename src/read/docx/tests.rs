@@ -144,6 +144,10 @@ const NUMBERING: &str = r#"
 <w:abstractNum w:abstractNumId="5">
   <w:lvl w:ilvl="0"><w:start w:val="1"/><w:numFmt w:val="bullet"/><w:lvlText w:val="&#xF0B7;"/></w:lvl>
 </w:abstractNum>
+<w:abstractNum w:abstractNumId="6">
+  <w:lvl w:ilvl="0"><w:start w:val="1"/><w:numFmt w:val="chineseCounting"/><w:lvlText w:val="（%1）"/></w:lvl>
+</w:abstractNum>
+<w:num w:numId="8"><w:abstractNumId w:val="6"/></w:num>
 <w:num w:numId="1"><w:abstractNumId w:val="0"/></w:num>
 <w:num w:numId="2"><w:abstractNumId w:val="1"/></w:num>
 <w:num w:numId="3"><w:abstractNumId w:val="1"/><w:lvlOverride w:ilvl="0"><w:startOverride w:val="7"/></w:lvlOverride></w:num>
@@ -185,6 +189,8 @@ fn numbering_labels_are_rendered_as_printed() {
         np(6, 0, "链接"),
         np(6, 0, "链接"),
         np(7, 0, "项目"),
+        np(8, 0, "括号"),
+        np(8, 0, "括号"),
         p("无"),
     ]
     .concat();
@@ -217,6 +223,8 @@ fn numbering_labels_are_rendered_as_printed() {
         Some("甲."),
         Some("乙."),
         Some("•"),
+        Some("（一）"),
+        Some("（二）"),
         None,
     ];
     let want: Vec<Option<String>> = want.into_iter().map(|o| o.map(String::from)).collect();
