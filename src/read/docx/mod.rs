@@ -5,6 +5,7 @@
 //! so Strict OOXML reads the same as Transitional. See `shared/spec/prior-art.md`, "Reading
 //! .docx: a checklist", for the behaviours implemented here.
 
+mod diagram;
 mod numbering;
 mod story;
 mod styles;
@@ -99,6 +100,7 @@ pub fn read_docx(bytes: &[u8], limits: &Limits) -> Result<Document, ReadError> {
             &mut warnings,
             limits,
         );
+        story.diagrams = diagrams(&mut pkg, &rels, limits, story.warnings)?;
         let mut x = Xml::new(&main_xml, &main, limits.max_xml_depth);
         story.read_part(&mut x)?
     };
@@ -119,15 +121,16 @@ pub fn read_docx(bytes: &[u8], limits: &Limits) -> Result<Document, ReadError> {
             warnings.push(format!("{} part {} is missing", rel.kind, rel.target));
             continue;
         };
-        let part_rels = pkg.relationships(&rel.target)?;
+        let story_rels = pkg.relationships(&rel.target)?;
         let mut story = Story::new(
             &styles,
             &numbering,
-            part_rels,
+            story_rels.clone(),
             &mut images,
             &mut warnings,
             limits,
         );
+        story.diagrams = diagrams(&mut pkg, &story_rels, limits, story.warnings)?;
         let mut x = Xml::new(&xml, &rel.target, limits.max_xml_depth);
         match story.read_part(&mut x) {
             Ok(blocks) => dest.extend(blocks),
@@ -176,6 +179,34 @@ pub fn read_docx(bytes: &[u8], limits: &Limits) -> Result<Document, ReadError> {
         images: image_parts,
         warnings: warnings.list,
     })
+}
+
+/// SmartArt text of the diagram data parts a story refers to.
+fn diagrams(
+    pkg: &mut Package,
+    rels: &[Relationship],
+    limits: &Limits,
+    warnings: &mut Warnings,
+) -> Result<std::collections::HashMap<String, Vec<String>>, ReadError> {
+    let mut out = std::collections::HashMap::new();
+    for rel in rels
+        .iter()
+        .filter(|r| r.kind == "diagramData" && !r.external)
+    {
+        let Some(xml) = pkg.read_part_opt(&rel.target)?.map(utf8_xml) else {
+            continue;
+        };
+        match diagram::node_texts(&xml, &rel.target, limits.max_xml_depth) {
+            Ok(texts) => {
+                out.insert(rel.target.clone(), texts);
+            }
+            Err(ReadError::Xml { part, message }) => {
+                warnings.push(format!("{part} skipped: broken XML: {message}"))
+            }
+            Err(e) => return Err(e),
+        }
+    }
+    Ok(out)
 }
 
 /// XML part bytes as UTF-8: a UTF-16 part (BOM-marked) is transcoded, a UTF-8 BOM dropped.

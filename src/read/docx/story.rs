@@ -68,6 +68,8 @@ pub(crate) struct Story<'c> {
     pub images: &'c mut Images,
     pub warnings: &'c mut Warnings,
     pub limits: &'c Limits,
+    /// SmartArt text by diagram data part name, read before the story.
+    pub diagrams: HashMap<String, Vec<String>>,
     counters: Counters,
     /// Open complex fields: `true` once past `separate` (showing the result).
     fields: Vec<bool>,
@@ -107,6 +109,7 @@ impl<'c> Story<'c> {
             images,
             warnings,
             limits,
+            diagrams: HashMap::new(),
             counters: Counters::default(),
             fields: Vec::new(),
         }
@@ -161,14 +164,15 @@ impl<'c> Story<'c> {
         e: &BytesStart,
         out: &mut Vec<Block>,
     ) -> Result<bool, ReadError> {
-        let (_, local) = qname(e);
+        let (prefix, local) = qname(e);
         match local {
-            "p" => {
+            // DrawingML (`a:`) paragraphs and tables are shape internals, not Word blocks.
+            "p" if prefix != "a" => {
                 let extras = self.paragraph(x, out)?;
                 out.extend(extras);
                 Ok(true)
             }
-            "tbl" => {
+            "tbl" if prefix != "a" => {
                 let blocks = self.table(x)?;
                 out.extend(blocks);
                 Ok(true)
@@ -237,6 +241,27 @@ impl<'c> Story<'c> {
         i
     }
 
+    /// Notes an embedded object whose content is not read (only its preview picture is).
+    fn unread_object(&mut self, e: &BytesStart, local: &str) {
+        let rid = if local == "relIds" {
+            rel_attr(e, "dm")
+        } else {
+            rel_attr(e, "id")
+        };
+        let Some(rel) = rid.and_then(|r| self.rels.get(&r)) else {
+            return;
+        };
+        let what = match local {
+            "OLEObject" => "an embedded object",
+            "chart" => "a chart",
+            _ => "a SmartArt diagram",
+        };
+        self.warnings.push(format!(
+            "{what} ({}) was not read; only its picture, if any, is kept",
+            rel.target
+        ));
+    }
+
     /// A paragraph, through its End. Pushes the paragraph itself onto `out` and returns the
     /// blocks it anchors (text boxes, pictures), which follow it.
     fn paragraph(&mut self, x: &mut Xml, out: &mut Vec<Block>) -> Result<Vec<Block>, ReadError> {
@@ -281,8 +306,9 @@ impl<'c> Story<'c> {
                     label = Some(self.label(&props));
                     continue;
                 }
-                // Phonetic guide text (ruby) is not part of the printed line.
-                "rt" => {
+                // Phonetic guide text (ruby) is not part of the printed line; content-control
+                // properties hold no printed text.
+                "rt" | "sdtPr" | "sdtEndPr" => {
                     x.skip()?;
                     continue;
                 }
@@ -323,14 +349,29 @@ impl<'c> Story<'c> {
                         extras.push(Block::Image(i));
                     }
                 }
-                "p" => {
+                "relIds" => {
+                    let texts = rel_attr(&e, "dm")
+                        .and_then(|r| self.rels.get(&r))
+                        .and_then(|rel| self.diagrams.get(&rel.target));
+                    match texts {
+                        Some(texts) => extras.extend(texts.iter().map(|t| {
+                            Block::Paragraph(Paragraph {
+                                text: t.clone(),
+                                ..Paragraph::default()
+                            })
+                        })),
+                        None => self.unread_object(&e, local),
+                    }
+                }
+                "OLEObject" | "chart" => self.unread_object(&e, local),
+                "p" if prefix != "a" => {
                     // A paragraph inside a paragraph outside any text box: malformed, but
                     // keep its text as a following block.
                     let more = self.paragraph(x, &mut extras)?;
                     extras.extend(more);
                     continue;
                 }
-                "tbl" => {
+                "tbl" if prefix != "a" => {
                     let blocks = self.table(x)?;
                     extras.extend(blocks);
                     continue;

@@ -12,6 +12,8 @@ pub(crate) struct Style {
     pub outline_level: Option<i64>,
     pub num_id: Option<i64>,
     pub ilvl: Option<i64>,
+    /// Outline level implied by a `heading N` / `标题 N` name.
+    pub heading: Option<u8>,
 }
 
 #[derive(Debug, Default)]
@@ -48,6 +50,7 @@ impl Styles {
                         "name" if stack.last().is_some_and(|s| s == "style") => {
                             if let Some((_, s)) = cur.as_mut() {
                                 s.name = val(&e);
+                                s.heading = s.name.as_deref().and_then(heading_number);
                             }
                         }
                         "basedOn" if stack.last().is_some_and(|s| s == "style") => {
@@ -114,7 +117,7 @@ impl Styles {
             if let Some(l) = s.outline_level {
                 return level(l);
             }
-            if let Some(n) = s.name.as_deref().and_then(heading_number) {
+            if let Some(n) = s.heading {
                 return Some(n);
             }
         }

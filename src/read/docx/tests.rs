@@ -144,6 +144,10 @@ const NUMBERING: &str = r#"
 <w:abstractNum w:abstractNumId="5">
   <w:lvl w:ilvl="0"><w:start w:val="1"/><w:numFmt w:val="bullet"/><w:lvlText w:val="&#xF0B7;"/></w:lvl>
 </w:abstractNum>
+<w:abstractNum w:abstractNumId="6">
+  <w:lvl w:ilvl="0"><w:start w:val="1"/><w:numFmt w:val="chineseCounting"/><w:lvlText w:val="（%1）"/></w:lvl>
+</w:abstractNum>
+<w:num w:numId="8"><w:abstractNumId w:val="6"/></w:num>
 <w:num w:numId="1"><w:abstractNumId w:val="0"/></w:num>
 <w:num w:numId="2"><w:abstractNumId w:val="1"/></w:num>
 <w:num w:numId="3"><w:abstractNumId w:val="1"/><w:lvlOverride w:ilvl="0"><w:startOverride w:val="7"/></w:lvlOverride></w:num>
@@ -185,6 +189,8 @@ fn numbering_labels_are_rendered_as_printed() {
         np(6, 0, "链接"),
         np(6, 0, "链接"),
         np(7, 0, "项目"),
+        np(8, 0, "括号"),
+        np(8, 0, "括号"),
         p("无"),
     ]
     .concat();
@@ -217,6 +223,8 @@ fn numbering_labels_are_rendered_as_printed() {
         Some("甲."),
         Some("乙."),
         Some("•"),
+        Some("（一）"),
+        Some("（二）"),
         None,
     ];
     let want: Vec<Option<String>> = want.into_iter().map(|o| o.map(String::from)).collect();
@@ -363,13 +371,14 @@ const TEXTBOX_AC: &str = r#"<w:p><w:r><w:t>锚</w:t></w:r><w:r><mc:AlternateCont
 #[test]
 fn text_boxes_are_read_once_after_their_anchor() {
     let body = format!(
-        "{TEXTBOX_AC}{}{}",
+        "{TEXTBOX_AC}{}{}{}",
         r#"<w:p><w:r><w:pict><v:shape><v:textbox><w:txbxContent><w:p><w:r><w:t>地址</w:t></w:r></w:p><w:p><w:r><w:t>邮编</w:t></w:r></w:p></w:txbxContent></v:textbox></v:shape></w:pict></w:r></w:p>"#,
-        r#"<w:p><w:r><mc:AlternateContent><mc:Choice Requires="cx1"><w:r><w:t>新</w:t></w:r></mc:Choice><mc:Fallback><w:t>旧</w:t></mc:Fallback></mc:AlternateContent></w:r></w:p>"#
+        r#"<w:p><w:r><mc:AlternateContent><mc:Choice Requires="cx1"><w:r><w:t>新</w:t></w:r></mc:Choice><mc:Fallback><w:t>旧</w:t></mc:Fallback></mc:AlternateContent></w:r></w:p>"#,
+        r#"<w:p><w:r><w:drawing><a:graphic><a:graphicData><a:p><a:r><a:t>形状</a:t></a:r></a:p></a:graphicData></a:graphic></w:drawing></w:r></w:p>"#
     );
     assert_eq!(
         paras(&read(&body).body),
-        ["锚点", "联系电话：123", "", "地址", "邮编", "旧"]
+        ["锚点", "联系电话：123", "", "地址", "邮编", "旧", ""]
     );
 }
 
@@ -475,6 +484,23 @@ fn images_are_anchored_and_listed_once() {
         "{:?}",
         d.warnings
     );
+}
+
+#[test]
+fn smartart_text_follows_its_anchor() {
+    let doc = doc_xml(
+        r#"<w:p><w:r><w:t>组织</w:t></w:r><w:r><w:drawing><a:graphic><a:graphicData><dgm:relIds xmlns:dgm="http://schemas.openxmlformats.org/drawingml/2006/diagram" r:dm="rId7" r:lo="rId8"/></a:graphicData></a:graphic></w:drawing></w:r></w:p>"#,
+    );
+    let data = r#"<dgm:dataModel xmlns:dgm="http://schemas.openxmlformats.org/drawingml/2006/diagram" xmlns:a="http://schemas.openxmlformats.org/drawingml/2006/main"><dgm:ptLst><dgm:pt modelId="0" type="doc"><dgm:t><a:p><a:r><a:t>文档</a:t></a:r></a:p></dgm:t></dgm:pt><dgm:pt modelId="1"><dgm:t><a:bodyPr/><a:p><a:r><a:t>办公</a:t></a:r><a:r><a:t>室</a:t></a:r></a:p><a:p><a:endParaRPr/></a:p></dgm:t></dgm:pt><dgm:pt modelId="2" type="parTrans"><dgm:t><a:p><a:r><a:t>连接</a:t></a:r></a:p></dgm:t></dgm:pt><dgm:pt modelId="3" type="node"><dgm:t><a:p><a:r><a:t>信息科</a:t></a:r></a:p></dgm:t></dgm:pt></dgm:ptLst></dgm:dataModel>"#;
+    let bytes = package(
+        &[
+            ("word/document.xml", doc.as_bytes()),
+            ("word/diagrams/data1.xml", data.as_bytes()),
+        ],
+        &[("rId7", "diagramData", "diagrams/data1.xml")],
+    );
+    let d = read_docx(&bytes, &Limits::default()).unwrap();
+    assert_eq!(paras(&d.body), ["组织", "办公室", "信息科"]);
 }
 
 #[test]
