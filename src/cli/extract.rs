@@ -8,7 +8,7 @@ use anyhow::Context;
 use indicatif::{ProgressBar, ProgressStyle};
 
 use nianbao::check::office_key;
-use nianbao::pipeline::{collect_inputs, run_batch, BatchItem, Options};
+use nianbao::pipeline::{collect_inputs, run_batch, BatchItem, Options, Shard};
 use nianbao::recognise::ReportKind;
 use nianbao::write::{save_images, CsvOutput, Rows, Store};
 
@@ -26,6 +26,14 @@ pub struct Args {
     /// With --db: read every file again, even when its content is already stored.
     #[arg(long)]
     force: bool,
+    /// Read only slice K of N (K from 1), chosen by a hash of each path. Without a value, the
+    /// slice comes from JOB_COMPLETION_INDEX (Kubernetes) or SLURM_ARRAY_TASK_ID (Slurm) and
+    /// --shard-count.
+    #[arg(long, num_args = 0..=1, default_missing_value = "env")]
+    shard: Option<String>,
+    /// Number of slices when --shard takes its index from the scheduler.
+    #[arg(long)]
+    shard_count: Option<u64>,
     /// Files read in parallel (default: the number of cores).
     #[arg(long, short)]
     jobs: Option<usize>,
@@ -57,7 +65,19 @@ struct Tally {
 
 pub fn run(args: Args) -> anyhow::Result<ExitCode> {
     let started = Instant::now();
-    let inputs = collect_inputs(&args.paths).context("cannot list the input files")?;
+    let mut inputs = collect_inputs(&args.paths).context("cannot list the input files")?;
+    if let Some(spec) = &args.shard {
+        let shard = if spec == "env" {
+            let count = args
+                .shard_count
+                .context("--shard without K/N needs --shard-count N")?;
+            Shard::from_env(count, &|name| std::env::var(name).ok())
+        } else {
+            Shard::parse(spec)
+        }
+        .map_err(anyhow::Error::msg)?;
+        inputs.retain(|p| shard.contains(p));
+    }
     let mut opts = Options {
         max_file_bytes: args.max_file_mb << 20,
         ..Options::default()
@@ -190,8 +210,17 @@ fn handle(
             if let Some(store) = store.as_mut() {
                 let x = outcome.result.as_ref().ok();
                 let key = x.and_then(|x| x.report.office.as_deref()).map(office_key);
+                let images: Vec<(&str, &[u8])> = x
+                    .map(|x| {
+                        x.images
+                            .iter()
+                            .zip(&x.document.images)
+                            .map(|(i, p)| (i.sha256.as_str(), p.data.as_slice()))
+                            .collect()
+                    })
+                    .unwrap_or_default();
                 store
-                    .store(&rows, key.as_deref(), x)
+                    .store(&rows, key.as_deref(), &images)
                     .with_context(|| format!("cannot store {}", outcome.source))?;
             }
             rows

@@ -6,6 +6,7 @@ mod compare;
 mod export;
 mod extract;
 mod inspect;
+mod merge;
 
 /// nianbao (年报): annual reports on government information disclosure → comparable data.
 #[derive(Parser)]
@@ -23,6 +24,8 @@ enum Command {
     Export(export::Args),
     /// Compare offices and years: yoy.csv, wide.csv, text_similarity.csv, missing.csv.
     Compare(compare::Args),
+    /// Merge the outputs of several shards (CSV folders or databases) into one.
+    Merge(merge::Args),
     /// Explain one file: outline, tables and the template each matched, figures, failed checks.
     Inspect(inspect::Args),
 }
@@ -41,6 +44,7 @@ pub fn main() -> ExitCode {
         Command::Inspect(args) => inspect::run(args),
         Command::Export(args) => export::run(args),
         Command::Compare(args) => compare::run(args),
+        Command::Merge(args) => merge::run(args),
     };
     match result {
         Ok(code) => code,

@@ -13,7 +13,6 @@ use rusqlite::{params, Connection, OptionalExtension};
 
 use super::format_number;
 use super::rows::{Rows, Table};
-use crate::pipeline::Extracted;
 
 /// Bumped whenever extraction changes what it produces: stored documents of an older version
 /// are read again by the next `extract --db`.
@@ -92,7 +91,7 @@ impl Store {
                 office_key TEXT,
                 year INTEGER,
                 current INTEGER NOT NULL DEFAULT 1,
-                image_blobs INTEGER NOT NULL DEFAULT 0
+                images INTEGER NOT NULL DEFAULT 0
             );
             CREATE INDEX IF NOT EXISTS documents_office_year ON documents(office_key, year);
             CREATE TABLE IF NOT EXISTS sources (
@@ -180,7 +179,7 @@ impl Store {
         &mut self,
         rows: &Rows,
         office_key: Option<&str>,
-        extracted: Option<&Extracted>,
+        images: &[(&str, &[u8])],
     ) -> Result<(), DbError> {
         let key = Self::key(rows);
         let Some(report) = rows.reports.first() else {
@@ -203,10 +202,10 @@ impl Store {
         }
         tx.execute(
             "INSERT INTO documents (sha256, seq, format, extraction_version, office_key, year, \
-             image_blobs) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)
+             images) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)
              ON CONFLICT(sha256) DO UPDATE SET seq = excluded.seq, format = excluded.format,
                extraction_version = excluded.extraction_version, office_key = excluded.office_key,
-               year = excluded.year, image_blobs = excluded.image_blobs",
+               year = excluded.year, images = excluded.images",
             params![
                 key,
                 seq,
@@ -214,7 +213,7 @@ impl Store {
                 EXTRACTION_VERSION,
                 office_key,
                 year,
-                extracted.is_some()
+                images.len() as i64
             ],
         )?;
         for t in Table::ALL {
@@ -249,12 +248,12 @@ impl Store {
                 stmt.execute(rusqlite::params_from_iter(values))?;
             }
         }
-        if let Some(x) = extracted {
+        {
             let mut stmt = tx.prepare_cached(
                 "INSERT OR IGNORE INTO image_data (sha256, data) VALUES (?1, ?2)",
             )?;
-            for (info, part) in x.images.iter().zip(&x.document.images) {
-                stmt.execute(params![info.sha256, part.data])?;
+            for (sha256, data) in images {
+                stmt.execute(params![sha256, data])?;
             }
         }
         tx.execute(

@@ -13,8 +13,12 @@ pub enum LoadError {
     Db(#[from] super::db::DbError),
 }
 
-/// Records of a CSV file by header name, BOM and formula guards removed.
-fn read_csv(path: &Path) -> Result<Vec<BTreeMap<String, String>>, LoadError> {
+/// Records of a CSV file written by nianbao, header skipped, BOM and formula guards removed.
+pub fn read_csv_records(path: &Path) -> Result<Vec<Vec<String>>, LoadError> {
+    Ok(read_csv_with_header(path)?.1)
+}
+
+fn read_csv_with_header(path: &Path) -> Result<(Vec<String>, Vec<Vec<String>>), LoadError> {
     let err = |message: String| LoadError::Csv {
         path: path.display().to_string(),
         message,
@@ -31,15 +35,18 @@ fn read_csv(path: &Path) -> Result<Vec<BTreeMap<String, String>>, LoadError> {
     let mut out = Vec::new();
     for record in reader.records() {
         let record = record.map_err(|e| err(e.to_string()))?;
-        out.push(
-            header
-                .iter()
-                .cloned()
-                .zip(record.iter().map(unguard))
-                .collect(),
-        );
+        out.push(record.iter().map(unguard).collect());
     }
-    Ok(out)
+    Ok((header, out))
+}
+
+/// Records of a CSV file by header name.
+fn read_csv(path: &Path) -> Result<Vec<BTreeMap<String, String>>, LoadError> {
+    let (header, records) = read_csv_with_header(path)?;
+    Ok(records
+        .into_iter()
+        .map(|r| header.iter().cloned().zip(r).collect())
+        .collect())
 }
 
 /// Undoes [`super::excel_safe`]'s leading apostrophe.

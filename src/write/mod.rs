@@ -4,6 +4,7 @@ pub mod csv_out;
 pub mod db;
 pub mod images;
 pub mod load;
+pub mod merge;
 pub mod rows;
 
 pub use csv_out::{CsvFile, CsvOutput};
