@@ -316,6 +316,10 @@ fn text_similarity(
     out: &mut Vec<Vec<String>>,
 ) {
     for (section, text) in &now.sections {
+        // The preamble is the format's fixed opening and the contact block: alike every year.
+        if section == "preamble" {
+            continue;
+        }
         let Some(old) = prev.sections.get(section) else {
             continue;
         };

@@ -254,6 +254,12 @@ fn ymd(d: (i32, u32, u32)) -> String {
 /// 表三 of the standard spec: the 21 result rows per applicant column, then totals derived so the
 /// hard identities hold (一 + 二 = （七） + 四, （七） = Σ results, 总计 = Σ columns).
 fn standard_t3() -> Vec<[V; 7]> {
+    t3_with_carry([5, 2, 0, 0, 1, 0], [7, 3, 0, 1, 0, 0])
+}
+
+/// The standard 表三 with other carry-over rows (二、上年结转 and 四、结转下年度), 一、本年新收
+/// adjusted so the in-year identities still hold.
+pub fn t3_with_carry(carried_in: [u32; 6], carried_out: [u32; 6]) -> Vec<[V; 7]> {
     // 21 result rows × 6 applicant columns; `None` = printed blank (stands for 0).
     let results: [[u32; 21]; 6] = [
         [
@@ -275,8 +281,6 @@ fn standard_t3() -> Vec<[V; 7]> {
             1, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0,
         ],
     ];
-    let carried_in = [5u32, 2, 0, 0, 1, 0];
-    let carried_out = [7u32, 3, 0, 1, 0, 0];
     // The research column (科研机构) prints its zeros as blank cells.
     let cell = |col: usize, v: u32| {
         if col == 2 && v == 0 {
