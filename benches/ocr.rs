@@ -29,6 +29,16 @@ fn values(n: usize, seed: u64) -> Vec<String> {
         .collect()
 }
 
+/// CPU time of the whole process (all threads), from /proc/self/stat; 10 ms resolution.
+fn cpu_secs() -> f64 {
+    let stat = std::fs::read_to_string("/proc/self/stat").unwrap_or_default();
+    let after = stat.rsplit(')').next().unwrap_or("");
+    let f: Vec<&str> = after.split_whitespace().collect();
+    let ticks: f64 = f.get(11).and_then(|v| v.parse().ok()).unwrap_or(0.0)
+        + f.get(12).and_then(|v| v.parse().ok()).unwrap_or(0.0);
+    ticks / 100.0
+}
+
 type Build = fn(&[String]) -> TableSpec;
 
 fn main() {
@@ -70,7 +80,8 @@ fn main() {
         ("表三", table3_2021, 175),
         ("表四", table4_2021, 15),
     ];
-    let (mut all_v, mut ok_v, mut all_l, mut ok_l, mut total) = (0, 0, 0, 0, 0.0);
+    let (mut all_v, mut ok_v, mut all_l, mut ok_l, mut total, mut total_cpu) =
+        (0, 0, 0, 0, 0.0, 0.0);
     let mut seed = 11;
     for (sname, style) in &styles {
         for (tname, build, n) in &tables {
@@ -80,9 +91,12 @@ fn main() {
             let bytes = render_table(&spec, style);
             ocr.clear_cache();
             let t = Instant::now();
+            let c0 = cpu_secs();
             let grid = read_table_image(&bytes, 0, &ocr, &Limits::default());
             let secs = t.elapsed().as_secs_f64();
+            let cpu = cpu_secs() - c0;
             total += secs;
+            total_cpu += cpu;
             let (cells, _, _) = spec.placed();
             let (mut v, mut vo, mut l, mut lo) = (0, 0, 0, 0);
             let mut misses = Vec::new();
@@ -118,10 +132,11 @@ fn main() {
             }
             let s = ocr.stats();
             println!(
-                "{tname} {sname:14} {:>5}×{:<5} {:7.1} ms  values {vo}/{v}  labels {lo}/{l}  lines {} cached {} inferences {}{}",
+                "{tname} {sname:14} {:>5}×{:<5} wall {:7.1} ms cpu {:6.0} ms  values {vo}/{v}  labels {lo}/{l}  lines {} cached {} inferences {}{}",
                 image::load_from_memory(&bytes).map(|i| i.width()).unwrap_or(0),
                 image::load_from_memory(&bytes).map(|i| i.height()).unwrap_or(0),
                 secs * 1e3,
+                cpu * 1e3,
                 s.lines,
                 s.cache_hits,
                 s.inferences,
@@ -134,8 +149,9 @@ fn main() {
         }
     }
     println!(
-        "total: values {ok_v}/{all_v}, labels {ok_l}/{all_l}, {:.2} s for {} pictures",
+        "total: values {ok_v}/{all_v}, labels {ok_l}/{all_l}, wall {:.2} s, cpu {:.2} s for {} pictures",
         total,
+        total_cpu,
         styles.len() * tables.len()
     );
 }

@@ -275,10 +275,17 @@ impl Recogniser {
             }
         }
         let input = NdTensor::from_data([n, 3, h, w], data);
+        let t0 = std::time::Instant::now();
         let output = self
             .model
             .run_one(input.into(), None)
             .map_err(|e| OcrError::Run(e.to_string()))?;
+        if std::env::var_os("NIANBAO_OCR_TRACE").is_some() {
+            eprintln!(
+                "infer n={n} w={w}: {:.1} ms",
+                t0.elapsed().as_secs_f64() * 1e3
+            );
+        }
         let probs: NdTensor<f32, 3> = output
             .try_into()
             .map_err(|e: rten::TryFromValueError| OcrError::Run(e.to_string()))?;
