@@ -7,6 +7,7 @@
 //! reading is number-like is re-decoded with digits only (the same forward pass), so a lone `0`
 //! never becomes the letter `o`.
 
+pub mod emf;
 pub mod grid;
 
 use std::io::Cursor;
@@ -33,12 +34,16 @@ pub enum ImageTableError {
 const CROP_MARGIN: u32 = 4;
 
 /// Reads a picture of a ruled table. `Ok(None)` when the picture is not a ruled table.
+/// EMF pictures are read from their text records instead ([`emf`], [`TableOrigin::Vector`]).
 pub fn read_table_image(
     bytes: &[u8],
     image_index: usize,
     ocr: &Recogniser,
     limits: &Limits,
 ) -> Result<Option<TableGrid>, ImageTableError> {
+    if emf::is_emf(bytes) {
+        return emf::read_emf_table(bytes, image_index);
+    }
     let gray = decode_gray(bytes, limits)?;
     let bin = Binary::otsu(&gray);
     let Some(grid) = grid::detect(&bin) else {
