@@ -131,3 +131,30 @@ fn corrupt_bytes_are_an_error() {
         assert!(matches!(r, Err(ImageTableError::Decode(_))), "{r:?}");
     }
 }
+
+#[test]
+fn recogniser_is_shared_across_threads() {
+    fn assert_send_sync<T: Send + Sync>() {}
+    assert_send_sync::<Recogniser>();
+}
+
+#[test]
+fn transparent_ground_is_white() {
+    // A ruled 2 × 2 table drawn in black on a fully transparent (black, alpha 0) ground.
+    let img = image::RgbaImage::from_fn(200, 100, |x, y| {
+        let rule = x == 10 || x == 100 || x == 190 || y == 10 || y == 50 || y == 90;
+        let inside = (10..=190).contains(&x) && (10..=90).contains(&y);
+        image::Rgba(if rule && inside {
+            [0, 0, 0, 255]
+        } else {
+            [0, 0, 0, 0]
+        })
+    });
+    let mut out = std::io::Cursor::new(Vec::new());
+    img.write_to(&mut out, image::ImageFormat::Png).unwrap();
+    let grid = read_table_image(out.get_ref(), 0, ocr(), &Limits::default())
+        .unwrap()
+        .expect("a 2 × 2 table");
+    assert_eq!((grid.rows, grid.cols), (2, 2));
+    assert!(grid.cells.iter().all(|c| c.text.is_empty()));
+}

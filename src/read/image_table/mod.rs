@@ -79,7 +79,21 @@ pub fn decode_gray(bytes: &[u8], limits: &Limits) -> Result<GrayImage, ImageTabl
     let decoded = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| r.decode()))
         .map_err(|_| ImageTableError::Decode("decoder panicked".into()))?
         .map_err(|e| ImageTableError::Decode(e.to_string()))?;
-    Ok(decoded.to_luma8())
+    Ok(flatten_on_white(decoded))
+}
+
+/// Grayscale with transparency composited onto white (screenshots with a transparent ground
+/// would otherwise turn black).
+fn flatten_on_white(img: image::DynamicImage) -> GrayImage {
+    if !img.color().has_alpha() {
+        return img.to_luma8();
+    }
+    let la = img.to_luma_alpha8();
+    GrayImage::from_fn(la.width(), la.height(), |x, y| {
+        let [l, a] = la.get_pixel(x, y).0;
+        let v = (l as u32 * a as u32 + 255 * (255 - a as u32)) / 255;
+        Luma([v as u8])
+    })
 }
 
 /// One text line of a cell: its ink box in image coordinates.
