@@ -7,6 +7,7 @@
 
 pub mod check;
 pub mod model;
+pub mod ocr;
 pub mod pipeline;
 pub mod read;
 pub mod recognise;

@@ -4,12 +4,14 @@
 use std::collections::{BTreeMap, HashSet};
 use std::io::Read;
 use std::path::{Path, PathBuf};
-use std::sync::mpsc;
+use std::sync::{mpsc, Arc};
 
 use sha2::{Digest, Sha256};
 
 use crate::check::{check_report, CheckResult};
-use crate::model::Document;
+use crate::model::{Block, Document};
+use crate::ocr::{OcrError, Recogniser};
+use crate::read::image_table::{self, emf};
 use crate::read::{self, Limits};
 use crate::recognise::{recognise, AnnualReport, ReportKind};
 
@@ -19,6 +21,9 @@ pub struct Options {
     pub limits: Limits,
     /// Largest input file read at all, in bytes.
     pub max_file_bytes: u64,
+    /// The OCR recogniser for pictures of tables, loaded once per run and shared by the threads;
+    /// `None` reads no pictures (they are still listed and saved) and marks such files partial.
+    pub ocr: Option<Arc<Recogniser>>,
 }
 
 impl Default for Options {
@@ -26,7 +31,20 @@ impl Default for Options {
         Options {
             limits: Limits::default(),
             max_file_bytes: 512 << 20,
+            ocr: None,
         }
+    }
+}
+
+impl Options {
+    /// Default options with the OCR models from `dir` (or where [`crate::ocr::models_dir`]
+    /// finds them).
+    pub fn with_ocr(dir: Option<&Path>) -> Result<Options, OcrError> {
+        let ocr = Recogniser::load(&crate::ocr::models_dir(dir))?;
+        Ok(Options {
+            ocr: Some(Arc::new(ocr)),
+            ..Options::default()
+        })
     }
 }
 
@@ -220,10 +238,11 @@ pub fn process_file_unless(
 
 /// The pipeline on bytes already in memory.
 pub fn process_bytes(bytes: &[u8], opts: &Options) -> Result<Extracted, FileError> {
-    let document = read::read_auto(bytes, &opts.limits).map_err(|e| FileError {
+    let mut document = read::read_auto(bytes, &opts.limits).map_err(|e| FileError {
         stage: Stage::Read,
         message: e.to_string(),
     })?;
+    read_picture_tables(&mut document, opts);
     let report = recognise(&document);
     let checks = if report.kind == ReportKind::Annual {
         check_report(&report)
@@ -237,6 +256,49 @@ pub fn process_bytes(bytes: &[u8], opts: &Options) -> Result<Extracted, FileErro
         checks,
         images,
     })
+}
+
+/// Reads the tables in the document's pictures and puts each right after its picture, where
+/// the recogniser finds it like any other table. EMF pictures are read from their text records
+/// and need no OCR.
+fn read_picture_tables(doc: &mut Document, opts: &Options) {
+    let anchored: Vec<(usize, usize)> = doc
+        .body
+        .iter()
+        .enumerate()
+        .filter_map(|(pos, b)| match b {
+            Block::Image(i) => Some((pos, *i)),
+            _ => None,
+        })
+        .collect();
+    let mut unread = 0;
+    // From the end, so inserting a table does not move the positions still to visit.
+    for (pos, index) in anchored.into_iter().rev() {
+        let Some(image) = doc.images.get(index) else {
+            continue;
+        };
+        let result = match &opts.ocr {
+            Some(ocr) => image_table::read_table_image(&image.data, index, ocr, &opts.limits),
+            None if emf::is_emf(&image.data) => emf::read_emf_table(&image.data, index),
+            None => {
+                unread += 1;
+                continue;
+            }
+        };
+        match result {
+            Ok(Some(grid)) => doc.body.insert(pos + 1, Block::Table(grid)),
+            Ok(None) => {}
+            Err(e) => {
+                let part = image.part.clone();
+                doc.warnings.push(format!("picture {part} skipped: {e}"));
+            }
+        }
+    }
+    if unread > 0 {
+        doc.warnings.push(format!(
+            "{unread} picture(s) not read for tables: no OCR models (run scripts/setup-models)"
+        ));
+    }
 }
 
 fn describe_images(doc: &Document, report: &AnnualReport) -> Vec<ImageInfo> {

@@ -12,6 +12,16 @@ use std::collections::{BTreeMap, BTreeSet};
 use nianbao::check::CheckStatus;
 use nianbao::model::{Block, TableGrid};
 use nianbao::pipeline::{process_bytes, Extracted, Options};
+
+/// Options with the OCR models: reading table pictures is part of what these tests check, so a
+/// missing model fails them (run `scripts/setup-models`) rather than skipping.
+fn options() -> Options {
+    static OPTS: std::sync::OnceLock<Options> = std::sync::OnceLock::new();
+    OPTS.get_or_init(|| {
+        Options::with_ocr(None).unwrap_or_else(|e| panic!("{e} — run scripts/setup-models"))
+    })
+    .clone()
+}
 use nianbao::recognise::ReportKind;
 use support::report::Expected;
 
@@ -26,7 +36,7 @@ fn load(name: &str) -> (Vec<u8>, Expected) {
 
 fn run(name: &str) -> (Extracted, Expected) {
     let (bytes, expected) = load(name);
-    let x = process_bytes(&bytes, &Options::default())
+    let x = process_bytes(&bytes, &options())
         .unwrap_or_else(|e| panic!("{name}: failed at {}: {}", e.stage, e.message));
     (x, expected)
 }

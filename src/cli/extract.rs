@@ -40,6 +40,12 @@ pub struct Args {
     /// List images in images.csv but do not save them under OUT/images/.
     #[arg(long)]
     no_images: bool,
+    /// Folder of the OCR models (default: $NIANBAO_MODELS, ./models, or next to the binary).
+    #[arg(long)]
+    models: Option<PathBuf>,
+    /// Do not read tables in pictures (pictures are still listed and saved).
+    #[arg(long)]
+    no_ocr: bool,
     /// Largest input file read, in MiB.
     #[arg(long, default_value_t = 512)]
     max_file_mb: u64,
@@ -80,7 +86,7 @@ pub fn run(args: Args) -> anyhow::Result<ExitCode> {
     }
     let mut opts = Options {
         max_file_bytes: args.max_file_mb << 20,
-        ..Options::default()
+        ..super::options_with_ocr(args.models.as_deref(), args.no_ocr)
     };
     opts.limits.max_total_inflated = args.max_inflated_mb << 20;
     opts.limits.max_entry_inflated = opts

@@ -10,6 +10,9 @@ use nianbao::write::format_number;
 pub struct Args {
     /// The file to explain.
     file: PathBuf,
+    /// Folder of the OCR models (default: $NIANBAO_MODELS, ./models, or next to the binary).
+    #[arg(long)]
+    models: Option<PathBuf>,
     /// Print every cell of every table, not only the first rows.
     #[arg(long)]
     all_rows: bool,
@@ -17,7 +20,8 @@ pub struct Args {
 
 /// Prints what was found where in one file: the first thing to run when a number looks wrong.
 pub fn run(args: Args) -> anyhow::Result<ExitCode> {
-    let outcome = process_file(&args.file, &Options::default());
+    let opts: Options = super::options_with_ocr(args.models.as_deref(), false);
+    let outcome = process_file(&args.file, &opts);
     println!("file     {}", outcome.source);
     println!("format   {}   sha256 {}", outcome.format, outcome.sha256);
     let x = match &outcome.result {

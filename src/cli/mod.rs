@@ -30,6 +30,24 @@ enum Command {
     Inspect(inspect::Args),
 }
 
+/// Options with the OCR models loaded, or — when they are missing — a warning, once per run,
+/// and options that leave pictures unread.
+pub(crate) fn options_with_ocr(
+    models: Option<&std::path::Path>,
+    no_ocr: bool,
+) -> nianbao::pipeline::Options {
+    if no_ocr {
+        return nianbao::pipeline::Options::default();
+    }
+    match nianbao::pipeline::Options::with_ocr(models) {
+        Ok(o) => o,
+        Err(e) => {
+            eprintln!("nianbao: warning: {e}; tables in pictures will not be read");
+            nianbao::pipeline::Options::default()
+        }
+    }
+}
+
 pub fn main() -> ExitCode {
     let cli = match Cli::try_parse() {
         Ok(c) => c,

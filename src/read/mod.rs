@@ -5,6 +5,7 @@
 //! that is the recogniser's job.
 
 pub mod docx;
+pub mod image_table;
 mod limits;
 mod package;
 pub mod sheet;

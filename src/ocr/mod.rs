@@ -1,0 +1,390 @@
+//! **ocr**: offline text-line recognition with PP-OCRv4 on `rten` (pure Rust, no runtime downloads).
+//!
+//! The model file `ch_PP-OCRv4_rec_infer.onnx` comes from the PyPI wheel `rapidocr_onnxruntime==1.4.4`
+//! (`scripts/setup-models`). Input: one text line, BGR, height 48 keeping the aspect ratio,
+//! `(x/255 − 0.5)/0.5`, NCHW. Output: per time step a distribution over classes — 0 is the CTC blank,
+//! 1..=N the lines of the model's `character` metadata, N+1 a space — decoded greedily.
+//!
+//! One forward pass yields two decodings: free (any character) and numeric (argmax restricted to
+//! the blank, digits, `.` and `-`, so that a lone `0` never comes out as the letter `o`).
+//! Results are cached by the exact pixels of the crop: most cells of a statistics table are `0`.
+
+pub mod render;
+
+use std::collections::HashMap;
+use std::path::{Path, PathBuf};
+use std::sync::Mutex;
+
+use image::GrayImage;
+use rten::Model;
+use rten_tensor::prelude::*;
+use rten_tensor::NdTensor;
+
+/// File name of the recognition model inside the models directory.
+pub const REC_MODEL: &str = "ch_PP-OCRv4_rec_infer.onnx";
+/// Height of the model input.
+pub const LINE_HEIGHT: u32 = 48;
+
+/// Why OCR could not run.
+#[derive(Debug, thiserror::Error)]
+pub enum OcrError {
+    #[error("OCR models not found in {0} — run scripts/setup-models")]
+    ModelsNotFound(String),
+    #[error("cannot load OCR model {path}: {message}")]
+    Load { path: String, message: String },
+    #[error("OCR inference failed: {0}")]
+    Run(String),
+}
+
+/// Finds the models directory: `explicit` (the `--models` flag), else `$NIANBAO_MODELS`, else
+/// `./models`, else `../../models` next to the executable (`target/<profile>/nianbao` → repo root).
+/// Returns the first candidate holding the recognition model, or the highest-priority candidate
+/// (so that the error names the directory the user asked for).
+pub fn models_dir(explicit: Option<&Path>) -> PathBuf {
+    let mut candidates: Vec<PathBuf> = Vec::new();
+    if let Some(p) = explicit {
+        return p.to_path_buf();
+    }
+    if let Some(env) = std::env::var_os("NIANBAO_MODELS") {
+        if !env.is_empty() {
+            return PathBuf::from(env);
+        }
+    }
+    candidates.push(PathBuf::from("models"));
+    if let Ok(exe) = std::env::current_exe() {
+        if let Some(dir) = exe.parent() {
+            candidates.push(dir.join("../../models"));
+            // Test and bench binaries live one level deeper (target/<profile>/deps).
+            candidates.push(dir.join("../../../models"));
+        }
+    }
+    candidates
+        .iter()
+        .find(|d| d.join(REC_MODEL).is_file())
+        .cloned()
+        .unwrap_or_else(|| candidates.swap_remove(0))
+}
+
+/// How a line is decoded.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum Mode {
+    /// Any character of the model.
+    Free,
+    /// Digits, `.` and `-` only (value cells).
+    Numeric,
+}
+
+/// One recognised line.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Line {
+    /// Free decoding.
+    pub text: String,
+    /// Mean probability of the emitted characters (1.0 when nothing was emitted).
+    pub confidence: f32,
+    /// Numeric decoding of the same forward pass.
+    pub numeric: String,
+    pub numeric_confidence: f32,
+}
+
+impl Line {
+    pub fn get(&self, mode: Mode) -> (&str, f32) {
+        match mode {
+            Mode::Free => (&self.text, self.confidence),
+            Mode::Numeric => (&self.numeric, self.numeric_confidence),
+        }
+    }
+}
+
+/// The PP-OCR text-line recogniser. Thread-safe (`&self` everywhere).
+pub struct Recogniser {
+    model: Model,
+    /// Class index → text; index 0 (blank) is "".
+    classes: Vec<String>,
+    /// Classes allowed in numeric decoding (besides the blank).
+    numeric_classes: Vec<usize>,
+    cache: Mutex<HashMap<Vec<u8>, Line>>,
+    stats: Mutex<Stats>,
+}
+
+/// Counters, for benchmarks.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct Stats {
+    pub lines: usize,
+    pub cache_hits: usize,
+    pub inferences: usize,
+}
+
+impl std::fmt::Debug for Recogniser {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Recogniser")
+            .field("classes", &self.classes.len())
+            .finish()
+    }
+}
+
+impl Recogniser {
+    /// Loads the recognition model from `dir` (see [`models_dir`]).
+    pub fn load(dir: &Path) -> Result<Recogniser, OcrError> {
+        let path = dir.join(REC_MODEL);
+        if !path.is_file() {
+            return Err(OcrError::ModelsNotFound(dir.display().to_string()));
+        }
+        let load_err = |message: String| OcrError::Load {
+            path: path.display().to_string(),
+            message,
+        };
+        let model = Model::load_file(&path).map_err(|e| load_err(e.to_string()))?;
+        let chars = model
+            .metadata()
+            .get("character")
+            .ok_or_else(|| load_err("no `character` metadata in the model".into()))?;
+        let mut classes = vec![String::new()];
+        classes.extend(chars.lines().map(|l| l.to_string()));
+        classes.push(" ".to_string());
+        let numeric_classes = classes
+            .iter()
+            .enumerate()
+            .filter(|(_, c)| {
+                let mut it = c.chars();
+                matches!((it.next(), it.next()), (Some(ch), None) if ch.is_ascii_digit() || ch == '.' || ch == '-')
+            })
+            .map(|(i, _)| i)
+            .collect::<Vec<_>>();
+        if numeric_classes.len() < 12 {
+            return Err(load_err("the character list lacks digits".into()));
+        }
+        Ok(Recogniser {
+            model,
+            classes,
+            numeric_classes,
+            cache: Mutex::new(HashMap::new()),
+            stats: Mutex::new(Stats::default()),
+        })
+    }
+
+    /// Loads from the directory found by [`models_dir`] with no explicit flag.
+    pub fn load_default() -> Result<Recogniser, OcrError> {
+        Recogniser::load(&models_dir(None))
+    }
+
+    /// Number of output classes (blank and space included).
+    pub fn num_classes(&self) -> usize {
+        self.classes.len()
+    }
+
+    pub fn stats(&self) -> Stats {
+        *self.stats.lock().unwrap_or_else(|e| e.into_inner())
+    }
+
+    /// Forgets cached readings (benchmarks measure each picture from cold).
+    pub fn clear_cache(&self) {
+        self.cache.lock().unwrap_or_else(|e| e.into_inner()).clear();
+        *self.stats.lock().unwrap_or_else(|e| e.into_inner()) = Stats::default();
+    }
+
+    /// Recognises one text line (dark text on a light ground, cropped with a small margin).
+    pub fn recognise(&self, crop: &GrayImage) -> Result<Line, OcrError> {
+        Ok(self
+            .recognise_batch(std::slice::from_ref(crop))?
+            .pop()
+            .expect("one result per crop"))
+    }
+
+    /// Recognises several text lines; crops of similar width share one inference.
+    pub fn recognise_batch(&self, crops: &[GrayImage]) -> Result<Vec<Line>, OcrError> {
+        let mut out: Vec<Option<Line>> = vec![None; crops.len()];
+        // Deduplicate by pixel content, against the cache and within the batch.
+        let mut todo: Vec<(Vec<u8>, Vec<usize>)> = Vec::new();
+        {
+            let cache = self.cache.lock().unwrap_or_else(|e| e.into_inner());
+            let mut pos: HashMap<Vec<u8>, usize> = HashMap::new();
+            for (i, crop) in crops.iter().enumerate() {
+                let key = cache_key(crop);
+                if let Some(hit) = cache.get(&key) {
+                    out[i] = Some(hit.clone());
+                    continue;
+                }
+                match pos.get(&key) {
+                    Some(&j) => todo[j].1.push(i),
+                    None => {
+                        pos.insert(key.clone(), todo.len());
+                        todo.push((key, vec![i]));
+                    }
+                }
+            }
+        }
+        {
+            let mut s = self.stats.lock().unwrap_or_else(|e| e.into_inner());
+            s.lines += crops.len();
+            s.cache_hits += crops.len() - todo.len();
+        }
+        // Resize once, then batch by width.
+        let mut prepared: Vec<(usize, GrayImage)> = todo
+            .iter()
+            .enumerate()
+            .map(|(t, (_, idx))| (t, to_line_height(&crops[idx[0]])))
+            .collect();
+        prepared.sort_by_key(|(_, img)| img.width());
+        let mut start = 0;
+        while start < prepared.len() {
+            let w0 = prepared[start].1.width();
+            let mut end = start + 1;
+            // Pad by at most a quarter (white padding reads as margin) and cap the batch size.
+            while end < prepared.len()
+                && end - start < 32
+                && prepared[end].1.width() <= w0 + w0 / 4 + 8
+            {
+                end += 1;
+            }
+            let batch: Vec<&GrayImage> = prepared[start..end].iter().map(|(_, im)| im).collect();
+            let lines = self.infer(&batch)?;
+            for ((t, _), line) in prepared[start..end].iter().zip(lines) {
+                for &i in &todo[*t].1 {
+                    out[i] = Some(line.clone());
+                }
+                self.cache
+                    .lock()
+                    .unwrap_or_else(|e| e.into_inner())
+                    .insert(todo[*t].0.clone(), line);
+            }
+            start = end;
+        }
+        Ok(out
+            .into_iter()
+            .map(|l| l.expect("every crop recognised"))
+            .collect())
+    }
+
+    /// One forward pass over line images already scaled to [`LINE_HEIGHT`].
+    fn infer(&self, batch: &[&GrayImage]) -> Result<Vec<Line>, OcrError> {
+        self.stats
+            .lock()
+            .unwrap_or_else(|e| e.into_inner())
+            .inferences += 1;
+        let h = LINE_HEIGHT as usize;
+        let w = batch.iter().map(|im| im.width()).max().unwrap_or(1) as usize;
+        let n = batch.len();
+        // White padding: normalised white is 1.0.
+        let mut data = vec![1.0f32; n * 3 * h * w];
+        for (b, im) in batch.iter().enumerate() {
+            for (x, y, p) in im.enumerate_pixels() {
+                let v = (p.0[0] as f32 / 255.0 - 0.5) / 0.5;
+                for c in 0..3 {
+                    data[((b * 3 + c) * h + y as usize) * w + x as usize] = v;
+                }
+            }
+        }
+        let input = NdTensor::from_data([n, 3, h, w], data);
+        let t0 = std::time::Instant::now();
+        let output = self
+            .model
+            .run_one(input.into(), None)
+            .map_err(|e| OcrError::Run(e.to_string()))?;
+        if std::env::var_os("NIANBAO_OCR_TRACE").is_some() {
+            eprintln!(
+                "infer n={n} w={w}: {:.1} ms",
+                t0.elapsed().as_secs_f64() * 1e3
+            );
+        }
+        let probs: NdTensor<f32, 3> = output
+            .try_into()
+            .map_err(|e: rten::TryFromValueError| OcrError::Run(e.to_string()))?;
+        let [bn, steps, classes] = probs.shape();
+        if bn != n || classes != self.classes.len() {
+            return Err(OcrError::Run(format!(
+                "unexpected output shape [{bn}, {steps}, {classes}] (model has {} classes)",
+                self.classes.len()
+            )));
+        }
+        let mut lines = Vec::with_capacity(n);
+        for b in 0..n {
+            let mut free = Vec::with_capacity(steps);
+            let mut numeric = Vec::with_capacity(steps);
+            for t in 0..steps {
+                let row = probs.slice((b, t));
+                let row: Vec<f32> = row.iter().copied().collect();
+                let (mut best, mut bp) = (0usize, f32::MIN);
+                for (c, &p) in row.iter().enumerate() {
+                    if p > bp {
+                        best = c;
+                        bp = p;
+                    }
+                }
+                free.push((best, bp));
+                let (mut nb, mut np) = (0usize, row[0]);
+                for &c in &self.numeric_classes {
+                    if row[c] > np {
+                        nb = c;
+                        np = row[c];
+                    }
+                }
+                numeric.push((nb, np));
+            }
+            let (text, confidence) = self.ctc(&free);
+            let (mut numeric, mut numeric_confidence) = self.ctc(&numeric);
+            if numeric.is_empty() {
+                // There is ink (crops are cut to ink), so some digit is there: take the digit
+                // with the highest probability at any step, at that (low) confidence.
+                let mut best = (0usize, 0.0f32);
+                for t in 0..steps {
+                    let row = probs.slice((b, t));
+                    for &c in &self.numeric_classes {
+                        let p = row[[c]];
+                        if self.classes[c].as_bytes()[0].is_ascii_digit() && p > best.1 {
+                            best = (c, p);
+                        }
+                    }
+                }
+                if best.0 != 0 {
+                    numeric = self.classes[best.0].clone();
+                    numeric_confidence = best.1;
+                }
+            }
+            lines.push(Line {
+                text,
+                confidence,
+                numeric,
+                numeric_confidence,
+            });
+        }
+        Ok(lines)
+    }
+
+    /// CTC greedy decoding: collapse repeats, drop blanks.
+    fn ctc(&self, steps: &[(usize, f32)]) -> (String, f32) {
+        let mut text = String::new();
+        let mut probs = Vec::new();
+        let mut prev = 0usize;
+        for &(c, p) in steps {
+            if c != 0 && c != prev {
+                text.push_str(&self.classes[c]);
+                probs.push(p);
+            }
+            prev = c;
+        }
+        let conf = if probs.is_empty() {
+            1.0
+        } else {
+            probs.iter().sum::<f32>() / probs.len() as f32
+        };
+        (text.trim().to_string(), conf)
+    }
+}
+
+fn cache_key(img: &GrayImage) -> Vec<u8> {
+    let mut key = Vec::with_capacity(8 + img.as_raw().len());
+    key.extend_from_slice(&img.width().to_le_bytes());
+    key.extend_from_slice(&img.height().to_le_bytes());
+    key.extend_from_slice(img.as_raw());
+    key
+}
+
+/// Scales a crop to the model's line height, keeping the aspect ratio.
+pub fn to_line_height(img: &GrayImage) -> GrayImage {
+    let (w, h) = img.dimensions();
+    if h == 0 || w == 0 {
+        return GrayImage::from_pixel(8, LINE_HEIGHT, image::Luma([255]));
+    }
+    let nw = ((w as f32 * LINE_HEIGHT as f32 / h as f32).round() as u32).clamp(8, 4096);
+    image::imageops::resize(img, nw, LINE_HEIGHT, image::imageops::FilterType::Triangle)
+}

@@ -1,0 +1,258 @@
+//! Ruled-table grid detection: Otsu binarisation, line masks by opening with long line kernels
+//! (done as run lengths: opening a binary image with a 1 × k line keeps exactly the pixels of
+//! horizontal runs of length ≥ k), projection bands → row/column rules, then merged cells found
+//! from missing rule *segments*, tested per cell boundary.
+
+use image::GrayImage;
+
+/// A rule: the pixel band `start..=end` it occupies across the other axis.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Rule {
+    pub start: u32,
+    pub end: u32,
+}
+
+/// A cell of the detected grid, in slot units.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct GridCell {
+    pub row: usize,
+    pub col: usize,
+    pub rowspan: usize,
+    pub colspan: usize,
+}
+
+/// The detected grid: `rows.len() - 1` rows, `cols.len() - 1` columns.
+#[derive(Debug, Clone)]
+pub struct Grid {
+    /// Horizontal rules, top to bottom.
+    pub rows: Vec<Rule>,
+    /// Vertical rules, left to right.
+    pub cols: Vec<Rule>,
+    pub cells: Vec<GridCell>,
+}
+
+/// A binarised image: `true` = ink.
+pub struct Binary {
+    pub width: u32,
+    pub height: u32,
+    pub ink: Vec<bool>,
+}
+
+impl Binary {
+    /// Otsu binarisation of a grayscale image (dark ink on light ground).
+    pub fn otsu(gray: &GrayImage) -> Binary {
+        let level = imageproc::contrast::otsu_level(gray);
+        let ink = gray.as_raw().iter().map(|&p| p <= level).collect();
+        Binary {
+            width: gray.width(),
+            height: gray.height(),
+            ink,
+        }
+    }
+
+    #[inline]
+    pub fn at(&self, x: u32, y: u32) -> bool {
+        self.ink[(y * self.width + x) as usize]
+    }
+}
+
+/// Pixels covered by runs of ink of length ≥ `k` along rows (`horizontal`) or columns,
+/// projected onto the other axis: `proj[y]` (or `proj[x]`) = number of such pixels.
+fn line_projection(b: &Binary, horizontal: bool, k: u32) -> Vec<u32> {
+    let (outer, inner) = if horizontal {
+        (b.height, b.width)
+    } else {
+        (b.width, b.height)
+    };
+    let mut proj = vec![0u32; outer as usize];
+    for o in 0..outer {
+        let mut run = 0u32;
+        let mut total = 0u32;
+        for i in 0..inner {
+            let ink = if horizontal { b.at(i, o) } else { b.at(o, i) };
+            if ink {
+                run += 1;
+            } else {
+                if run >= k {
+                    total += run;
+                }
+                run = 0;
+            }
+        }
+        if run >= k {
+            total += run;
+        }
+        proj[o as usize] = total;
+    }
+    proj
+}
+
+/// Bands of consecutive non-zero projection (gaps of ≤ 1 px bridged), with their peak value.
+fn bands(proj: &[u32]) -> Vec<(Rule, u32)> {
+    let mut out: Vec<(Rule, u32)> = Vec::new();
+    for (i, &v) in proj.iter().enumerate() {
+        if v == 0 {
+            continue;
+        }
+        let i = i as u32;
+        match out.last_mut() {
+            Some((r, peak)) if i <= r.end + 2 => {
+                r.end = i;
+                *peak = (*peak).max(v);
+            }
+            _ => out.push((Rule { start: i, end: i }, v)),
+        }
+    }
+    out
+}
+
+fn rules(b: &Binary, horizontal: bool) -> Vec<Rule> {
+    let (along, across) = if horizontal {
+        (b.width, b.height)
+    } else {
+        (b.height, b.width)
+    };
+    let k = (along / 20).max(8);
+    let found = bands(&line_projection(b, horizontal, k));
+    let top = found.iter().map(|(_, p)| *p).max().unwrap_or(0);
+    // A rule is thin; a thick dark band is a picture region, not a rule.
+    let max_thick = (across / 60).max(6);
+    found
+        .into_iter()
+        .filter(|(r, p)| (*p >= 2 * k || *p * 4 >= top) && r.end - r.start < max_thick)
+        .map(|(r, _)| r)
+        .collect()
+}
+
+/// Whether the vertical rule `rule` is drawn between y0 and y1 (exclusive of the crossings).
+fn vertical_segment(b: &Binary, rule: Rule, y0: u32, y1: u32) -> bool {
+    let (ya, yb) = (y0 + 2, y1.saturating_sub(2));
+    if yb <= ya {
+        return true;
+    }
+    let len = yb - ya;
+    let xa = rule.start.saturating_sub(1);
+    let xb = (rule.end + 1).min(b.width - 1);
+    (xa..=xb).any(|x| (ya..yb).filter(|&y| b.at(x, y)).count() as u32 * 100 >= len * 85)
+}
+
+/// Whether the horizontal rule `rule` is drawn between x0 and x1.
+fn horizontal_segment(b: &Binary, rule: Rule, x0: u32, x1: u32) -> bool {
+    let (xa, xb) = (x0 + 2, x1.saturating_sub(2));
+    if xb <= xa {
+        return true;
+    }
+    let len = xb - xa;
+    let ya = rule.start.saturating_sub(1);
+    let yb = (rule.end + 1).min(b.height - 1);
+    (ya..=yb).any(|y| (xa..xb).filter(|&x| b.at(x, y)).count() as u32 * 100 >= len * 85)
+}
+
+/// Detects a ruled table; `None` when the picture does not look like one.
+pub fn detect(b: &Binary) -> Option<Grid> {
+    if b.width < 16 || b.height < 16 {
+        return None;
+    }
+    let ink = b.ink.iter().filter(|&&i| i).count();
+    if ink * 2 > b.ink.len() {
+        return None;
+    }
+    let rows = rules(b, true);
+    let cols = rules(b, false);
+    if rows.len() < 2 || cols.len() < 2 || (rows.len() - 1) * (cols.len() - 1) < 2 {
+        return None;
+    }
+    let nr = rows.len() - 1;
+    let nc = cols.len() - 1;
+    // The frame must be there: outer rules drawn along (almost) their whole length.
+    let (first_c, last_c) = (cols[0], cols[nc]);
+    let (first_r, last_r) = (rows[0], rows[nr]);
+    let h_ok = |r: Rule| horizontal_segment(b, r, first_c.end, last_c.start);
+    let v_ok = |c: Rule| vertical_segment(b, c, first_r.end, last_r.start);
+    if !(h_ok(first_r) && h_ok(last_r) && v_ok(first_c) && v_ok(last_c)) {
+        return None;
+    }
+    let (mut rows, mut cols) = (rows, cols);
+    let (right, below) = loop {
+        let (right, below) = segments(b, &rows, &cols);
+        // A rule none of whose cell-boundary segments is drawn is a long stroke of text.
+        let nr = rows.len() - 1;
+        let nc = cols.len() - 1;
+        let dead_col = (1..nc).find(|&j| (0..nr).all(|r| !right[r][j - 1]));
+        let dead_row = (1..nr).find(|&i| (0..nc).all(|c| !below[i - 1][c]));
+        match (dead_row, dead_col) {
+            (Some(i), _) => {
+                rows.remove(i);
+            }
+            (None, Some(j)) => {
+                cols.remove(j);
+            }
+            (None, None) => break (right, below),
+        }
+    };
+    let nr = rows.len() - 1;
+    let nc = cols.len() - 1;
+    let mut taken = vec![vec![false; nc]; nr];
+    let mut cells = Vec::new();
+    for r in 0..nr {
+        for c in 0..nc {
+            if taken[r][c] {
+                continue;
+            }
+            let mut cs = 1;
+            while c + cs < nc && !right[r][c + cs - 1] && !taken[r][c + cs] {
+                cs += 1;
+            }
+            let mut rs = 1;
+            while r + rs < nr
+                && (c..c + cs).all(|cc| !below[r + rs - 1][cc] && !taken[r + rs][cc])
+                && (c..c + cs - 1).all(|cc| !right[r + rs][cc])
+            {
+                rs += 1;
+            }
+            for row in taken.iter_mut().skip(r).take(rs) {
+                for t in row.iter_mut().skip(c).take(cs) {
+                    *t = true;
+                }
+            }
+            cells.push(GridCell {
+                row: r,
+                col: c,
+                rowspan: rs,
+                colspan: cs,
+            });
+        }
+    }
+    if cells.len() < 2 {
+        return None;
+    }
+    Some(Grid { rows, cols, cells })
+}
+
+/// `right[r][c]`: the rule between slots (r, c) and (r, c+1) is drawn; `below[r][c]`: between
+/// (r, c) and (r+1, c). The frame counts as drawn.
+#[allow(clippy::type_complexity)]
+fn segments(b: &Binary, rows: &[Rule], cols: &[Rule]) -> (Vec<Vec<bool>>, Vec<Vec<bool>>) {
+    let nr = rows.len() - 1;
+    let nc = cols.len() - 1;
+    let right = (0..nr)
+        .map(|r| {
+            (0..nc)
+                .map(|c| {
+                    c + 1 == nc || vertical_segment(b, cols[c + 1], rows[r].end, rows[r + 1].start)
+                })
+                .collect()
+        })
+        .collect();
+    let below = (0..nr)
+        .map(|r| {
+            (0..nc)
+                .map(|c| {
+                    r + 1 == nr
+                        || horizontal_segment(b, rows[r + 1], cols[c].end, cols[c + 1].start)
+                })
+                .collect()
+        })
+        .collect();
+    (right, below)
+}

@@ -1,0 +1,280 @@
+//! **image_table**: a picture of a ruled table → [`TableGrid`] with [`TableOrigin::Image`].
+//!
+//! Steps: check the declared dimensions against [`Limits::max_image_pixels`] before decoding;
+//! decode to grayscale; find the grid ([`grid`]); crop each cell to its ink box, split wrapped
+//! cells into lines, and read every line with the PP-OCR recogniser ([`crate::ocr`]) — pixel-
+//! identical crops are read once, crops of similar width share one inference. A cell whose free
+//! reading is number-like is re-decoded with digits only (the same forward pass), so a lone `0`
+//! never becomes the letter `o`.
+
+pub mod emf;
+pub mod grid;
+
+use std::io::Cursor;
+
+use image::{GrayImage, ImageReader, Luma};
+
+use crate::model::{Cell, TableGrid, TableOrigin};
+use crate::ocr::{OcrError, Recogniser};
+use crate::read::Limits;
+use grid::{Binary, Grid, GridCell};
+
+/// Why a picture could not be read as a table.
+#[derive(Debug, thiserror::Error)]
+pub enum ImageTableError {
+    #[error("image of {width} × {height} pixels exceeds the limit of {max} pixels (raise --max-image-pixels)")]
+    TooLarge { width: u32, height: u32, max: u64 },
+    #[error("cannot decode image: {0}")]
+    Decode(String),
+    #[error(transparent)]
+    Ocr(#[from] OcrError),
+}
+
+/// White margin around each line crop, in pixels.
+const CROP_MARGIN: u32 = 4;
+
+/// Reads a picture of a ruled table. `Ok(None)` when the picture is not a ruled table.
+/// EMF pictures are read from their text records instead ([`emf`], [`TableOrigin::Vector`]).
+pub fn read_table_image(
+    bytes: &[u8],
+    image_index: usize,
+    ocr: &Recogniser,
+    limits: &Limits,
+) -> Result<Option<TableGrid>, ImageTableError> {
+    if emf::is_emf(bytes) {
+        return emf::read_emf_table(bytes, image_index);
+    }
+    let gray = decode_gray(bytes, limits)?;
+    let bin = Binary::otsu(&gray);
+    let Some(grid) = grid::detect(&bin) else {
+        return Ok(None);
+    };
+    read_cells(&gray, &bin, &grid, image_index, ocr).map(Some)
+}
+
+/// Decodes image bytes to 8-bit grayscale, checking the declared size first.
+pub fn decode_gray(bytes: &[u8], limits: &Limits) -> Result<GrayImage, ImageTableError> {
+    let reader = || {
+        ImageReader::new(Cursor::new(bytes))
+            .with_guessed_format()
+            .map_err(|e| ImageTableError::Decode(e.to_string()))
+    };
+    let (width, height) = reader()?
+        .into_dimensions()
+        .map_err(|e| ImageTableError::Decode(e.to_string()))?;
+    if width as u64 * height as u64 > limits.max_image_pixels {
+        return Err(ImageTableError::TooLarge {
+            width,
+            height,
+            max: limits.max_image_pixels,
+        });
+    }
+    let mut r = reader()?;
+    let mut il = image::Limits::default();
+    il.max_image_width = Some(width);
+    il.max_image_height = Some(height);
+    il.max_alloc = Some(limits.max_image_pixels.saturating_mul(8));
+    r.limits(il);
+    // Decoders return errors on corrupt data; the catch is a last line of defence.
+    let decoded = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| r.decode()))
+        .map_err(|_| ImageTableError::Decode("decoder panicked".into()))?
+        .map_err(|e| ImageTableError::Decode(e.to_string()))?;
+    Ok(flatten_on_white(decoded))
+}
+
+/// Grayscale with transparency composited onto white (screenshots with a transparent ground
+/// would otherwise turn black).
+fn flatten_on_white(img: image::DynamicImage) -> GrayImage {
+    if !img.color().has_alpha() {
+        return img.to_luma8();
+    }
+    let la = img.to_luma_alpha8();
+    GrayImage::from_fn(la.width(), la.height(), |x, y| {
+        let [l, a] = la.get_pixel(x, y).0;
+        let v = (l as u32 * a as u32 + 255 * (255 - a as u32)) / 255;
+        Luma([v as u8])
+    })
+}
+
+/// One text line of a cell: its ink box in image coordinates.
+#[derive(Debug, Clone, Copy)]
+struct InkBox {
+    x0: u32,
+    y0: u32,
+    x1: u32,
+    y1: u32,
+}
+
+/// The inside of a cell, rules excluded (plus one pixel of anti-aliasing).
+fn interior(grid: &Grid, c: &GridCell) -> Option<InkBox> {
+    let x0 = grid.cols[c.col].end + 2;
+    let x1 = grid.cols[c.col + c.colspan].start.checked_sub(2)?;
+    let y0 = grid.rows[c.row].end + 2;
+    let y1 = grid.rows[c.row + c.rowspan].start.checked_sub(2)?;
+    (x1 >= x0 && y1 >= y0).then_some(InkBox { x0, y0, x1, y1 })
+}
+
+/// The text lines of a cell: ink box split by horizontal projection.
+fn cell_lines(bin: &Binary, inside: InkBox) -> Vec<InkBox> {
+    let row_ink: Vec<u32> = (inside.y0..=inside.y1)
+        .map(|y| (inside.x0..=inside.x1).filter(|&x| bin.at(x, y)).count() as u32)
+        .collect();
+    if row_ink.iter().sum::<u32>() < 3 {
+        return Vec::new();
+    }
+    // Bands of inked rows.
+    let mut bands: Vec<(u32, u32)> = Vec::new();
+    for (i, &n) in row_ink.iter().enumerate() {
+        if n == 0 {
+            continue;
+        }
+        let y = inside.y0 + i as u32;
+        match bands.last_mut() {
+            Some((_, e)) if *e + 1 == y => *e = y,
+            _ => bands.push((y, y)),
+        }
+    }
+    // Glyphs like 三 and 二 have gaps: merge bands while the result stays one line high.
+    let line_h = bands.iter().map(|(s, e)| e - s + 1).max().unwrap_or(1);
+    let mut lines: Vec<(u32, u32)> = Vec::new();
+    for (s, e) in bands {
+        match lines.last_mut() {
+            Some((ls, le)) if e + 1 - *ls <= line_h + line_h / 4 => *le = e,
+            _ => lines.push((s, e)),
+        }
+    }
+    // Specks (a dot, a stray pixel row) join the nearest line.
+    let mut merged: Vec<(u32, u32)> = Vec::new();
+    for (s, e) in lines {
+        if e - s + 1 < line_h / 3 && !merged.is_empty() {
+            merged.last_mut().expect("non-empty").1 = e;
+        } else {
+            merged.push((s, e));
+        }
+    }
+    if merged.len() > 1 && merged[0].1 - merged[0].0 + 1 < line_h / 3 {
+        let first = merged.remove(0);
+        merged[0].0 = first.0;
+    }
+    merged
+        .into_iter()
+        .filter_map(|(y0, y1)| {
+            let cols: Vec<u32> = (inside.x0..=inside.x1)
+                .filter(|&x| (y0..=y1).any(|y| bin.at(x, y)))
+                .collect();
+            Some(InkBox {
+                x0: *cols.first()?,
+                x1: *cols.last()?,
+                y0,
+                y1,
+            })
+        })
+        .collect()
+}
+
+/// The crop the recogniser reads: the line's pixels on a white canvas with a fixed margin.
+fn crop(gray: &GrayImage, b: InkBox) -> GrayImage {
+    let (w, h) = (b.x1 - b.x0 + 1, b.y1 - b.y0 + 1);
+    let mut out = GrayImage::from_pixel(w + 2 * CROP_MARGIN, h + 2 * CROP_MARGIN, Luma([255]));
+    for y in 0..h {
+        for x in 0..w {
+            out.put_pixel(
+                x + CROP_MARGIN,
+                y + CROP_MARGIN,
+                *gray.get_pixel(b.x0 + x, b.y0 + y),
+            );
+        }
+    }
+    out
+}
+
+/// Whether a free reading looks like a number misread with letters (`o`, `l`, …).
+fn number_like(s: &str) -> bool {
+    !s.is_empty()
+        && s.chars()
+            .all(|c| c.is_ascii_digit() || "oOlI|.-,，。·—－〇%％０１２３４５６７８９ ".contains(c))
+        && s.chars()
+            .any(|c| c.is_ascii_digit() || "oO〇０１２３４５６７８９".contains(c))
+}
+
+/// Normalises a label: full-width letters and digits → ASCII; in Chinese text, ASCII brackets
+/// and clause punctuation → the full-width forms the reports print (（一）, ：, ，).
+fn fold(s: &str) -> String {
+    let cjk = s.chars().any(|c| ('\u{4e00}'..='\u{9fff}').contains(&c));
+    s.chars()
+        .map(|c| match c {
+            '０'..='９' | 'Ａ'..='Ｚ' | 'ａ'..='ｚ' => {
+                char::from_u32(c as u32 - 0xFEE0).unwrap_or(c)
+            }
+            '(' if cjk => '（',
+            ')' if cjk => '）',
+            ',' if cjk => '，',
+            ':' if cjk => '：',
+            ';' if cjk => '；',
+            _ => c,
+        })
+        .collect()
+}
+
+fn read_cells(
+    gray: &GrayImage,
+    bin: &Binary,
+    grid: &Grid,
+    image_index: usize,
+    ocr: &Recogniser,
+) -> Result<TableGrid, ImageTableError> {
+    // Lines of every cell, then one batched recognition for all of them.
+    let per_cell: Vec<Vec<InkBox>> = grid
+        .cells
+        .iter()
+        .map(|c| {
+            interior(grid, c)
+                .map(|i| cell_lines(bin, i))
+                .unwrap_or_default()
+        })
+        .collect();
+    let crops: Vec<GrayImage> = per_cell.iter().flatten().map(|&b| crop(gray, b)).collect();
+    let read = ocr.recognise_batch(&crops)?;
+    let mut read = read.into_iter();
+    let mut cells = Vec::with_capacity(grid.cells.len());
+    for (gc, lines) in grid.cells.iter().zip(&per_cell) {
+        let got: Vec<_> = read.by_ref().take(lines.len()).collect();
+        // Number-like free readings, or nothing read from a speck of ink (a thin `1`, a small `0`).
+        let numeric = !got.is_empty()
+            && got
+                .iter()
+                .all(|l| number_like(&l.text) || l.text.is_empty())
+            && got.iter().any(|l| !l.numeric.is_empty());
+        let (text, confidence) = if got.is_empty() {
+            (String::new(), 1.0)
+        } else if numeric {
+            let t: Vec<&str> = got.iter().map(|l| l.numeric.as_str()).collect();
+            let conf = got
+                .iter()
+                .map(|l| l.numeric_confidence)
+                .fold(1.0f32, f32::min);
+            (t.join(""), conf)
+        } else {
+            let t: Vec<String> = got.iter().map(|l| fold(&l.text)).collect();
+            let conf = got.iter().map(|l| l.confidence).fold(1.0f32, f32::min);
+            (t.join("\n"), conf)
+        };
+        let x = grid.cols[gc.col].start;
+        let y = grid.rows[gc.row].start;
+        let w = grid.cols[gc.col + gc.colspan].end + 1 - x;
+        let h = grid.rows[gc.row + gc.rowspan].end + 1 - y;
+        cells.push(Cell {
+            row: gc.row,
+            col: gc.col,
+            rowspan: gc.rowspan,
+            colspan: gc.colspan,
+            text,
+            bbox: Some([x, y, w, h]),
+            confidence: Some(confidence),
+        });
+    }
+    Ok(TableGrid::from_cells(
+        cells,
+        TableOrigin::Image { image: image_index },
+    ))
+}

@@ -1,0 +1,52 @@
+//! Single-line recognition with the PP-OCRv4 model on rten.
+
+use ab_glyph::{FontVec, PxScale};
+use image::{GrayImage, Luma};
+use imageproc::drawing::{draw_text_mut, text_size};
+use nianbao::ocr::render::DEFAULT_FONT;
+use nianbao::ocr::{models_dir, Mode, Recogniser};
+
+fn line(text: &str, px: f32) -> GrayImage {
+    let data = std::fs::read(DEFAULT_FONT).unwrap_or_else(|_| {
+        panic!("{DEFAULT_FONT} missing: apt-get install -y fonts-wqy-microhei")
+    });
+    let font = FontVec::try_from_vec_and_index(data, 0).unwrap();
+    let (w, h) = text_size(PxScale::from(px), &font, text);
+    let mut img = GrayImage::from_pixel(w + 8, h + 8, Luma([255]));
+    draw_text_mut(&mut img, Luma([0]), 4, 4, PxScale::from(px), &font, text);
+    img
+}
+
+fn ocr() -> Recogniser {
+    Recogniser::load(&models_dir(None))
+        .unwrap_or_else(|e| panic!("{e} (CI: run scripts/setup-models before cargo test)"))
+}
+
+#[test]
+fn reads_one_line_free_and_numeric() {
+    let r = ocr();
+    assert!(r.num_classes() > 6000);
+    let got = r
+        .recognise(&line("本年新收政府信息公开申请数量", 20.0))
+        .unwrap();
+    assert_eq!(got.get(Mode::Free).0, "本年新收政府信息公开申请数量");
+    assert!(got.confidence > 0.8, "{got:?}");
+    for n in ["0", "7", "12345", "3.75"] {
+        let got = r.recognise(&line(n, 18.0)).unwrap();
+        assert_eq!(got.get(Mode::Numeric).0, n, "{got:?}");
+    }
+}
+
+#[test]
+fn identical_crops_are_read_once() {
+    let r = ocr();
+    let zero = line("0", 16.0);
+    let crops = vec![zero.clone(), line("42", 16.0), zero.clone(), zero];
+    let got = r.recognise_batch(&crops).unwrap();
+    assert_eq!(got[0], got[2]);
+    assert_eq!(got[1].numeric, "42");
+    let s = r.stats();
+    assert_eq!((s.lines, s.cache_hits), (4, 2));
+    r.recognise(&line("0", 16.0)).unwrap();
+    assert_eq!(r.stats().cache_hits, 3);
+}
