@@ -217,7 +217,9 @@ pub fn process_file_unless(
         return BatchItem::Unchanged { source, sha256 };
     }
     let format = read::sniff(&bytes).name().to_string();
-    let result = std::panic::catch_unwind(|| process_bytes(&bytes, opts)).unwrap_or_else(|p| {
+    // The recogniser's cache is behind a Mutex that tolerates poisoning, so unwinding is safe.
+    let run = std::panic::AssertUnwindSafe(|| process_bytes(&bytes, opts));
+    let result = std::panic::catch_unwind(run).unwrap_or_else(|p| {
         let what = p
             .downcast_ref::<&str>()
             .map(|s| s.to_string())

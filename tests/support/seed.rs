@@ -4,11 +4,11 @@
 //! bookmark, the em-dash phone, and the three statistical tables as PNG pictures (two DrawingML
 //! `a:blip`, one VML `v:imagedata`).
 //!
-//! The pictures are placeholders (ruled grids) until the table-image renderer replaces them with
-//! renderings of [`seed_tables`]; the figures test for this fixture fails until then.
+//! The pictures are [`seed_tables`] drawn by the table renderer (`nianbao::ocr::render`, with the
+//! CJK font of Debian's fonts-wqy-microhei), so the figures read back from them are known.
 
 use super::docx::{self, p, p_bold, p_center, p_right, p_style, p_xml, run, Docx};
-use super::png;
+use nianbao::ocr::render::{render_table, table2_2021, table3_2021, table4_2021, RenderStyle};
 use super::report::{expected_from, ExpSection, Expected, V};
 
 pub const SEED_TEXT: &str = include_str!("seed.txt");
@@ -56,12 +56,22 @@ pub fn build_seed() -> Vec<u8> {
         if let Some(name) = line.trim().strip_prefix("[image: ") {
             let name = name.trim_end_matches(']');
             image_no += 1;
-            let (w, h, rows, cols) = match name {
-                "图片4" => (640, 440, 14, 4),
-                "图片3" => (760, 1120, 28, 10),
-                _ => (900, 180, 4, 15),
+            let (t2, t3, t4) = seed_tables();
+            let text = |v: &V| match v {
+                V::N(s) => s.clone(),
+                V::Blank => String::new(),
+                V::Na => "/".to_string(),
             };
-            let rid = d.add_png(png::ruled_placeholder(w, h, rows, cols));
+            let spec = match name {
+                "图片4" => table2_2021(&t2.iter().map(text).collect::<Vec<_>>()),
+                "图片3" => table3_2021(&t3.iter().flatten().map(text).collect::<Vec<_>>()),
+                _ => table4_2021(&t4.iter().map(text).collect::<Vec<_>>()),
+            };
+            let picture = render_table(&spec, &RenderStyle::default());
+            let (w, h) = image::load_from_memory(&picture)
+                .map(|i| (i.width(), i.height()))
+                .expect("rendered picture decodes");
+            let rid = d.add_png(picture);
             let emu = 9525u64;
             // 图片2 (表四) is a VML picture, the others DrawingML.
             let pic = if name == "图片2" {
