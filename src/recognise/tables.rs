@@ -98,6 +98,23 @@ impl<'a> View<'a> {
         let cell = &self.g.cells[i];
         (cell.row == r && cell.col == c).then_some(cell)
     }
+    /// The cell a figure at slot (r, c) is read from: the cell starting there or, in a sheet
+    /// (where empty cells are not stored), a blank cell when no cell covers the slot.
+    fn value_cell(&self, r: usize, c: usize) -> Option<Cell> {
+        if let Some(cell) = self.top_left(r, c) {
+            return Some(cell.clone());
+        }
+        (self.idx(r, c).is_none()
+            && r < self.g.rows
+            && matches!(self.g.origin, TableOrigin::Sheet { .. }))
+        .then(|| Cell {
+            row: r,
+            col: c,
+            rowspan: 1,
+            colspan: 1,
+            ..Cell::default()
+        })
+    }
     /// Distinct non-empty texts of the cells covering row r in columns `cols`, left to right.
     fn labels(&self, r: usize, cols: std::ops::Range<usize>) -> Vec<&str> {
         let mut seen = Vec::new();
@@ -596,8 +613,8 @@ fn map_t3(
         };
         for (c, ck) in layout.col_keys.iter().enumerate() {
             let Some(ck) = ck else { continue };
-            if let Some(cell) = v.top_left(*r, c) {
-                out.push(figure(n, g, cell, format!("t3.{key}.{ck}")));
+            if let Some(cell) = v.value_cell(*r, c) {
+                out.push(figure(n, g, &cell, format!("t3.{key}.{ck}")));
             }
         }
     }
@@ -651,8 +668,8 @@ fn map_t4(n: usize, g: &TableGrid) -> Vec<Found> {
         } else {
             continue;
         };
-        if let Some(cell) = v.top_left(data, c) {
-            out.push(figure(n, g, cell, format!("t4.{block}.{col}")));
+        if let Some(cell) = v.value_cell(data, c) {
+            out.push(figure(n, g, &cell, format!("t4.{block}.{col}")));
         }
     }
     out
@@ -807,6 +824,19 @@ fn map_t2(
                     Some(x) if x.figure.semantic == Semantic::Blank => *x = f,
                     Some(_) => {}
                     None => row_cand.push(f),
+                }
+            }
+        }
+        // a sheet does not store empty cells: a column of the header with no cell is blank
+        if let Some(h) = header.as_ref() {
+            for (c, key) in h.iter().enumerate() {
+                let Some(col) = key else { continue };
+                let metric = format!("t2.{row}.{col}");
+                if row_cand.iter().any(|x| x.metric == metric) || v.idx(r, c).is_some() {
+                    continue;
+                }
+                if let Some(cell) = v.value_cell(r, c) {
+                    row_cand.push(figure(n, g, &cell, metric));
                 }
             }
         }

@@ -4,9 +4,11 @@
 
 pub mod broken;
 pub mod docx;
+pub mod expect;
 pub mod png;
 pub mod report;
 pub mod seed;
+pub mod sheets;
 pub mod template;
 
 use std::path::{Path, PathBuf};
@@ -70,6 +72,16 @@ pub fn samples() -> Vec<Sample> {
             expected: seed::expected_seed(),
         },
         Sample {
+            name: "trial_2019",
+            bytes: report::build_standard(&ReportSpec::trial_2019()),
+            expected: report::expected_trial(&ReportSpec::trial_2019()),
+        },
+        Sample {
+            name: "mixed_formats",
+            bytes: report::build_standard(&ReportSpec::mixed()),
+            expected: report::expected_trial(&ReportSpec::mixed()),
+        },
+        Sample {
             name: "template_filled",
             bytes: template::build_template_filled(),
             expected: template::expected_template(),
@@ -86,6 +98,9 @@ pub fn all_fixture_files() -> Vec<(String, Vec<u8>)> {
         .into_iter()
         .map(|s| (format!("samples/{}.docx", s.name), s.bytes))
         .collect();
+    for s in sheets::sheet_samples() {
+        out.push((format!("sheets/{}.xlsx", s.name), s.bytes));
+    }
     for b in broken::broken_files(&standard) {
         out.push((format!("broken/{}", b.name), b.bytes));
     }
@@ -93,4 +108,4 @@ pub fn all_fixture_files() -> Vec<(String, Vec<u8>)> {
 }
 
 /// The generated folders (their files must be exactly [`all_fixture_files`]).
-pub const GENERATED_DIRS: [&str; 2] = ["samples", "broken"];
+pub const GENERATED_DIRS: [&str; 3] = ["samples", "sheets", "broken"];
