@@ -523,3 +523,38 @@ fn mixed_formats() {
     check("mixed_formats", &x, &e);
     assert_eq!(table_format(&x), "mixed");
 }
+
+/// The variants (`fixtures/variants/`): every expected figure with its value, semantic and
+/// origin, sections where they map, no text lost, and the warning that says what was guessed.
+#[test]
+fn variants() {
+    let mut failures = Vec::new();
+    for v in support::variants::variants() {
+        let path = support::fixtures_dir().join(format!("variants/{}.docx", v.name));
+        let bytes = std::fs::read(&path).unwrap_or(v.bytes);
+        let x = process_bytes(&bytes, &Options::default())
+            .unwrap_or_else(|e| panic!("{}: failed at {}: {}", v.name, e.stage, e.message));
+        let result = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
+            check(v.name, &x, &v.expected);
+        }));
+        if let Err(e) = result {
+            failures.push(
+                e.downcast_ref::<String>()
+                    .cloned()
+                    .unwrap_or_else(|| format!("{}: failed", v.name)),
+            );
+        }
+        if let Some(w) = v.warning {
+            if !x.report.warnings.iter().any(|x| x.contains(w)) {
+                failures.push(format!(
+                    "{}: no warning mentions {w:?}: {:?}",
+                    v.name, x.report.warnings
+                ));
+            }
+        }
+        if table_format(&x) != "2021" {
+            failures.push(format!("{}: table_format {}", v.name, table_format(&x)));
+        }
+    }
+    assert!(failures.is_empty(), "{}", failures.join("\n\n"));
+}

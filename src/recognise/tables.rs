@@ -174,9 +174,8 @@ pub fn classify(g: &TableGrid) -> Option<Kind> {
     if t3 >= 3 {
         return Some(Kind::T3);
     }
-    if all.contains("复议")
-        && (all.contains("诉讼") || all.contains("起诉"))
-        && (all.contains("维持") || all.contains("纠正") || all.contains("审结"))
+    // 表四, whole or one of its three blocks printed as a table of its own
+    if (all.contains("复议") || all.contains("诉讼") || all.contains("起诉")) && t4_results(&all)
     {
         return Some(Kind::T4);
     }
@@ -199,6 +198,11 @@ pub fn classify(g: &TableGrid) -> Option<Kind> {
         return Some(Kind::T2);
     }
     None
+}
+
+/// Whether a text holds 表四's result columns (结果维持, 结果纠正, 尚未审结).
+fn t4_results(all: &str) -> bool {
+    all.contains("维持") || all.contains("纠正") || all.contains("审结")
 }
 
 /// A candidate label: key, canonical text, distinctive keywords.
@@ -623,8 +627,10 @@ fn map_t3(
 }
 
 /// Maps a 表四: a header of up to three rows, then one data row of 15 figures.
-fn map_t4(n: usize, g: &TableGrid) -> Vec<Found> {
+fn map_t4(n: usize, g: &TableGrid, caption: Option<&str>) -> Vec<Found> {
     let v = View::new(g);
+    // a block printed as its own table under a caption (行政诉讼（复议后起诉）) names its block there
+    let caption = caption.map(normalise_label).unwrap_or_default();
     let is_kw = |t: &str| {
         [
             "复议", "诉讼", "起诉", "维持", "纠正", "其他", "审结", "总计", "合计",
@@ -644,7 +650,10 @@ fn map_t4(n: usize, g: &TableGrid) -> Vec<Found> {
     }
     let mut out = Vec::new();
     for c in 0..g.cols {
-        let h = v.header(c, 0..data);
+        let mut h = v.header(c, 0..data);
+        if !(h.contains("复议") || h.contains("诉讼") || h.contains("起诉")) {
+            h = format!("{caption}{h}");
+        }
         let block = if h.contains("复议后起诉") || (h.contains("复议后") && h.contains("起诉"))
         {
             "suit_after_review"
@@ -859,11 +868,54 @@ fn map_t2(
 /// section on 行政复议/行政诉讼, all numbers or `/`. Origin `text`, location `text p{n}` (the
 /// 1-based body paragraph).
 pub fn t4_from_text(doc: &Document) -> Vec<Figure> {
+    t4_unlabelled(doc).map_or_else(Vec::new, |(f, _)| f)
+}
+
+/// 表四 without its labels, in the section on 行政复议/行政诉讼: a line of text ending in 15
+/// numbers, or a table whose one row of values holds exactly 15 cells and no label (the header
+/// dropped, or printed as a picture). Returns the figures and what they were read from.
+pub fn t4_unlabelled(doc: &Document) -> Option<(Vec<Figure>, &'static str)> {
     use crate::model::Block;
+    let ids: Vec<MetricId> = metrics::catalogue_2021()
+        .into_iter()
+        .filter(|m| m.table == 4)
+        .map(|m| m.id)
+        .collect();
     let mut in_section = false;
     let mut n = 0;
+    let mut tables = 0;
     for b in &doc.body {
-        let Block::Paragraph(p) = b else { continue };
+        let p = match b {
+            Block::Paragraph(p) => p,
+            Block::Table(g) => {
+                tables += 1;
+                if !in_section {
+                    continue;
+                }
+                let cells: Vec<&Cell> = g
+                    .cells
+                    .iter()
+                    .filter(|c| {
+                        !matches!(g.origin, TableOrigin::Sheet { .. }) || !c.text.is_empty()
+                    })
+                    .collect();
+                let row_of_15 = cells.len() == 15
+                    && cells.iter().all(|c| c.row == cells[0].row)
+                    && cells
+                        .iter()
+                        .all(|c| parse_value(&c.text).1 != Semantic::Text);
+                if row_of_15 {
+                    let figs = cells
+                        .iter()
+                        .zip(ids)
+                        .map(|(c, metric)| figure(tables, g, c, metric.0).figure)
+                        .collect();
+                    return Some((figs, "表四 read from a row of 15 numbers without labels"));
+                }
+                continue;
+            }
+            Block::Image(_) => continue,
+        };
         n += 1;
         match super::sections::heading_of(p) {
             Some(id) => {
@@ -891,12 +943,7 @@ pub fn t4_from_text(doc: &Document) -> Vec<Figure> {
         if tail != 15 {
             continue;
         }
-        let ids: Vec<MetricId> = metrics::catalogue_2021()
-            .into_iter()
-            .filter(|m| m.table == 4)
-            .map(|m| m.id)
-            .collect();
-        return tokens[tokens.len() - 15..]
+        let figs = tokens[tokens.len() - 15..]
             .iter()
             .zip(ids)
             .enumerate()
@@ -912,8 +959,118 @@ pub fn t4_from_text(doc: &Document) -> Vec<Figure> {
                 }
             })
             .collect();
+        return Some((figs, "表四 read from a line of text"));
     }
-    Vec::new()
+    None
+}
+
+/// 表四 only in prose (`行政复议28件、行政诉讼11件`) in the section on 行政复议/行政诉讼:
+/// `t4.review.total` and, when the text splits the suits, `t4.suit_direct.total` and
+/// `t4.suit_after_review.total`. A litigation total without the split has no metric of its own:
+/// it is reported as a warning, never divided. Origin `text`, location `text p{n}`.
+pub fn t4_from_prose(doc: &Document) -> (Vec<Figure>, Vec<String>) {
+    use crate::model::Block;
+    static COUNT: LazyLock<[Regex; 4]> = LazyLock::new(|| {
+        let re = |head: &str| {
+            Regex::new(&format!(
+                r"{head}[^，。；,;、\d]{{0,8}}?(\d+)\s*(?:件|起|次|宗)"
+            ))
+            .expect("valid regex")
+        };
+        [
+            re("行政复议"),
+            re("行政诉讼"),
+            re("(?:未经复议)?直接(?:提起行政诉讼|起诉)"),
+            re("复议后(?:提起行政诉讼|起诉)"),
+        ]
+    });
+    let mut in_section = false;
+    let mut n = 0;
+    let mut found: [Option<(f64, String, usize)>; 4] = Default::default();
+    for b in &doc.body {
+        let Block::Paragraph(p) = b else { continue };
+        n += 1;
+        match super::sections::heading_of(p) {
+            Some(id) => {
+                in_section = id == super::SectionId::ReviewLitigation;
+                continue;
+            }
+            None if !in_section => continue,
+            None => {}
+        }
+        let text = super::text::fold(&p.printed());
+        for (slot, re) in found.iter_mut().zip(COUNT.iter()) {
+            if slot.is_some() {
+                continue;
+            }
+            if let Some(m) = re.captures(&text) {
+                if let Ok(v) = m[1].parse::<f64>() {
+                    *slot = Some((v, m[0].to_string(), n));
+                }
+            }
+        }
+    }
+    let mut figs = Vec::new();
+    let mut warnings = Vec::new();
+    let mut push = |metric: &str, (v, raw, n): &(f64, String, usize)| {
+        figs.push(Figure {
+            metric: MetricId(metric.to_string()),
+            value: Some(*v),
+            raw: raw.clone(),
+            semantic: if *v == 0.0 {
+                Semantic::Zero
+            } else {
+                Semantic::Number
+            },
+            origin: "text".into(),
+            location: format!("text p{n}"),
+        })
+    };
+    if let Some(r) = &found[0] {
+        push("t4.review.total", r);
+    }
+    match (&found[1], &found[2], &found[3]) {
+        (_, Some(d), Some(a)) => {
+            push("t4.suit_direct.total", d);
+            push("t4.suit_after_review.total", a);
+        }
+        (Some((_, raw, _)), _, _) => warnings.push(format!(
+            "表四 only in the text: {raw:?} is not split into 未经复议直接起诉 and 复议后起诉, so no 行政诉讼 figure was read"
+        )),
+        _ => {}
+    }
+    if !figs.is_empty() {
+        warnings.insert(0, "表四 read from the text (no table)".to_string());
+    }
+    (figs, warnings)
+}
+
+/// Every body table with the short paragraph just before it (within two blocks), its caption.
+fn captioned_tables(doc: &Document) -> Vec<(&TableGrid, Option<&str>)> {
+    use crate::model::Block;
+    let mut out = Vec::new();
+    let mut caption: Option<(&str, usize)> = None;
+    for (i, b) in doc.body.iter().enumerate() {
+        match b {
+            Block::Paragraph(p) if !p.text.trim().is_empty() => {
+                caption = (p.text.chars().count() <= 40).then_some((p.text.as_str(), i));
+            }
+            Block::Table(g) => {
+                out.push((g, caption.filter(|(_, at)| i - at <= 2).map(|(t, _)| t)));
+                caption = None;
+            }
+            _ => {}
+        }
+    }
+    out
+}
+
+/// A table of 表四's result columns whose block is named only by its caption.
+fn t4_by_caption(g: &TableGrid, caption: Option<&str>) -> Option<Kind> {
+    let caption = normalise_label(caption?);
+    let named = caption.contains("复议") || caption.contains("诉讼") || caption.contains("起诉");
+    let all: String = g.cells.iter().map(|c| normalise_label(&c.text)).collect();
+    (named && t4_results(&all)).then_some(Kind::T4)
 }
 
 /// Tables larger than this (rows × columns) are never mapped: no standard table comes close.
@@ -928,9 +1085,9 @@ pub fn map_tables(doc: &Document, warnings: &mut Vec<String>) -> MappedTables {
     let mut last_format = None;
     // the kind of the table just before, for a continuation without recognisable labels
     let mut prev_kind: Option<Kind> = None;
-    for (i, g) in doc.tables().enumerate() {
+    for (i, (g, caption)) in captioned_tables(doc).into_iter().enumerate() {
         let n = i + 1;
-        let classified = classify(g);
+        let classified = classify(g).or_else(|| t4_by_caption(g, caption));
         let continued = prev_kind.filter(|k| *k != Kind::T4);
         prev_kind = None;
         let Some(kind) = classified.or(continued) else {
@@ -950,7 +1107,10 @@ pub fn map_tables(doc: &Document, warnings: &mut Vec<String>) -> MappedTables {
         let (figs, format) = match kind {
             Kind::T3 => map_t3(n, g, &mut layout, &mut w),
             Kind::T2 => map_t2(n, g, &mut header, &mut w),
-            Kind::T4 => (map_t4(n, g), last_format.unwrap_or(TableFormat::F2021)),
+            Kind::T4 => (
+                map_t4(n, g, caption),
+                last_format.unwrap_or(TableFormat::F2021),
+            ),
         };
         if figs.is_empty() {
             if classified.is_some() {
@@ -1498,5 +1658,77 @@ mod tests {
             classify(&simple_grid(&[&["项目", "金额"], &["收入", "5"]])),
             None
         );
+    }
+
+    #[test]
+    fn t4_from_prose_total_and_split() {
+        let d = crate::recognise::testutil::lines_doc(
+            "四、政府信息公开行政复议、行政诉讼情况\n\
+             本年度发生行政复议28件、行政诉讼11件。",
+        );
+        let (f, w) = t4_from_prose(&d);
+        assert_eq!(f.len(), 1);
+        assert_eq!(f[0].metric.0, "t4.review.total");
+        assert_eq!((f[0].value, f[0].origin.as_str()), (Some(28.0), "text"));
+        assert_eq!(f[0].location, "text p2");
+        assert!(w.iter().any(|w| w.contains("not split")), "{w:?}");
+
+        let d = crate::recognise::testutil::lines_doc(
+            "四、政府信息公开行政复议、行政诉讼情况\n\
+             本年度发生行政复议3件；行政诉讼11件，其中未经复议直接起诉8件、复议后起诉3件。",
+        );
+        let (f, w) = t4_from_prose(&d);
+        let ids: Vec<(&str, Option<f64>)> =
+            f.iter().map(|f| (f.metric.0.as_str(), f.value)).collect();
+        assert_eq!(
+            ids,
+            [
+                ("t4.review.total", Some(3.0)),
+                ("t4.suit_direct.total", Some(8.0)),
+                ("t4.suit_after_review.total", Some(3.0))
+            ]
+        );
+        assert_eq!(w.len(), 1, "{w:?}");
+        // outside section 四 nothing is read, and 行政复议、行政诉讼N件 is not a 复议 count
+        let d = crate::recognise::testutil::lines_doc(
+            "一、总体情况\n行政复议5件。\n四、政府信息公开行政复议、行政诉讼情况\n行政复议、行政诉讼共2件。",
+        );
+        assert!(t4_from_prose(&d).0.is_empty());
+    }
+
+    #[test]
+    fn t4_blocks_as_three_tables() {
+        let results = ["结果维持", "结果纠正", "其他结果", "尚未审结", "总计"];
+        let block = |title: Option<&str>, vals: [&str; 5]| {
+            let mut rows: Vec<Vec<&str>> = Vec::new();
+            if let Some(t) = title {
+                rows.push(vec![t; 5]);
+            }
+            rows.push(results.to_vec());
+            rows.push(vals.to_vec());
+            let rows: Vec<&[&str]> = rows.iter().map(Vec::as_slice).collect();
+            simple_grid(&rows)
+        };
+        let d = doc(vec![
+            para("行政复议"),
+            Block::Table(block(None, ["1", "0", "0", "0", "1"])),
+            Block::Table(block(
+                Some("行政诉讼（未经复议直接起诉）"),
+                ["0", "1", "0", "0", "1"],
+            )),
+            Block::Table(block(
+                Some("行政诉讼（复议后起诉）"),
+                ["0", "0", "0", "2", "2"],
+            )),
+        ]);
+        let mut w = Vec::new();
+        let m = map_tables(&d, &mut w);
+        assert_eq!(m.figures.len(), 15, "{w:?}");
+        assert_eq!(get(&m, "t4.review.total").location, "T1 r2c5");
+        assert_eq!(get(&m, "t4.suit_direct.corrected").value, Some(1.0));
+        assert_eq!(get(&m, "t4.suit_after_review.pending").value, Some(2.0));
+        // without the caption the first block is no 表四
+        let d = doc(vec![Block::Table(block(None, ["1", "0", "0", "0", "1"]))]);
+        assert!(map_tables(&d, &mut w).figures.is_empty());
     }
 }

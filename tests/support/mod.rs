@@ -10,6 +10,7 @@ pub mod report;
 pub mod seed;
 pub mod sheets;
 pub mod template;
+pub mod variants;
 
 use std::path::{Path, PathBuf};
 
@@ -101,6 +102,9 @@ pub fn all_fixture_files() -> Vec<(String, Vec<u8>)> {
     for s in sheets::sheet_samples() {
         out.push((format!("sheets/{}.xlsx", s.name), s.bytes));
     }
+    for v in variants::variants() {
+        out.push((format!("variants/{}.docx", v.name), v.bytes));
+    }
     for b in broken::broken_files(&standard) {
         out.push((format!("broken/{}", b.name), b.bytes));
     }
@@ -108,4 +112,4 @@ pub fn all_fixture_files() -> Vec<(String, Vec<u8>)> {
 }
 
 /// The generated folders (their files must be exactly [`all_fixture_files`]).
-pub const GENERATED_DIRS: [&str; 3] = ["samples", "sheets", "broken"];
+pub const GENERATED_DIRS: [&str; 4] = ["samples", "sheets", "variants", "broken"];

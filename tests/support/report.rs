@@ -673,6 +673,8 @@ pub struct Look<'a> {
     pub t4_grid_before: bool,
     /// 表二 rows ending early with `w:gridAfter` (a phantom last grid column).
     pub t2_grid_after: bool,
+    /// 表二 headers with the year inside (`本年(2023)制发件数`).
+    pub year_headers: Option<i32>,
     /// The paragraph XML of a value cell.
     pub cell: &'a dyn Fn(&str, &V) -> String,
 }
@@ -696,6 +698,7 @@ impl Look<'_> {
             subtotals: false,
             t4_grid_before: false,
             t2_grid_after: false,
+            year_headers: None,
             cell: &plain_cell,
         }
     }
@@ -750,6 +753,10 @@ pub fn table2(spec: &ReportSpec, look: &Look) -> String {
         look.hdr("本年废止件数", "本年废止\n件数"),
         look.hdr("现行有效件数", "现行有效\n件数"),
     ]);
+    if let Some(y) = look.year_headers {
+        head.cells[1] = Tc::text(&format!("本年({y})制发件数"));
+        head.cells[2] = Tc::text(&format!("本年({y})废止件数"));
+    }
     head.header = true;
     let rows = vec![
         title("第二十条第（一）项"),
@@ -1083,6 +1090,14 @@ pub fn build_strict_renamed(spec: &ReportSpec) -> Vec<u8> {
 }
 
 pub fn standard_docx(spec: &ReportSpec) -> Docx {
+    let look = Look::plain();
+    standard_docx_with(spec, &|d: &mut Docx, section: &str| {
+        push_table(d, spec, section, &look)
+    })
+}
+
+/// The `standard` shape with the tables of each section put by `tables(docx, section id)`.
+pub fn standard_docx_with(spec: &ReportSpec, tables: &dyn Fn(&mut Docx, &str)) -> Docx {
     let mut d = Docx::new();
     d.push(&p_style(
         "Title",
@@ -1095,11 +1110,10 @@ pub fn standard_docx(spec: &ReportSpec) -> Docx {
         d.push(&p(&para));
     }
     d.push(&p(&spec.contacts_para()));
-    let look = Look::plain();
     for s in &spec.sections {
         d.push(&p_style("1", &run(&s.heading())));
         push_section_body(&mut d, s, |i, text| p(&format!("（{}）{text}", CN[i])));
-        push_table(&mut d, spec, s.id, &look);
+        tables(&mut d, s.id);
     }
     d.push(&p_right(&run(&spec.office)));
     d.push(&p_right(&run(&spec.date_cn())));
@@ -1492,6 +1506,7 @@ pub fn build_tricky(spec: &ReportSpec) -> Vec<u8> {
         subtotals: false,
         t4_grid_before: true,
         t2_grid_after: true,
+        year_headers: None,
         cell: &tricky_cell,
     };
     for s in &spec.sections {
