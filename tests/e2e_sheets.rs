@@ -172,3 +172,30 @@ fn real_workbooks_are_other_documents() {
         assert_eq!(column(Table::Reports, &report, "table_format"), "none");
     }
 }
+
+/// `nianbao inspect` says which template each table matched, and why a table matched none.
+#[test]
+fn inspect_explains_tables() {
+    let run = |path: &Path| {
+        let out = std::process::Command::new(env!("CARGO_BIN_EXE_nianbao"))
+            .arg("inspect")
+            .arg(path)
+            .output()
+            .expect("run nianbao inspect");
+        String::from_utf8(out.stdout).expect("utf-8")
+    };
+    let text = run(&support::fixtures_dir().join("sheets/stacked.xlsx"));
+    for want in [
+        "T1 sheet 18×6 — matched t2 (10 figures)",
+        "T2 sheet 48×12 — matched t3 (175 figures)",
+        "T3 sheet 53×17 — matched t4 (15 figures)",
+        "(from row 5 column 3)",
+    ] {
+        assert!(text.contains(want), "{want:?} not in:\n{text}");
+    }
+    let text = run(&support::fixtures_dir().join("real/department_budget_template.xlsx"));
+    assert!(
+        text.contains("— no template: no label of 表二, 表三 or 表四 in it"),
+        "{text}"
+    );
+}

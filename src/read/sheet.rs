@@ -317,3 +317,76 @@ fn cell_text(value: &Data) -> String {
         Data::Error(e) => format!("#{e:?}"),
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn c(row: usize, col: usize, colspan: usize, text: &str) -> Cell {
+        Cell {
+            row,
+            col,
+            rowspan: 1,
+            colspan,
+            text: text.into(),
+            ..Cell::default()
+        }
+    }
+
+    fn shape(blocks: &[Block]) -> Vec<String> {
+        blocks
+            .iter()
+            .map(|b| match b {
+                Block::Paragraph(p) => format!("p:{}", p.text),
+                Block::Table(t) => format!("t:{}-{}", t.cells[0].row, t.rows - 1),
+                Block::Image(_) => "i".into(),
+            })
+            .collect()
+    }
+
+    #[test]
+    fn a_sheet_is_cut_at_blank_and_heading_rows() {
+        let origin = TableOrigin::Sheet {
+            name: "s".into(),
+            hidden: false,
+        };
+        let cells = vec![
+            c(0, 0, 4, "某区政府办公室2023年政府信息公开工作年度报告"),
+            c(2, 2, 1, "二、主动公开政府信息情况"),
+            c(3, 2, 3, "第二十条第（一）项"),
+            c(4, 2, 1, "信息内容"),
+            c(4, 3, 1, "本年制发件数"),
+            c(5, 2, 1, "规章"),
+            c(5, 3, 1, "1"),
+            c(6, 2, 1, "三、收到和处理政府信息公开申请情况"),
+            c(7, 2, 1, "自然人"),
+            c(7, 3, 1, "总计"),
+            // a 表三 row whose data cells are all empty stays in its table
+            c(8, 2, 1, "一、本年新收政府信息公开申请数量"),
+            c(9, 2, 1, "二、上年结转政府信息公开申请数量"),
+            c(9, 3, 1, "4"),
+            c(10, 2, 1, "注：数据截至12月31日"),
+        ];
+        let blocks = split_sheet(cells, &origin);
+        assert_eq!(
+            shape(&blocks),
+            [
+                "p:某区政府办公室2023年政府信息公开工作年度报告",
+                "p:二、主动公开政府信息情况",
+                "t:3-5",
+                "p:三、收到和处理政府信息公开申请情况",
+                "t:7-9",
+                "p:注：数据截至12月31日",
+            ]
+        );
+        let Block::Table(t) = &blocks[2] else {
+            panic!()
+        };
+        assert_eq!(
+            (t.cells[0].row, t.cells[0].col),
+            (3, 2),
+            "sheet coordinates kept"
+        );
+        assert_eq!(t.origin, origin);
+    }
+}
