@@ -179,7 +179,8 @@ pub fn expected_with(
     let mut push = |metric: String, v: &V| {
         let (value, semantic) = match v {
             V::N(s) if s.parse::<f64>().expect("number") == 0.0 => (Some(s.clone()), "zero"),
-            V::N(s) => (Some(s.clone()), "number"),
+            // a signed change (`+3`) is the number 3 in figures.csv
+            V::N(s) => (Some(s.trim_start_matches('+').to_string()), "number"),
             V::Blank => (Some("0".to_string()), "blank"),
             V::Na => (None, "na"),
         };
