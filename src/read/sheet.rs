@@ -264,10 +264,36 @@ fn paragraph(text: &str) -> Block {
     })
 }
 
-/// A line that is part of a statistical table even when it stands alone in its row.
+/// A line that is part of a statistical table even when it stands alone in its row: a 表二
+/// block title, or a row label whose value cells are empty (and so absent from the sheet).
 fn is_table_line(text: &str) -> bool {
     let t: String = text.chars().filter(|c| !c.is_whitespace()).collect();
-    t.starts_with("第二十条") || t.starts_with("信息内容")
+    t.starts_with("第二十条") || t.starts_with("信息内容") || is_row_label(&t)
+}
+
+/// Labels of the rows of 表二 and 表三 (spaces removed).
+fn is_row_label(t: &str) -> bool {
+    const ROW_LABELS: [&str; 18] = [
+        "申请数量",
+        "办理结果",
+        "结转下年",
+        "予以公开",
+        "部分公开",
+        "不予公开",
+        "无法提供",
+        "不予处理",
+        "其他处理",
+        "总计",
+        "规章",
+        "规范性文件",
+        "行政许可",
+        "行政处罚",
+        "行政强制",
+        "事业性收费",
+        "集中采购",
+        "对外管理服务",
+    ];
+    t.chars().count() <= 40 && ROW_LABELS.iter().any(|l| t.contains(l))
 }
 
 /// A line that separates two tables of one sheet: a numbered heading (`二、…`, `（三）…`), a
@@ -280,19 +306,8 @@ fn is_heading(text: &str) -> bool {
         )
         .expect("valid regex")
     });
-    const ROW_LABELS: [&str; 9] = [
-        "申请数量",
-        "办理结果",
-        "结转下年",
-        "予以公开",
-        "部分公开",
-        "不予公开",
-        "无法提供",
-        "不予处理",
-        "其他处理",
-    ];
     let t: String = text.chars().filter(|c| !c.is_whitespace()).collect();
-    if t.contains("总计") || ROW_LABELS.iter().any(|l| t.contains(l)) {
+    if is_row_label(&t) && !t.contains("情况") {
         return false;
     }
     HEADING.is_match(&t) || (t.contains("年度报告") && t.chars().count() >= 8)
@@ -365,7 +380,9 @@ mod tests {
             c(8, 2, 1, "一、本年新收政府信息公开申请数量"),
             c(9, 2, 1, "二、上年结转政府信息公开申请数量"),
             c(9, 3, 1, "4"),
-            c(10, 2, 1, "注：数据截至12月31日"),
+            // the last row of a table with its value empty is not a note
+            c(10, 2, 1, "四、结转下年度继续办理"),
+            c(11, 2, 1, "注：数据截至12月31日"),
         ];
         let blocks = split_sheet(cells, &origin);
         assert_eq!(
@@ -375,7 +392,7 @@ mod tests {
                 "p:二、主动公开政府信息情况",
                 "t:3-5",
                 "p:三、收到和处理政府信息公开申请情况",
-                "t:7-9",
+                "t:7-10",
                 "p:注：数据截至12月31日",
             ]
         );
