@@ -165,7 +165,8 @@ enum RowShape {
 /// them, and a title above. Each run of table rows becomes its own [`TableGrid`] (cells keep the
 /// sheet's absolute row and column); title, heading and note rows become paragraphs, so the
 /// recogniser finds the office, the year and the sections the way it does in a document.
-fn split_sheet(cells: Vec<Cell>, origin: &TableOrigin) -> Vec<Block> {
+fn split_sheet(mut cells: Vec<Cell>, origin: &TableOrigin) -> Vec<Block> {
+    cells.sort_by_key(|c| (c.row, c.col));
     let Some(last) = cells.iter().map(|c| c.row + c.rowspan.max(1)).max() else {
         return Vec::new();
     };
@@ -238,9 +239,11 @@ fn emit_band(
         out.extend(line(r).map(|i| paragraph(&cells[i].text)));
     }
     if let (Some(&first), Some(&end)) = (body.first(), body.last()) {
-        let table: Vec<Cell> = cells
+        // cells are sorted by row: take the band's slice (a sheet may have thousands of bands)
+        let from = cells.partition_point(|c| c.row < first);
+        let to = cells.partition_point(|c| c.row <= end);
+        let table: Vec<Cell> = cells[from..to]
             .iter()
-            .filter(|c| c.row >= first && c.row <= end)
             .filter(|c| !(c.text.trim().is_empty() && c.row + c.rowspan.max(1) > end + 1))
             .map(|c| {
                 let mut c = c.clone();

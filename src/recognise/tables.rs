@@ -104,16 +104,15 @@ impl<'a> View<'a> {
         if let Some(cell) = self.top_left(r, c) {
             return Some(cell.clone());
         }
-        (self.idx(r, c).is_none()
-            && r < self.g.rows
-            && matches!(self.g.origin, TableOrigin::Sheet { .. }))
-        .then(|| Cell {
-            row: r,
-            col: c,
-            rowspan: 1,
-            colspan: 1,
-            ..Cell::default()
-        })
+        (self.idx(r, c).is_none() && matches!(self.g.origin, TableOrigin::Sheet { .. })).then(
+            || Cell {
+                row: r,
+                col: c,
+                rowspan: 1,
+                colspan: 1,
+                ..Cell::default()
+            },
+        )
     }
     /// Distinct non-empty texts of the cells covering row r in columns `cols`, left to right.
     fn labels(&self, r: usize, cols: std::ops::Range<usize>) -> Vec<&str> {
@@ -645,7 +644,8 @@ fn map_t4(n: usize, g: &TableGrid, caption: Option<&str>) -> Vec<Found> {
         return Vec::new();
     };
     let data = header_end + 1;
-    if data >= g.rows {
+    // a sheet does not store empty cells: a data row left empty is not there at all
+    if data >= g.rows && !matches!(g.origin, TableOrigin::Sheet { .. }) {
         return Vec::new();
     }
     let mut out = Vec::new();
@@ -1758,6 +1758,27 @@ mod tests {
             &["结果维持", "结果纠正", "其他结果", "尚未审结", "总计"],
         ]);
         assert!(explain_unmatched(&g).contains("no row of values"));
+    }
+
+    #[test]
+    fn sheet_t4_with_an_empty_data_row_is_blank() {
+        let mut g = t4_grid(["1"; 15]);
+        g.cells.retain(|c| c.row < 3);
+        let g = TableGrid::from_cells(
+            g.cells,
+            TableOrigin::Sheet {
+                name: "表四".into(),
+                hidden: false,
+            },
+        );
+        let (m, _) = one_table(g.clone());
+        assert_eq!(m.figures.len(), 15);
+        assert!(m.figures.iter().all(|f| f.semantic == Semantic::Blank));
+        assert_eq!(get(&m, "t4.review.upheld").location, "T1 r4c1");
+        // a Word table without its data row gives nothing
+        let mut g = g;
+        g.origin = TableOrigin::Word;
+        assert!(one_table(g).0.figures.is_empty());
     }
 
     #[test]
