@@ -1137,6 +1137,43 @@ pub fn explain_unmatched(g: &TableGrid) -> String {
     }
 }
 
+/// A sheet table not starting at A1, moved there (with its offset), so the mapper's grids and
+/// limits are about the table and not about where it sits on its sheet.
+fn at_origin(g: &TableGrid) -> Option<(TableGrid, (usize, usize))> {
+    if !matches!(g.origin, TableOrigin::Sheet { .. }) {
+        return None;
+    }
+    let r0 = g.cells.iter().map(|c| c.row).min()?;
+    let c0 = g.cells.iter().map(|c| c.col).min()?;
+    if (r0, c0) == (0, 0) {
+        return None;
+    }
+    let cells = g
+        .cells
+        .iter()
+        .map(|c| Cell {
+            row: c.row - r0,
+            col: c.col - c0,
+            ..c.clone()
+        })
+        .collect();
+    Some((TableGrid::from_cells(cells, g.origin.clone()), (r0, c0)))
+}
+
+/// `T{n} r{row}c{col}` of a moved table back in sheet coordinates.
+fn shift_location(location: &str, (dr, dc): (usize, usize)) -> String {
+    static LOC: LazyLock<Regex> =
+        LazyLock::new(|| Regex::new(r"^(T\d+) r(\d+)c(\d+)(.*)$").expect("valid regex"));
+    match LOC.captures(location) {
+        Some(m) => {
+            let row: usize = m[2].parse().unwrap_or(0);
+            let col: usize = m[3].parse().unwrap_or(0);
+            format!("{} r{}c{}{}", &m[1], row + dr, col + dc, &m[4])
+        }
+        None => location.to_string(),
+    }
+}
+
 /// Every body table with the short paragraph just before it (within two blocks), its caption.
 fn captioned_tables(doc: &Document) -> Vec<(&TableGrid, Option<&str>)> {
     use crate::model::Block;
@@ -1185,6 +1222,15 @@ pub fn map_tables(doc: &Document, warnings: &mut Vec<String>) -> MappedTables {
         let Some(kind) = classified.or(continued) else {
             continue;
         };
+        // a table cut from a sheet keeps the sheet's coordinates: map it from its first cell
+        let shifted;
+        let (g, offset) = match at_origin(g) {
+            Some((grid, offset)) => {
+                shifted = grid;
+                (&shifted, offset)
+            }
+            None => (g, (0, 0)),
+        };
         if g.rows.saturating_mul(g.cols) > MAX_SLOTS {
             warnings.push(format!(
                 "T{n}: {}×{} table too large to map as a statistical table",
@@ -1224,7 +1270,12 @@ pub fn map_tables(doc: &Document, warnings: &mut Vec<String>) -> MappedTables {
             last_format = Some(format);
         }
         formats.push(format);
-        found.extend(figs);
+        found.extend(figs.into_iter().map(|mut f| {
+            if offset != (0, 0) {
+                f.figure.location = shift_location(&f.figure.location, offset);
+            }
+            f
+        }));
     }
     let mut by_id: HashMap<String, Figure> = HashMap::new();
     for f in found {
@@ -1779,6 +1830,28 @@ mod tests {
         let mut g = g;
         g.origin = TableOrigin::Word;
         assert!(one_table(g).0.figures.is_empty());
+    }
+
+    #[test]
+    fn sheet_table_far_down_its_sheet_maps_with_sheet_locations() {
+        let mut g = t3_word();
+        for c in g.cells.iter_mut() {
+            c.row += 8000;
+            c.col += 20;
+        }
+        let g = TableGrid::from_cells(
+            g.cells,
+            TableOrigin::Sheet {
+                name: "s".into(),
+                hidden: false,
+            },
+        );
+        assert!(g.rows * g.cols > MAX_SLOTS);
+        let (m, w) = one_table(g);
+        assert!(w.is_empty(), "{w:?}");
+        assert_eq!(m.figures.len(), 175);
+        assert_eq!(get(&m, "t3.new.natural_person").location, "T1 r8004c24");
+        assert_eq!(get(&m, "t3.new.natural_person").origin, "sheet");
     }
 
     #[test]
