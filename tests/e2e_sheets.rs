@@ -186,13 +186,18 @@ fn inspect_explains_tables() {
     };
     let text = run(&support::fixtures_dir().join("sheets/stacked.xlsx"));
     for want in [
-        "T1 sheet 18×6 — matched t2 (10 figures)",
-        "T2 sheet 48×12 — matched t3 (175 figures)",
-        "T3 sheet 53×17 — matched t4 (15 figures)",
+        "T1 sheet «年报» 18×6 — matched t2 (10 figures)",
+        "T2 sheet «年报» 48×12 — matched t3 (175 figures)",
+        "T3 sheet «年报» 53×17 — matched t4 (15 figures)",
         "(from row 5 column 3)",
     ] {
         assert!(text.contains(want), "{want:?} not in:\n{text}");
     }
+    let text = run(&support::fixtures_dir().join("sheets/three_sheets.xlsx"));
+    assert!(
+        text.contains("sheet «表四» (hidden) 6×15 — matched t4 (15 figures)"),
+        "{text}"
+    );
     let text = run(&support::fixtures_dir().join("real/department_budget_template.xlsx"));
     assert!(
         text.contains("— no template: no label of 表二, 表三 or 表四 in it"),

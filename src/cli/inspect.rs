@@ -107,12 +107,13 @@ pub fn run(args: Args) -> anyhow::Result<ExitCode> {
                 } else {
                     format!("matched {} ({} figures)", templates.join("+"), figs.len())
                 };
-                println!(
-                    "  {id} {} {}×{} — {matched}",
-                    t.origin.as_str(),
-                    t.rows,
-                    t.cols
-                );
+                let origin = match &t.origin {
+                    nianbao::model::TableOrigin::Sheet { name, hidden } => {
+                        format!("sheet «{name}»{}", if *hidden { " (hidden)" } else { "" })
+                    }
+                    o => o.as_str().to_string(),
+                };
+                println!("  {id} {origin} {}×{} — {matched}", t.rows, t.cols);
                 print_grid(t, if args.all_rows { usize::MAX } else { 8 });
             }
             Block::Image(i) => {
