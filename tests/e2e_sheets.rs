@@ -117,6 +117,18 @@ fn stacked_sheet_is_cut_into_three_tables_at_their_sheet_positions() {
 }
 
 #[test]
+fn contiguous_tables_are_cut_where_a_header_follows_numbers() {
+    let (outcome, _) = run(&support::fixtures_dir().join("sheets/contiguous.xlsx"));
+    let x = outcome.result.expect("read");
+    let starts: Vec<(usize, usize)> = x
+        .document
+        .tables()
+        .map(|t| (t.cells[0].row, t.cells[0].col))
+        .collect();
+    assert_eq!(starts, [(0, 0), (14, 0), (42, 0)]);
+}
+
+#[test]
 fn hidden_sheet_is_read_and_formula_text_kept() {
     let (outcome, _) = run(&support::fixtures_dir().join("sheets/three_sheets.xlsx"));
     let x = outcome.result.expect("read");

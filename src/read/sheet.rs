@@ -194,9 +194,31 @@ fn split_sheet(mut cells: Vec<Cell>, origin: &TableOrigin) -> Vec<Block> {
             _ => RowShape::Table,
         })
         .collect();
+    let numeric = |r: usize| {
+        starting[r]
+            .iter()
+            .any(|&i| cells[i].text.trim().parse::<f64>().is_ok())
+    };
+    let opens = |r: usize| {
+        starting
+            .get(r)
+            .is_some_and(|s| opens_table(s.iter().map(|&i| cells[i].text.as_str())))
+    };
     let mut out = Vec::new();
     let mut band: Vec<usize> = Vec::new();
     for r in 0..=last {
+        // a table printed right under the previous one, without a blank or heading row
+        if shape.get(r) == Some(&RowShape::Table)
+            && r > 0
+            && band.last() == Some(&(r - 1))
+            && numeric(r - 1)
+            && opens(r)
+        {
+            emit_band(&cells, &shape, &band, origin, &mut out);
+            band.clear();
+            band.push(r);
+            continue;
+        }
         let cut = match shape.get(r) {
             None | Some(RowShape::Empty) => true,
             Some(RowShape::Line(i)) => is_heading(&cells[*i].text),
@@ -265,6 +287,18 @@ fn paragraph(text: &str) -> Block {
         text: text.trim().to_string(),
         ..Paragraph::default()
     })
+}
+
+/// Whether a row's cells are the first header row of a 表三 (申请人情况, or 自然人 directly) or
+/// of a 表四 (行政复议 next to 行政诉讼): below a row of numbers, a new table begins there.
+fn opens_table<'a>(texts: impl Iterator<Item = &'a str>) -> bool {
+    let texts: Vec<String> = texts
+        .map(|t| t.chars().filter(|c| !c.is_whitespace()).collect())
+        .collect();
+    let any = |w: &str| texts.iter().any(|t| t.contains(w));
+    any("申请人情况")
+        || texts.iter().any(|t| t == "自然人")
+        || texts.iter().any(|t| t.starts_with("行政复议")) && any("行政诉讼")
 }
 
 /// A line that is part of a statistical table even when it stands alone in its row: a 表二

@@ -350,6 +350,19 @@ pub fn build_stacked(spec: &ReportSpec) -> Vec<u8> {
     wb.save_to_buffer().expect("xlsx")
 }
 
+/// `contiguous.xlsx`: one sheet, the three tables from A1 one right under the other, with no
+/// title, heading or blank row between them.
+pub fn build_contiguous(spec: &ReportSpec) -> Vec<u8> {
+    let mut wb = new_workbook();
+    let ws = wb.add_worksheet();
+    let look = SheetLook::default();
+    let mut r = 0;
+    r += write_cells(ws, &sheet_t2(spec), r, 0, &look);
+    r += write_cells(ws, &sheet_t3(spec), r, 0, &look);
+    write_cells(ws, &sheet_t4(spec), r, 0, &look);
+    wb.save_to_buffer().expect("xlsx")
+}
+
 /// `three_sheets.xlsx`: 表二, 表三, 表四 on three sheets, each at A3 under its caption; the title
 /// on the first sheet; numbers stored as text; the 表四 sheet hidden.
 pub fn build_three_sheets(spec: &ReportSpec) -> Vec<u8> {
@@ -435,6 +448,12 @@ pub fn sheet_samples() -> Vec<SheetSample> {
             name: "stacked",
             bytes: build_stacked(&spec),
             expected: sheet_expected(true),
+            warning: None,
+        },
+        SheetSample {
+            name: "contiguous",
+            bytes: build_contiguous(&spec),
+            expected: sheet_expected(false),
             warning: None,
         },
         SheetSample {
