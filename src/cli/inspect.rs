@@ -104,16 +104,20 @@ pub fn run(args: Args) -> anyhow::Result<ExitCode> {
                     v
                 };
                 let matched = if figs.is_empty() {
-                    "no standard table labels found".to_string()
+                    format!(
+                        "no template: {}",
+                        nianbao::recognise::tables::explain_unmatched(t)
+                    )
                 } else {
                     format!("matched {} ({} figures)", templates.join("+"), figs.len())
                 };
-                println!(
-                    "  {id} {} {}×{} — {matched}",
-                    t.origin.as_str(),
-                    t.rows,
-                    t.cols
-                );
+                let origin = match &t.origin {
+                    nianbao::model::TableOrigin::Sheet { name, hidden } => {
+                        format!("sheet «{name}»{}", if *hidden { " (hidden)" } else { "" })
+                    }
+                    o => o.as_str().to_string(),
+                };
+                println!("  {id} {origin} {}×{} — {matched}", t.rows, t.cols);
                 print_grid(t, if args.all_rows { usize::MAX } else { 8 });
             }
             Block::Image(i) => {
@@ -168,9 +172,15 @@ pub fn run(args: Args) -> anyhow::Result<ExitCode> {
 
 fn print_grid(t: &TableGrid, max_rows: usize) {
     let slots = t.slots();
-    for (r, row) in slots.iter().enumerate().take(max_rows) {
+    // a table cut from a sheet keeps the sheet's rows and columns: start at its first cell
+    let first_row = t.cells.iter().map(|c| c.row).min().unwrap_or(0);
+    let first_col = t.cells.iter().map(|c| c.col).min().unwrap_or(0);
+    if first_row > 0 || first_col > 0 {
+        println!("    (from row {} column {})", first_row + 1, first_col + 1);
+    }
+    for (r, row) in slots.iter().enumerate().skip(first_row).take(max_rows) {
         let mut line = String::from("    |");
-        for (c, slot) in row.iter().enumerate() {
+        for (c, slot) in row.iter().enumerate().skip(first_col) {
             let text = match slot.map(|i| &t.cells[i]) {
                 Some(cell) if cell.row == r && cell.col == c => {
                     let mut s: String = cell.text.replace('\n', "⏎").chars().take(10).collect();
@@ -186,7 +196,10 @@ fn print_grid(t: &TableGrid, max_rows: usize) {
         }
         println!("{line}");
     }
-    if slots.len() > max_rows {
-        println!("    … {} more rows (--all-rows)", slots.len() - max_rows);
+    if slots.len() - first_row > max_rows {
+        println!(
+            "    … {} more rows (--all-rows)",
+            slots.len() - first_row - max_rows
+        );
     }
 }

@@ -179,9 +179,12 @@ pub fn recognise(doc: &Document) -> AnnualReport {
     let mut warnings = Vec::new();
     let mut mapped = tables::map_tables(doc, &mut warnings);
     if !mapped.figures.iter().any(|f| f.metric.0.starts_with("t4.")) {
-        let t4 = tables::t4_from_text(doc);
+        let (t4, notes) = match tables::t4_unlabelled(doc) {
+            Some((figures, note)) => (figures, vec![note.to_string()]),
+            None => tables::t4_from_prose(doc),
+        };
+        warnings.extend(notes);
         if !t4.is_empty() {
-            warnings.push("表四 read from a line of text".to_string());
             mapped.figures.extend(t4);
             // keep catalogue order (2019-only ids come after 表四)
             let order: std::collections::HashMap<String, usize> = metrics::all_ids_ordered()

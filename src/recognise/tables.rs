@@ -98,6 +98,22 @@ impl<'a> View<'a> {
         let cell = &self.g.cells[i];
         (cell.row == r && cell.col == c).then_some(cell)
     }
+    /// The cell a figure at slot (r, c) is read from: the cell starting there or, in a sheet
+    /// (where empty cells are not stored), a blank cell when no cell covers the slot.
+    fn value_cell(&self, r: usize, c: usize) -> Option<Cell> {
+        if let Some(cell) = self.top_left(r, c) {
+            return Some(cell.clone());
+        }
+        (self.idx(r, c).is_none() && matches!(self.g.origin, TableOrigin::Sheet { .. })).then(
+            || Cell {
+                row: r,
+                col: c,
+                rowspan: 1,
+                colspan: 1,
+                ..Cell::default()
+            },
+        )
+    }
     /// Distinct non-empty texts of the cells covering row r in columns `cols`, left to right.
     fn labels(&self, r: usize, cols: std::ops::Range<usize>) -> Vec<&str> {
         let mut seen = Vec::new();
@@ -157,9 +173,8 @@ pub fn classify(g: &TableGrid) -> Option<Kind> {
     if t3 >= 3 {
         return Some(Kind::T3);
     }
-    if all.contains("复议")
-        && (all.contains("诉讼") || all.contains("起诉"))
-        && (all.contains("维持") || all.contains("纠正") || all.contains("审结"))
+    // 表四, whole or one of its three blocks printed as a table of its own
+    if (all.contains("复议") || all.contains("诉讼") || all.contains("起诉")) && t4_results(&all)
     {
         return Some(Kind::T4);
     }
@@ -182,6 +197,11 @@ pub fn classify(g: &TableGrid) -> Option<Kind> {
         return Some(Kind::T2);
     }
     None
+}
+
+/// Whether a text holds 表四's result columns (结果维持, 结果纠正, 尚未审结).
+fn t4_results(all: &str) -> bool {
+    all.contains("维持") || all.contains("纠正") || all.contains("审结")
 }
 
 /// A candidate label: key, canonical text, distinctive keywords.
@@ -596,8 +616,8 @@ fn map_t3(
         };
         for (c, ck) in layout.col_keys.iter().enumerate() {
             let Some(ck) = ck else { continue };
-            if let Some(cell) = v.top_left(*r, c) {
-                out.push(figure(n, g, cell, format!("t3.{key}.{ck}")));
+            if let Some(cell) = v.value_cell(*r, c) {
+                out.push(figure(n, g, &cell, format!("t3.{key}.{ck}")));
             }
         }
     }
@@ -606,8 +626,10 @@ fn map_t3(
 }
 
 /// Maps a 表四: a header of up to three rows, then one data row of 15 figures.
-fn map_t4(n: usize, g: &TableGrid) -> Vec<Found> {
+fn map_t4(n: usize, g: &TableGrid, caption: Option<&str>) -> Vec<Found> {
     let v = View::new(g);
+    // a block printed as its own table under a caption (行政诉讼（复议后起诉）) names its block there
+    let caption = caption.map(normalise_label).unwrap_or_default();
     let is_kw = |t: &str| {
         [
             "复议", "诉讼", "起诉", "维持", "纠正", "其他", "审结", "总计", "合计",
@@ -622,12 +644,16 @@ fn map_t4(n: usize, g: &TableGrid) -> Vec<Found> {
         return Vec::new();
     };
     let data = header_end + 1;
-    if data >= g.rows {
+    // a sheet does not store empty cells: a data row left empty is not there at all
+    if data >= g.rows && !matches!(g.origin, TableOrigin::Sheet { .. }) {
         return Vec::new();
     }
     let mut out = Vec::new();
     for c in 0..g.cols {
-        let h = v.header(c, 0..data);
+        let mut h = v.header(c, 0..data);
+        if !(h.contains("复议") || h.contains("诉讼") || h.contains("起诉")) {
+            h = format!("{caption}{h}");
+        }
         let block = if h.contains("复议后起诉") || (h.contains("复议后") && h.contains("起诉"))
         {
             "suit_after_review"
@@ -651,8 +677,8 @@ fn map_t4(n: usize, g: &TableGrid) -> Vec<Found> {
         } else {
             continue;
         };
-        if let Some(cell) = v.top_left(data, c) {
-            out.push(figure(n, g, cell, format!("t4.{block}.{col}")));
+        if let Some(cell) = v.value_cell(data, c) {
+            out.push(figure(n, g, &cell, format!("t4.{block}.{col}")));
         }
     }
     out
@@ -810,6 +836,19 @@ fn map_t2(
                 }
             }
         }
+        // a sheet does not store empty cells: a column of the header with no cell is blank
+        if let Some(h) = header.as_ref() {
+            for (c, key) in h.iter().enumerate() {
+                let Some(col) = key else { continue };
+                let metric = format!("t2.{row}.{col}");
+                if row_cand.iter().any(|x| x.metric == metric) || v.idx(r, c).is_some() {
+                    continue;
+                }
+                if let Some(cell) = v.value_cell(r, c) {
+                    row_cand.push(figure(n, g, &cell, metric));
+                }
+            }
+        }
         cand.append(&mut row_cand);
     }
     let format = if f2019 {
@@ -829,11 +868,54 @@ fn map_t2(
 /// section on 行政复议/行政诉讼, all numbers or `/`. Origin `text`, location `text p{n}` (the
 /// 1-based body paragraph).
 pub fn t4_from_text(doc: &Document) -> Vec<Figure> {
+    t4_unlabelled(doc).map_or_else(Vec::new, |(f, _)| f)
+}
+
+/// 表四 without its labels, in the section on 行政复议/行政诉讼: a line of text ending in 15
+/// numbers, or a table whose one row of values holds exactly 15 cells and no label (the header
+/// dropped, or printed as a picture). Returns the figures and what they were read from.
+pub fn t4_unlabelled(doc: &Document) -> Option<(Vec<Figure>, &'static str)> {
     use crate::model::Block;
+    let ids: Vec<MetricId> = metrics::catalogue_2021()
+        .into_iter()
+        .filter(|m| m.table == 4)
+        .map(|m| m.id)
+        .collect();
     let mut in_section = false;
     let mut n = 0;
+    let mut tables = 0;
     for b in &doc.body {
-        let Block::Paragraph(p) = b else { continue };
+        let p = match b {
+            Block::Paragraph(p) => p,
+            Block::Table(g) => {
+                tables += 1;
+                if !in_section {
+                    continue;
+                }
+                let cells: Vec<&Cell> = g
+                    .cells
+                    .iter()
+                    .filter(|c| {
+                        !matches!(g.origin, TableOrigin::Sheet { .. }) || !c.text.is_empty()
+                    })
+                    .collect();
+                let row_of_15 = cells.len() == 15
+                    && cells.iter().all(|c| c.row == cells[0].row)
+                    && cells
+                        .iter()
+                        .all(|c| parse_value(&c.text).1 != Semantic::Text);
+                if row_of_15 {
+                    let figs = cells
+                        .iter()
+                        .zip(ids)
+                        .map(|(c, metric)| figure(tables, g, c, metric.0).figure)
+                        .collect();
+                    return Some((figs, "表四 read from a row of 15 numbers without labels"));
+                }
+                continue;
+            }
+            Block::Image(_) => continue,
+        };
         n += 1;
         match super::sections::heading_of(p) {
             Some(id) => {
@@ -861,12 +943,7 @@ pub fn t4_from_text(doc: &Document) -> Vec<Figure> {
         if tail != 15 {
             continue;
         }
-        let ids: Vec<MetricId> = metrics::catalogue_2021()
-            .into_iter()
-            .filter(|m| m.table == 4)
-            .map(|m| m.id)
-            .collect();
-        return tokens[tokens.len() - 15..]
+        let figs = tokens[tokens.len() - 15..]
             .iter()
             .zip(ids)
             .enumerate()
@@ -882,8 +959,247 @@ pub fn t4_from_text(doc: &Document) -> Vec<Figure> {
                 }
             })
             .collect();
+        return Some((figs, "表四 read from a line of text"));
     }
-    Vec::new()
+    None
+}
+
+/// 表四 only in prose (`行政复议28件、行政诉讼11件`) in the section on 行政复议/行政诉讼:
+/// `t4.review.total` and, when the text splits the suits, `t4.suit_direct.total` and
+/// `t4.suit_after_review.total`. A litigation total without the split has no metric of its own:
+/// it is reported as a warning, never divided. Origin `text`, location `text p{n}`.
+pub fn t4_from_prose(doc: &Document) -> (Vec<Figure>, Vec<String>) {
+    use crate::model::Block;
+    static COUNT: LazyLock<[Regex; 4]> = LazyLock::new(|| {
+        let re = |head: &str| {
+            Regex::new(&format!(
+                r"{head}[^，。；,;、\d]{{0,8}}?(\d+)\s*(?:件|起|次|宗)"
+            ))
+            .expect("valid regex")
+        };
+        [
+            re("行政复议"),
+            re("行政诉讼"),
+            re("(?:未经复议)?直接(?:提起行政诉讼|起诉)"),
+            re("复议后(?:提起行政诉讼|起诉)"),
+        ]
+    });
+    let mut in_section = false;
+    let mut n = 0;
+    let mut found: [Option<(f64, String, usize)>; 4] = Default::default();
+    for b in &doc.body {
+        let Block::Paragraph(p) = b else { continue };
+        n += 1;
+        match super::sections::heading_of(p) {
+            Some(id) => {
+                in_section = id == super::SectionId::ReviewLitigation;
+                continue;
+            }
+            None if !in_section => continue,
+            None => {}
+        }
+        let text = super::text::fold(&p.printed());
+        for (slot, re) in found.iter_mut().zip(COUNT.iter()) {
+            if slot.is_some() {
+                continue;
+            }
+            if let Some(m) = re.captures(&text) {
+                if let Ok(v) = m[1].parse::<f64>() {
+                    *slot = Some((v, m[0].to_string(), n));
+                }
+            }
+        }
+    }
+    let mut figs = Vec::new();
+    let mut warnings = Vec::new();
+    let mut push = |metric: &str, (v, raw, n): &(f64, String, usize)| {
+        figs.push(Figure {
+            metric: MetricId(metric.to_string()),
+            value: Some(*v),
+            raw: raw.clone(),
+            semantic: if *v == 0.0 {
+                Semantic::Zero
+            } else {
+                Semantic::Number
+            },
+            origin: "text".into(),
+            location: format!("text p{n}"),
+        })
+    };
+    if let Some(r) = &found[0] {
+        push("t4.review.total", r);
+    }
+    match (&found[1], &found[2], &found[3]) {
+        (_, Some(d), Some(a)) => {
+            push("t4.suit_direct.total", d);
+            push("t4.suit_after_review.total", a);
+        }
+        (Some((_, raw, _)), _, _) => warnings.push(format!(
+            "表四 only in the text: {raw:?} is not split into 未经复议直接起诉 and 复议后起诉, so no 行政诉讼 figure was read"
+        )),
+        _ => {}
+    }
+    if !figs.is_empty() {
+        warnings.insert(0, "表四 read from the text (no table)".to_string());
+    }
+    (figs, warnings)
+}
+
+/// Why a table gave no standard figure: which template it came closest to and what it lacked.
+/// For `nianbao inspect`; the mapper's own decisions are [`classify`] and [`map_tables`].
+pub fn explain_unmatched(g: &TableGrid) -> String {
+    if g.rows.saturating_mul(g.cols) > MAX_SLOTS {
+        return format!(
+            "{}×{} is too large to be a statistical table",
+            g.rows, g.cols
+        );
+    }
+    let all: String = g.cells.iter().map(|c| normalise_label(&c.text)).collect();
+    let found = |words: &[&'static str]| -> Vec<&'static str> {
+        words.iter().copied().filter(|w| all.contains(w)).collect()
+    };
+    let list = |v: &[&str]| {
+        if v.is_empty() {
+            "none".to_string()
+        } else {
+            v.join("/")
+        }
+    };
+    match classify(g) {
+        None => {
+            let t3 = found(&[
+                "本年新收",
+                "上年结转",
+                "予以公开",
+                "部分公开",
+                "不予公开",
+                "无法提供",
+                "不予处理",
+                "其他处理",
+                "结转下年",
+                "自然人",
+                "商业企业",
+            ]);
+            let t4 = found(&["复议", "诉讼", "起诉", "维持", "纠正", "审结"]);
+            let t2 = found(&[
+                "第二十条",
+                "规章",
+                "规范性文件",
+                "行政许可",
+                "行政处罚",
+                "行政强制",
+                "制发",
+                "废止",
+                "现行有效",
+                "处理决定",
+            ]);
+            if t3.is_empty() && t4.is_empty() && t2.is_empty() {
+                return "no label of 表二, 表三 or 表四 in it".into();
+            }
+            format!(
+                "no 表三 row labels (needs 3 of 本年新收/予以公开/不予公开/自然人…, found {}); \
+                 no 表四 header (needs 复议 or 诉讼 with 维持/纠正/审结, found {}); \
+                 no 表二 labels (needs 第二十条 or 2 of 规章/行政许可/制发/处理决定…, found {})",
+                list(&t3),
+                list(&t4),
+                list(&t2)
+            )
+        }
+        Some(Kind::T3) => {
+            if !all.contains("自然人") {
+                "表三 row labels, but a header without 自然人/法人或其他组织 (and no 表三 just \
+                 before with the same columns to continue)"
+                    .into()
+            } else {
+                "表三 header with 自然人, but no row below it is a 表三 row label \
+                 (一、本年新收…, （一）予以公开, （七）总计…)"
+                    .into()
+            }
+        }
+        Some(Kind::T4) => {
+            let v = View::new(g);
+            let has_block = |c: usize| {
+                let h = v.header(c, 0..g.rows);
+                h.contains("复议") || h.contains("诉讼") || h.contains("起诉")
+            };
+            if !(0..g.cols).any(has_block) {
+                "表四 result columns (维持/纠正/审结) without 行政复议/行政诉讼 in the header or \
+                 a caption just above"
+                    .into()
+            } else {
+                "表四 header, but no row of values below its last header row".into()
+            }
+        }
+        Some(Kind::T2) => "表二 labels, but no 信息内容 header with 制发/废止/现行有效/处理决定/\
+             收费金额 columns over a row labelled 规章/行政规范性文件/行政许可/行政处罚/行政强制/\
+             行政事业性收费"
+            .into(),
+    }
+}
+
+/// A sheet table not starting at A1, moved there (with its offset), so the mapper's grids and
+/// limits are about the table and not about where it sits on its sheet.
+fn at_origin(g: &TableGrid) -> Option<(TableGrid, (usize, usize))> {
+    if !matches!(g.origin, TableOrigin::Sheet { .. }) {
+        return None;
+    }
+    let r0 = g.cells.iter().map(|c| c.row).min()?;
+    let c0 = g.cells.iter().map(|c| c.col).min()?;
+    if (r0, c0) == (0, 0) {
+        return None;
+    }
+    let cells = g
+        .cells
+        .iter()
+        .map(|c| Cell {
+            row: c.row - r0,
+            col: c.col - c0,
+            ..c.clone()
+        })
+        .collect();
+    Some((TableGrid::from_cells(cells, g.origin.clone()), (r0, c0)))
+}
+
+/// `T{n} r{row}c{col}` of a moved table back in sheet coordinates.
+fn shift_location(location: &str, (dr, dc): (usize, usize)) -> String {
+    static LOC: LazyLock<Regex> =
+        LazyLock::new(|| Regex::new(r"^(T\d+) r(\d+)c(\d+)(.*)$").expect("valid regex"));
+    match LOC.captures(location) {
+        Some(m) => {
+            let row: usize = m[2].parse().unwrap_or(0);
+            let col: usize = m[3].parse().unwrap_or(0);
+            format!("{} r{}c{}{}", &m[1], row + dr, col + dc, &m[4])
+        }
+        None => location.to_string(),
+    }
+}
+
+/// Every body table with the short paragraph just before it (within two blocks), its caption.
+fn captioned_tables(doc: &Document) -> Vec<(&TableGrid, Option<&str>)> {
+    use crate::model::Block;
+    let mut out = Vec::new();
+    let mut caption: Option<(&str, usize)> = None;
+    for (i, b) in doc.body.iter().enumerate() {
+        match b {
+            Block::Paragraph(p) if !p.text.trim().is_empty() => {
+                caption = (p.text.chars().count() <= 40).then_some((p.text.as_str(), i));
+            }
+            Block::Table(g) => {
+                out.push((g, caption.filter(|(_, at)| i - at <= 2).map(|(t, _)| t)));
+                caption = None;
+            }
+            _ => {}
+        }
+    }
+    out
+}
+
+/// A table of 表四's result columns whose block is named only by its caption.
+fn t4_by_caption(g: &TableGrid, caption: Option<&str>) -> Option<Kind> {
+    let caption = normalise_label(caption?);
+    let named = caption.contains("复议") || caption.contains("诉讼") || caption.contains("起诉");
+    let all: String = g.cells.iter().map(|c| normalise_label(&c.text)).collect();
+    (named && t4_results(&all)).then_some(Kind::T4)
 }
 
 /// Tables larger than this (rows × columns) are never mapped: no standard table comes close.
@@ -898,13 +1214,22 @@ pub fn map_tables(doc: &Document, warnings: &mut Vec<String>) -> MappedTables {
     let mut last_format = None;
     // the kind of the table just before, for a continuation without recognisable labels
     let mut prev_kind: Option<Kind> = None;
-    for (i, g) in doc.tables().enumerate() {
+    for (i, (g, caption)) in captioned_tables(doc).into_iter().enumerate() {
         let n = i + 1;
-        let classified = classify(g);
+        let classified = classify(g).or_else(|| t4_by_caption(g, caption));
         let continued = prev_kind.filter(|k| *k != Kind::T4);
         prev_kind = None;
         let Some(kind) = classified.or(continued) else {
             continue;
+        };
+        // a table cut from a sheet keeps the sheet's coordinates: map it from its first cell
+        let shifted;
+        let (g, offset) = match at_origin(g) {
+            Some((grid, offset)) => {
+                shifted = grid;
+                (&shifted, offset)
+            }
+            None => (g, (0, 0)),
         };
         if g.rows.saturating_mul(g.cols) > MAX_SLOTS {
             warnings.push(format!(
@@ -920,7 +1245,10 @@ pub fn map_tables(doc: &Document, warnings: &mut Vec<String>) -> MappedTables {
         let (figs, format) = match kind {
             Kind::T3 => map_t3(n, g, &mut layout, &mut w),
             Kind::T2 => map_t2(n, g, &mut header, &mut w),
-            Kind::T4 => (map_t4(n, g), last_format.unwrap_or(TableFormat::F2021)),
+            Kind::T4 => (
+                map_t4(n, g, caption),
+                last_format.unwrap_or(TableFormat::F2021),
+            ),
         };
         if figs.is_empty() {
             if classified.is_some() {
@@ -942,7 +1270,12 @@ pub fn map_tables(doc: &Document, warnings: &mut Vec<String>) -> MappedTables {
             last_format = Some(format);
         }
         formats.push(format);
-        found.extend(figs);
+        found.extend(figs.into_iter().map(|mut f| {
+            if offset != (0, 0) {
+                f.figure.location = shift_location(&f.figure.location, offset);
+            }
+            f
+        }));
     }
     let mut by_id: HashMap<String, Figure> = HashMap::new();
     for f in found {
@@ -1460,6 +1793,68 @@ mod tests {
     }
 
     #[test]
+    fn explain_says_what_is_missing() {
+        let e = explain_unmatched(&simple_grid(&[&["项目", "金额"], &["收入", "5"]]));
+        assert_eq!(e, "no label of 表二, 表三 or 表四 in it");
+        let e = explain_unmatched(&simple_grid(&[&["自然人", "金额"], &["规章", "5"]]));
+        assert!(e.starts_with("no 表三 row labels"), "{e}");
+        assert!(e.contains("found 自然人"), "{e}");
+        let mut g = t3_word();
+        g.cells.retain(|c| !c.text.contains("自然人"));
+        assert!(explain_unmatched(&g).contains("without 自然人"));
+        let g = simple_grid(&[&["结果维持", "结果纠正", "其他结果", "尚未审结", "总计"]]);
+        assert_eq!(classify(&g), None);
+        let g = simple_grid(&[
+            &["行政复议", "", "", "", ""],
+            &["结果维持", "结果纠正", "其他结果", "尚未审结", "总计"],
+        ]);
+        assert!(explain_unmatched(&g).contains("no row of values"));
+    }
+
+    #[test]
+    fn sheet_t4_with_an_empty_data_row_is_blank() {
+        let mut g = t4_grid(["1"; 15]);
+        g.cells.retain(|c| c.row < 3);
+        let g = TableGrid::from_cells(
+            g.cells,
+            TableOrigin::Sheet {
+                name: "表四".into(),
+                hidden: false,
+            },
+        );
+        let (m, _) = one_table(g.clone());
+        assert_eq!(m.figures.len(), 15);
+        assert!(m.figures.iter().all(|f| f.semantic == Semantic::Blank));
+        assert_eq!(get(&m, "t4.review.upheld").location, "T1 r4c1");
+        // a Word table without its data row gives nothing
+        let mut g = g;
+        g.origin = TableOrigin::Word;
+        assert!(one_table(g).0.figures.is_empty());
+    }
+
+    #[test]
+    fn sheet_table_far_down_its_sheet_maps_with_sheet_locations() {
+        let mut g = t3_word();
+        for c in g.cells.iter_mut() {
+            c.row += 8000;
+            c.col += 20;
+        }
+        let g = TableGrid::from_cells(
+            g.cells,
+            TableOrigin::Sheet {
+                name: "s".into(),
+                hidden: false,
+            },
+        );
+        assert!(g.rows * g.cols > MAX_SLOTS);
+        let (m, w) = one_table(g);
+        assert!(w.is_empty(), "{w:?}");
+        assert_eq!(m.figures.len(), 175);
+        assert_eq!(get(&m, "t3.new.natural_person").location, "T1 r8004c24");
+        assert_eq!(get(&m, "t3.new.natural_person").origin, "sheet");
+    }
+
+    #[test]
     fn classification() {
         assert_eq!(classify(&t3_word()), Some(Kind::T3));
         assert_eq!(classify(&t4_grid(["0"; 15])), Some(Kind::T4));
@@ -1468,5 +1863,77 @@ mod tests {
             classify(&simple_grid(&[&["项目", "金额"], &["收入", "5"]])),
             None
         );
+    }
+
+    #[test]
+    fn t4_from_prose_total_and_split() {
+        let d = crate::recognise::testutil::lines_doc(
+            "四、政府信息公开行政复议、行政诉讼情况\n\
+             本年度发生行政复议28件、行政诉讼11件。",
+        );
+        let (f, w) = t4_from_prose(&d);
+        assert_eq!(f.len(), 1);
+        assert_eq!(f[0].metric.0, "t4.review.total");
+        assert_eq!((f[0].value, f[0].origin.as_str()), (Some(28.0), "text"));
+        assert_eq!(f[0].location, "text p2");
+        assert!(w.iter().any(|w| w.contains("not split")), "{w:?}");
+
+        let d = crate::recognise::testutil::lines_doc(
+            "四、政府信息公开行政复议、行政诉讼情况\n\
+             本年度发生行政复议3件；行政诉讼11件，其中未经复议直接起诉8件、复议后起诉3件。",
+        );
+        let (f, w) = t4_from_prose(&d);
+        let ids: Vec<(&str, Option<f64>)> =
+            f.iter().map(|f| (f.metric.0.as_str(), f.value)).collect();
+        assert_eq!(
+            ids,
+            [
+                ("t4.review.total", Some(3.0)),
+                ("t4.suit_direct.total", Some(8.0)),
+                ("t4.suit_after_review.total", Some(3.0))
+            ]
+        );
+        assert_eq!(w.len(), 1, "{w:?}");
+        // outside section 四 nothing is read, and 行政复议、行政诉讼N件 is not a 复议 count
+        let d = crate::recognise::testutil::lines_doc(
+            "一、总体情况\n行政复议5件。\n四、政府信息公开行政复议、行政诉讼情况\n行政复议、行政诉讼共2件。",
+        );
+        assert!(t4_from_prose(&d).0.is_empty());
+    }
+
+    #[test]
+    fn t4_blocks_as_three_tables() {
+        let results = ["结果维持", "结果纠正", "其他结果", "尚未审结", "总计"];
+        let block = |title: Option<&str>, vals: [&str; 5]| {
+            let mut rows: Vec<Vec<&str>> = Vec::new();
+            if let Some(t) = title {
+                rows.push(vec![t; 5]);
+            }
+            rows.push(results.to_vec());
+            rows.push(vals.to_vec());
+            let rows: Vec<&[&str]> = rows.iter().map(Vec::as_slice).collect();
+            simple_grid(&rows)
+        };
+        let d = doc(vec![
+            para("行政复议"),
+            Block::Table(block(None, ["1", "0", "0", "0", "1"])),
+            Block::Table(block(
+                Some("行政诉讼（未经复议直接起诉）"),
+                ["0", "1", "0", "0", "1"],
+            )),
+            Block::Table(block(
+                Some("行政诉讼（复议后起诉）"),
+                ["0", "0", "0", "2", "2"],
+            )),
+        ]);
+        let mut w = Vec::new();
+        let m = map_tables(&d, &mut w);
+        assert_eq!(m.figures.len(), 15, "{w:?}");
+        assert_eq!(get(&m, "t4.review.total").location, "T1 r2c5");
+        assert_eq!(get(&m, "t4.suit_direct.corrected").value, Some(1.0));
+        assert_eq!(get(&m, "t4.suit_after_review.pending").value, Some(2.0));
+        // without the caption the first block is no 表四
+        let d = doc(vec![Block::Table(block(None, ["1", "0", "0", "0", "1"]))]);
+        assert!(map_tables(&d, &mut w).figures.is_empty());
     }
 }

@@ -4,10 +4,13 @@
 
 pub mod broken;
 pub mod docx;
+pub mod expect;
 pub mod png;
 pub mod report;
 pub mod seed;
+pub mod sheets;
 pub mod template;
+pub mod variants;
 
 use std::path::{Path, PathBuf};
 
@@ -70,6 +73,16 @@ pub fn samples() -> Vec<Sample> {
             expected: seed::expected_seed(),
         },
         Sample {
+            name: "trial_2019",
+            bytes: report::build_standard(&ReportSpec::trial_2019()),
+            expected: report::expected_trial(&ReportSpec::trial_2019()),
+        },
+        Sample {
+            name: "mixed_formats",
+            bytes: report::build_standard(&ReportSpec::mixed()),
+            expected: report::expected_trial(&ReportSpec::mixed()),
+        },
+        Sample {
             name: "template_filled",
             bytes: template::build_template_filled(),
             expected: template::expected_template(),
@@ -86,6 +99,12 @@ pub fn all_fixture_files() -> Vec<(String, Vec<u8>)> {
         .into_iter()
         .map(|s| (format!("samples/{}.docx", s.name), s.bytes))
         .collect();
+    for s in sheets::sheet_samples() {
+        out.push((format!("sheets/{}.xlsx", s.name), s.bytes));
+    }
+    for v in variants::variants() {
+        out.push((format!("variants/{}.docx", v.name), v.bytes));
+    }
     for b in broken::broken_files(&standard) {
         out.push((format!("broken/{}", b.name), b.bytes));
     }
@@ -93,4 +112,4 @@ pub fn all_fixture_files() -> Vec<(String, Vec<u8>)> {
 }
 
 /// The generated folders (their files must be exactly [`all_fixture_files`]).
-pub const GENERATED_DIRS: [&str; 2] = ["samples", "broken"];
+pub const GENERATED_DIRS: [&str; 4] = ["samples", "sheets", "variants", "broken"];

@@ -31,7 +31,71 @@ pub struct ExpFigure {
     pub metric: String,
     pub value: Option<String>,
     pub semantic: &'static str,
+    /// The figure's own origin when it differs from the fixture's (`text` for 表四 from prose).
+    pub origin: Option<&'static str>,
 }
+
+/// Which national format a spec's 表二 / 表三 follow.
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub enum Fmt {
+    /// 国办公开办函〔2021〕30号
+    F2021,
+    /// The trial format 国办公开办函〔2019〕60号
+    F2019,
+}
+
+/// 表二 of the 2019 trial format: 22 figures in printed order.
+pub const T2_IDS_2019: [&str; 22] = [
+    "t2.regulations.made_new",
+    "t2.regulations.published_new",
+    "t2.regulations.total_public",
+    "t2.normative_docs.made_new",
+    "t2.normative_docs.published_new",
+    "t2.normative_docs.total_public",
+    "t2.licensing.prev_items",
+    "t2.licensing.change",
+    "t2.licensing.decisions",
+    "t2.other_services.prev_items",
+    "t2.other_services.change",
+    "t2.other_services.decisions",
+    "t2.penalty.prev_items",
+    "t2.penalty.change",
+    "t2.penalty.decisions",
+    "t2.coercion.prev_items",
+    "t2.coercion.change",
+    "t2.coercion.decisions",
+    "t2.fees.prev_items",
+    "t2.fees.change",
+    "t2.procurement.items",
+    "t2.procurement.amount_wan",
+];
+
+/// 表三 rows of the 2019 trial format: （六）其他处理 is one row.
+pub const T3_ROWS_2019: [&str; 23] = [
+    "new",
+    "carried_in",
+    "granted",
+    "partial",
+    "denied.state_secret",
+    "denied.law_prohibited",
+    "denied.three_safety",
+    "denied.third_party",
+    "denied.internal_affairs",
+    "denied.process_info",
+    "denied.enforcement_file",
+    "denied.query_matter",
+    "unavailable.not_held",
+    "unavailable.needs_creation",
+    "unavailable.unclear",
+    "unprocessed.petition",
+    "unprocessed.repeat",
+    "unprocessed.publication",
+    "unprocessed.excessive",
+    "unprocessed.confirm_existing",
+    "other",
+    "total",
+    "carried_out",
+];
 
 pub const T2_IDS: [&str; 10] = [
     "t2.regulations.issued",
@@ -98,11 +162,25 @@ pub fn t4_id(i: usize) -> String {
 
 /// Expected figures in a fixed order (t2, t3 row-major, t4) from the three value tables.
 pub fn expected_from(t2: &[V], t3: &[[V; 7]], t4: &[V]) -> Vec<ExpFigure> {
+    expected_with(&T2_IDS, t2, &T3_ROWS, t3, t4)
+}
+
+/// [`expected_from`] with the ids of 表二 and the rows of 表三 given (for the 2019 format).
+pub fn expected_with(
+    t2_ids: &[&str],
+    t2: &[V],
+    t3_rows: &[&str],
+    t3: &[[V; 7]],
+    t4: &[V],
+) -> Vec<ExpFigure> {
+    assert_eq!(t2_ids.len(), t2.len(), "表二 values");
+    assert_eq!(t3_rows.len(), t3.len(), "表三 rows");
     let mut out = Vec::with_capacity(200);
     let mut push = |metric: String, v: &V| {
         let (value, semantic) = match v {
             V::N(s) if s.parse::<f64>().expect("number") == 0.0 => (Some(s.clone()), "zero"),
-            V::N(s) => (Some(s.clone()), "number"),
+            // a signed change (`+3`) is the number 3 in figures.csv
+            V::N(s) => (Some(s.trim_start_matches('+').to_string()), "number"),
             V::Blank => (Some("0".to_string()), "blank"),
             V::Na => (None, "na"),
         };
@@ -110,14 +188,15 @@ pub fn expected_from(t2: &[V], t3: &[[V; 7]], t4: &[V]) -> Vec<ExpFigure> {
             metric,
             value,
             semantic,
+            origin: None,
         });
     };
-    for (id, v) in T2_IDS.iter().zip(t2) {
+    for (id, v) in t2_ids.iter().zip(t2) {
         push(id.to_string(), v);
     }
     for (r, row) in t3.iter().enumerate() {
         for (c, v) in row.iter().enumerate() {
-            push(t3_id(r, c), v);
+            push(format!("t3.{}.{}", t3_rows[r], T3_COLS[c]), v);
         }
     }
     for (i, v) in t4.iter().enumerate() {
@@ -242,9 +321,40 @@ pub struct ReportSpec {
     pub email: String,
     pub website: String,
     pub sections: Vec<SectionSpec>,
+    /// 表二's format: 10 values (2021) or 22 ([`T2_IDS_2019`]).
+    pub t2_format: Fmt,
     pub t2: Vec<V>,
+    /// 表三's format: 25 rows (2021) or 23 ([`T3_ROWS_2019`]).
+    pub t3_format: Fmt,
     pub t3: Vec<[V; 7]>,
     pub t4: Vec<V>,
+}
+
+/// 表三 of the 2019 format from a 2021 one: （六）'s three rows summed into one (blank when all
+/// three are blank).
+pub fn collapse_other(t3: &[[V; 7]]) -> Vec<[V; 7]> {
+    let mut out: Vec<[V; 7]> = t3[..20].to_vec();
+    out.push(std::array::from_fn(|c| {
+        let cells = [&t3[20][c], &t3[21][c], &t3[22][c]];
+        if cells.iter().all(|v| **v == V::Blank) {
+            V::Blank
+        } else {
+            V::n(cells.iter().map(|v| v.num()).sum::<f64>())
+        }
+    }));
+    out.extend_from_slice(&t3[23..]);
+    out
+}
+
+/// 表二 of the 2019 trial format with signed 本年增/减 and a decimal procurement amount.
+pub fn t2_2019_values() -> Vec<V> {
+    [
+        "0", "0", "0", "2", "2", "15", "120", "+3", "5000", "10", "0", "3", "300", "-253", "40",
+        "20", "", "0", "5", "0", "12", "96171.6",
+    ]
+    .iter()
+    .map(|s| if s.is_empty() { V::Blank } else { V::n(s) })
+    .collect()
 }
 
 fn ymd(d: (i32, u32, u32)) -> String {
@@ -399,6 +509,8 @@ impl ReportSpec {
             email: "dhzwgk@163.com".into(),
             website: "http://www.dhq.gov.cn".into(),
             sections,
+            t2_format: Fmt::F2021,
+            t3_format: Fmt::F2021,
             t2: vec![
                 V::Na,
                 V::Na,
@@ -432,8 +544,40 @@ impl ReportSpec {
         }
     }
 
+    /// The standard report with 表二 and 表三 in the 2019 trial format (22 + 161 + 15 figures).
+    pub fn trial_2019() -> ReportSpec {
+        let mut s = ReportSpec::standard();
+        s.t2_format = Fmt::F2019;
+        s.t2 = t2_2019_values();
+        s.t3_format = Fmt::F2019;
+        s.t3 = collapse_other(&s.t3);
+        s
+    }
+
+    /// A 2021 report still carrying the 2019 表二 (22 + 175 + 15 figures).
+    pub fn mixed() -> ReportSpec {
+        let mut s = ReportSpec::standard();
+        s.t2_format = Fmt::F2019;
+        s.t2 = t2_2019_values();
+        s
+    }
+
+    pub fn t2_ids(&self) -> &'static [&'static str] {
+        match self.t2_format {
+            Fmt::F2021 => &T2_IDS,
+            Fmt::F2019 => &T2_IDS_2019,
+        }
+    }
+
+    pub fn t3_rows(&self) -> &'static [&'static str] {
+        match self.t3_format {
+            Fmt::F2021 => &T3_ROWS,
+            Fmt::F2019 => &T3_ROWS_2019,
+        }
+    }
+
     pub fn expected_figures(&self) -> Vec<ExpFigure> {
-        expected_from(&self.t2, &self.t3, &self.t4)
+        expected_with(self.t2_ids(), &self.t2, self.t3_rows(), &self.t3, &self.t4)
     }
 
     /// The expectations of the `standard` shape; other shapes adjust headings.
@@ -476,14 +620,14 @@ impl ReportSpec {
         }
     }
 
-    fn period_sentence(&self) -> String {
+    pub fn period_sentence(&self) -> String {
         format!(
             "本报告中所列数据的统计期限自{y}年1月1日起至{y}年12月31日止",
             y = self.year
         )
     }
 
-    fn preamble_paras(&self) -> [String; 2] {
+    pub fn preamble_paras(&self) -> [String; 2] {
         [
             "根据《中华人民共和国政府信息公开条例》（以下简称《条例》）和《中华人民共和国政府信息公开工作年度报告格式》（国办公开办函〔2021〕30号）要求，编制本报告。".into(),
             format!(
@@ -494,7 +638,7 @@ impl ReportSpec {
         ]
     }
 
-    fn contacts_para(&self) -> String {
+    pub fn contacts_para(&self) -> String {
         format!(
             "如对本报告有疑问，请与{}联系（地址：{}；邮编：{}；电话：{}；电子邮箱：{}）。",
             self.office,
@@ -505,7 +649,7 @@ impl ReportSpec {
         )
     }
 
-    fn date_cn(&self) -> String {
+    pub fn date_cn(&self) -> String {
         let (y, m, d) = self.published;
         format!("{y}年{m}月{d}日")
     }
@@ -530,6 +674,8 @@ pub struct Look<'a> {
     pub t4_grid_before: bool,
     /// 表二 rows ending early with `w:gridAfter` (a phantom last grid column).
     pub t2_grid_after: bool,
+    /// 表二 headers with the year inside (`本年(2023)制发件数`).
+    pub year_headers: Option<i32>,
     /// The paragraph XML of a value cell.
     pub cell: &'a dyn Fn(&str, &V) -> String,
 }
@@ -553,6 +699,7 @@ impl Look<'_> {
             subtotals: false,
             t4_grid_before: false,
             t2_grid_after: false,
+            year_headers: None,
             cell: &plain_cell,
         }
     }
@@ -585,6 +732,9 @@ impl Look<'_> {
 /// 表二 as the national template lays it out: four blocks, each with a `第二十条第（…）项` title
 /// row spanning 4 columns and a repeated `信息内容` header row; single-value rows span 3 columns.
 pub fn table2(spec: &ReportSpec, look: &Look) -> String {
+    if spec.t2_format == Fmt::F2019 {
+        return table2_2019(spec, look);
+    }
     let t2 = &spec.t2;
     let title = |s: &str| Tr::new(vec![Tc::text(s).span(4)]);
     let single =
@@ -604,6 +754,10 @@ pub fn table2(spec: &ReportSpec, look: &Look) -> String {
         look.hdr("本年废止件数", "本年废止\n件数"),
         look.hdr("现行有效件数", "现行有效\n件数"),
     ]);
+    if let Some(y) = look.year_headers {
+        head.cells[1] = Tc::text(&format!("本年({y})制发件数"));
+        head.cells[2] = Tc::text(&format!("本年({y})废止件数"));
+    }
     head.header = true;
     let rows = vec![
         title("第二十条第（一）项"),
@@ -630,6 +784,62 @@ pub fn table2(spec: &ReportSpec, look: &Look) -> String {
         }
     }
     docx::table(&grid, &rows)
+}
+
+/// 表二 of the 2019 trial format: five blocks (第二十条第（一）（五）（六）（八）（九）项), each
+/// with its own `信息内容` header; two-value rows span the last value over two columns.
+pub fn table2_2019(spec: &ReportSpec, look: &Look) -> String {
+    let t2 = &spec.t2;
+    let ids = T2_IDS_2019;
+    let title = |s: &str| Tr::new(vec![Tc::text(s).span(4)]);
+    let header = |h: [&str; 3]| {
+        let mut cells = vec![Tc::text("信息内容"), Tc::text(h[0]), Tc::text(h[1])];
+        if h[2].is_empty() {
+            cells[2] = Tc::text(h[1]).span(2);
+        } else {
+            cells.push(Tc::text(h[2]));
+        }
+        let mut tr = Tr::new(cells);
+        tr.header = true;
+        tr
+    };
+    let triple = |label: &str, i: usize| {
+        Tr::new(vec![
+            Tc::text(label),
+            look.val(ids[i], &t2[i]),
+            look.val(ids[i + 1], &t2[i + 1]),
+            look.val(ids[i + 2], &t2[i + 2]),
+        ])
+    };
+    let double = |label: &str, i: usize| {
+        Tr::new(vec![
+            Tc::text(label),
+            look.val(ids[i], &t2[i]),
+            look.val(ids[i + 1], &t2[i + 1]).span(2),
+        ])
+    };
+    let items = ["上一年项目数量", "本年增/减", "处理决定数量"];
+    let rows = vec![
+        title("第二十条第（一）项"),
+        header(["本年新制作数量", "本年新公开数量", "对外公开总数量"]),
+        triple("规章", 0),
+        triple("规范性文件", 3),
+        title("第二十条第（五）项"),
+        header(items),
+        triple("行政许可", 6),
+        triple("其他对外管理服务事项", 9),
+        title("第二十条第（六）项"),
+        header(items),
+        triple("行政处罚", 12),
+        triple("行政强制", 15),
+        title("第二十条第（八）项"),
+        header(["上一年项目数量", "本年增/减", ""]),
+        double("行政事业性收费", 18),
+        title("第二十条第（九）项"),
+        header(["采购项目数量", "采购总金额", ""]),
+        double("政府集中采购", 20),
+    ];
+    docx::table(&[2600, 2100, 2100, 2100], &rows)
 }
 
 /// The 表三 row labels below 三、本年度办理结果: group label (vertically merged) and items.
@@ -679,6 +889,9 @@ const T3_GROUPS: [(&str, &[&str]); 4] = [
 /// 28 × 8 variant with a subtotal column and subtotal rows.
 pub fn table3(spec: &ReportSpec, look: &Look) -> String {
     let t3 = &spec.t3;
+    let ids = spec.t3_rows();
+    let id = |r: usize, c: usize| format!("t3.{}.{}", ids[r], T3_COLS[c]);
+    let (total_row, carried_out_row) = (t3.len() - 2, t3.len() - 1);
     let sub = look.subtotals;
     let ndata = if sub { 8 } else { 7 };
     // Values of one data row; in the variant a 小计 column follows 其他.
@@ -689,7 +902,7 @@ pub fn table3(spec: &ReportSpec, look: &Look) -> String {
                 let s: f64 = (1..6).map(|k| t3[r][k].num()).sum();
                 cells.push(Tc::xml(plain_cell("", &V::n(s))));
             }
-            cells.push(look.val(&t3_id(r, c), &t3[r][c]));
+            cells.push(look.val(&id(r, c), &t3[r][c]));
         }
         cells
     };
@@ -770,6 +983,15 @@ pub fn table3(spec: &ReportSpec, look: &Look) -> String {
     ));
     let mut r = 4;
     for (gi, (group, items)) in T3_GROUPS.iter().enumerate() {
+        if gi == 3 && spec.t3_format == Fmt::F2019 {
+            // the trial format: （六）其他处理 is one row
+            rows.push(with(
+                vec![Tc::cont(1), Tc::text(&look.label(group)).span(2)],
+                r,
+            ));
+            r += 1;
+            continue;
+        }
         let start = r;
         for (i, item) in items.iter().enumerate() {
             let g = if i == 0 {
@@ -796,11 +1018,11 @@ pub fn table3(spec: &ReportSpec, look: &Look) -> String {
             }))
             .span(2),
         ],
-        23,
+        total_row,
     ));
     rows.push(with(
         vec![Tc::text(&look.label("四、结转下年度继续办理")).span(3)],
-        24,
+        carried_out_row,
     ));
     let mut grid = vec![700, 1200, 2600];
     grid.extend(std::iter::repeat_n(760, ndata as usize));
@@ -850,6 +1072,14 @@ pub fn build_standard(spec: &ReportSpec) -> Vec<u8> {
     standard_docx(spec).build()
 }
 
+/// The expectations of a standard-shape report whose tables follow the 2019 format (whole or
+/// in part): the layout of 表二 and 表三 differs, so figures are checked by table, not by cell.
+pub fn expected_trial(spec: &ReportSpec) -> Expected {
+    let mut e = spec.expected();
+    e.locations = None;
+    e
+}
+
 /// `strict_renamed`: the standard report in Strict OOXML (`http://purl.oclc.org/ooxml/…`
 /// namespaces, `w:conformance="strict"`) with its main part at `word/report.xml`, found only
 /// through `_rels/.rels`.
@@ -860,7 +1090,15 @@ pub fn build_strict_renamed(spec: &ReportSpec) -> Vec<u8> {
     d.build()
 }
 
-fn standard_docx(spec: &ReportSpec) -> Docx {
+pub fn standard_docx(spec: &ReportSpec) -> Docx {
+    let look = Look::plain();
+    standard_docx_with(spec, &|d: &mut Docx, section: &str| {
+        push_table(d, spec, section, &look)
+    })
+}
+
+/// The `standard` shape with the tables of each section put by `tables(docx, section id)`.
+pub fn standard_docx_with(spec: &ReportSpec, tables: &dyn Fn(&mut Docx, &str)) -> Docx {
     let mut d = Docx::new();
     d.push(&p_style(
         "Title",
@@ -873,18 +1111,17 @@ fn standard_docx(spec: &ReportSpec) -> Docx {
         d.push(&p(&para));
     }
     d.push(&p(&spec.contacts_para()));
-    let look = Look::plain();
     for s in &spec.sections {
         d.push(&p_style("1", &run(&s.heading())));
         push_section_body(&mut d, s, |i, text| p(&format!("（{}）{text}", CN[i])));
-        push_table(&mut d, spec, s.id, &look);
+        tables(&mut d, s.id);
     }
     d.push(&p_right(&run(&spec.office)));
     d.push(&p_right(&run(&spec.date_cn())));
     d
 }
 
-fn push_section_body(d: &mut Docx, s: &SectionSpec, sub: impl Fn(usize, &str) -> String) {
+pub fn push_section_body(d: &mut Docx, s: &SectionSpec, sub: impl Fn(usize, &str) -> String) {
     for para in &s.intro {
         d.push(&p(para));
     }
@@ -896,7 +1133,7 @@ fn push_section_body(d: &mut Docx, s: &SectionSpec, sub: impl Fn(usize, &str) ->
     }
 }
 
-fn push_table(d: &mut Docx, spec: &ReportSpec, section: &str, look: &Look) {
+pub fn push_table(d: &mut Docx, spec: &ReportSpec, section: &str, look: &Look) {
     match section {
         "active_disclosure" => d.push(&table2(spec, look)),
         "requests" => d.push(&table3(spec, look)),
@@ -1270,6 +1507,7 @@ pub fn build_tricky(spec: &ReportSpec) -> Vec<u8> {
         subtotals: false,
         t4_grid_before: true,
         t2_grid_after: true,
+        year_headers: None,
         cell: &tricky_cell,
     };
     for s in &spec.sections {
