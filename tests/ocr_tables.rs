@@ -128,3 +128,13 @@ fn table4_wrapped_headers() {
     };
     check(&table4_2021(&values(15, 5)), &style, "表四");
 }
+
+#[test]
+fn table4_gray_rules() {
+    let style = RenderStyle {
+        rule_gray: 200,
+        scale: 1.2,
+        ..RenderStyle::default()
+    };
+    check(&table4_2021(&values(15, 6)), &style, "表四 gray rules");
+}

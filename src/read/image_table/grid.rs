@@ -50,6 +50,24 @@ impl Binary {
         }
     }
 
+    /// Binarisation for finding rules: anything clearly darker than the paper (the most common
+    /// level), so light gray borders count; never stricter than Otsu.
+    pub fn rules(gray: &GrayImage) -> Binary {
+        let mut hist = [0u32; 256];
+        for &p in gray.as_raw() {
+            hist[p as usize] += 1;
+        }
+        let paper = (0..256).max_by_key(|&i| hist[i]).unwrap_or(255) as u8;
+        let otsu = imageproc::contrast::otsu_level(gray);
+        let level = paper.saturating_sub(40).max(otsu);
+        let ink = gray.as_raw().iter().map(|&p| p <= level).collect();
+        Binary {
+            width: gray.width(),
+            height: gray.height(),
+            ink,
+        }
+    }
+
     #[inline]
     pub fn at(&self, x: u32, y: u32) -> bool {
         self.ink[(y * self.width + x) as usize]
@@ -113,7 +131,18 @@ fn rules(b: &Binary, horizontal: bool) -> Vec<Rule> {
         (b.height, b.width)
     };
     let k = (along / 20).max(8);
-    let found = bands(&line_projection(b, horizontal, k));
+    let proj = line_projection(b, horizontal, k);
+    // A band is the rule plus any short strokes of text touching it: keep only the rows (or
+    // columns) carrying at least half of the band's peak, i.e. the rule itself.
+    let found: Vec<(Rule, u32)> = bands(&proj)
+        .into_iter()
+        .map(|(r, peak)| {
+            let strong = |i: &u32| proj[*i as usize] * 2 >= peak;
+            let start = (r.start..=r.end).find(strong).unwrap_or(r.start);
+            let end = (r.start..=r.end).rev().find(strong).unwrap_or(r.end);
+            (Rule { start, end }, peak)
+        })
+        .collect();
     let top = found.iter().map(|(_, p)| *p).max().unwrap_or(0);
     // A rule is thin; a thick dark band is a picture region, not a rule.
     let max_thick = (across / 60).max(6);

@@ -45,10 +45,10 @@ pub fn read_table_image(
         return emf::read_emf_table(bytes, image_index);
     }
     let gray = decode_gray(bytes, limits)?;
-    let bin = Binary::otsu(&gray);
-    let Some(grid) = grid::detect(&bin) else {
+    let Some(grid) = grid::detect(&Binary::rules(&gray)) else {
         return Ok(None);
     };
+    let bin = Binary::otsu(&gray);
     read_cells(&gray, &bin, &grid, image_index, ocr).map(Some)
 }
 
