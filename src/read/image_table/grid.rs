@@ -153,6 +153,17 @@ fn rules(b: &Binary, horizontal: bool) -> Vec<Rule> {
         .collect()
 }
 
+/// The longest run of `true` — a drawn segment is one unbroken line; text in a merged cell that
+/// happens to lie where a rule would be is not.
+fn longest_run(it: impl Iterator<Item = bool>) -> u32 {
+    let (mut best, mut run) = (0, 0);
+    for ink in it {
+        run = if ink { run + 1 } else { 0 };
+        best = best.max(run);
+    }
+    best
+}
+
 /// Whether the vertical rule `rule` is drawn between y0 and y1 (exclusive of the crossings).
 fn vertical_segment(b: &Binary, rule: Rule, y0: u32, y1: u32) -> bool {
     let (ya, yb) = (y0 + 2, y1.saturating_sub(2));
@@ -162,7 +173,7 @@ fn vertical_segment(b: &Binary, rule: Rule, y0: u32, y1: u32) -> bool {
     let len = yb - ya;
     let xa = rule.start.saturating_sub(1);
     let xb = (rule.end + 1).min(b.width - 1);
-    (xa..=xb).any(|x| (ya..yb).filter(|&y| b.at(x, y)).count() as u32 * 100 >= len * 85)
+    (xa..=xb).any(|x| longest_run((ya..yb).map(|y| b.at(x, y))) * 100 >= len * 90)
 }
 
 /// Whether the horizontal rule `rule` is drawn between x0 and x1.
@@ -174,7 +185,7 @@ fn horizontal_segment(b: &Binary, rule: Rule, x0: u32, x1: u32) -> bool {
     let len = xb - xa;
     let ya = rule.start.saturating_sub(1);
     let yb = (rule.end + 1).min(b.height - 1);
-    (ya..=yb).any(|y| (xa..xb).filter(|&x| b.at(x, y)).count() as u32 * 100 >= len * 85)
+    (ya..=yb).any(|y| longest_run((xa..xb).map(|x| b.at(x, y))) * 100 >= len * 90)
 }
 
 /// Detects a ruled table; `None` when the picture does not look like one.
