@@ -50,3 +50,16 @@ fn identical_crops_are_read_once() {
     r.recognise(&line("0", 16.0)).unwrap();
     assert_eq!(r.stats().cache_hits, 3);
 }
+
+#[test]
+fn batched_reading_matches_single() {
+    let mut r = ocr();
+    r.set_max_batch(8);
+    let nums = ["12", "34", "56", "78", "90", "103"];
+    let crops: Vec<GrayImage> = nums.iter().map(|n| line(n, 18.0)).collect();
+    let got = r.recognise_batch(&crops).unwrap();
+    for (g, n) in got.iter().zip(nums) {
+        assert_eq!(g.numeric, n, "{g:?}");
+    }
+    assert!(r.stats().inferences < nums.len(), "{:?}", r.stats());
+}

@@ -24,6 +24,10 @@ use rten_tensor::NdTensor;
 pub const REC_MODEL: &str = "ch_PP-OCRv4_rec_infer.onnx";
 /// Height of the model input.
 pub const LINE_HEIGHT: u32 = 48;
+/// Short crops are padded on the right with white to this width (2 × the height). Observed on a
+/// JPEG q60 表四 header: 尚未 unpadded read as 尚末; padded, right. Costs little: short crops are
+/// the cheap ones, and most of them are cache hits.
+const MIN_WIDTH: usize = 96;
 
 /// Why OCR could not run.
 #[derive(Debug, thiserror::Error)]
@@ -104,6 +108,7 @@ pub struct Recogniser {
     numeric_classes: Vec<usize>,
     cache: Mutex<HashMap<Vec<u8>, Line>>,
     stats: Mutex<Stats>,
+    max_batch: usize,
 }
 
 /// Counters, for benchmarks.
@@ -159,6 +164,7 @@ impl Recogniser {
             numeric_classes,
             cache: Mutex::new(HashMap::new()),
             stats: Mutex::new(Stats::default()),
+            max_batch: 1,
         })
     }
 
@@ -176,6 +182,13 @@ impl Recogniser {
         *self.stats.lock().unwrap_or_else(|e| e.into_inner())
     }
 
+    /// Crops per inference (default 1). Measured on rten 0.27 with one thread, batching crops
+    /// of similar width (padded with white) saved nothing — convolutions are 90 % of the time
+    /// and cost the same per column — and padding costs up to a quarter more; see benches/ocr.rs.
+    pub fn set_max_batch(&mut self, n: usize) {
+        self.max_batch = n.max(1);
+    }
+
     /// Forgets cached readings (benchmarks measure each picture from cold).
     pub fn clear_cache(&self) {
         self.cache.lock().unwrap_or_else(|e| e.into_inner()).clear();
@@ -190,7 +203,8 @@ impl Recogniser {
             .expect("one result per crop"))
     }
 
-    /// Recognises several text lines; crops of similar width share one inference.
+    /// Recognises several text lines; pixel-identical crops are read once, and with
+    /// [`set_max_batch`](Self::set_max_batch) > 1 crops of similar width share one inference.
     pub fn recognise_batch(&self, crops: &[GrayImage]) -> Result<Vec<Line>, OcrError> {
         let mut out: Vec<Option<Line>> = vec![None; crops.len()];
         // Deduplicate by pixel content, against the cache and within the batch.
@@ -231,7 +245,7 @@ impl Recogniser {
             let mut end = start + 1;
             // Pad by at most a quarter (white padding reads as margin) and cap the batch size.
             while end < prepared.len()
-                && end - start < 32
+                && end - start < self.max_batch
                 && prepared[end].1.width() <= w0 + w0 / 4 + 8
             {
                 end += 1;
@@ -262,7 +276,7 @@ impl Recogniser {
             .unwrap_or_else(|e| e.into_inner())
             .inferences += 1;
         let h = LINE_HEIGHT as usize;
-        let w = batch.iter().map(|im| im.width()).max().unwrap_or(1) as usize;
+        let w = (batch.iter().map(|im| im.width()).max().unwrap_or(1) as usize).max(MIN_WIDTH);
         let n = batch.len();
         // White padding: normalised white is 1.0.
         let mut data = vec![1.0f32; n * 3 * h * w];

@@ -127,6 +127,8 @@ pub struct RenderStyle {
     pub font_path: Option<String>,
     /// White margin around the table, in pixels at scale 1.
     pub margin: u32,
+    /// Gray level of the rules: 0 = black; Word's light table borders are around 160–190.
+    pub rule_gray: u8,
 }
 
 impl Default for RenderStyle {
@@ -137,6 +139,7 @@ impl Default for RenderStyle {
             encoding: Encoding::Png,
             font_path: None,
             margin: 10,
+            rule_gray: 0,
         }
     }
 }
@@ -253,7 +256,7 @@ pub fn render_gray(spec: &TableSpec, style: &RenderStyle) -> Result<GrayImage, R
             Rect::at(x0 as i32, y0 as i32).of_size(lw, y1 - y0 + lw),
             Rect::at(x1 as i32, y0 as i32).of_size(lw, y1 - y0 + lw),
         ] {
-            draw_filled_rect_mut(&mut img, r, black);
+            draw_filled_rect_mut(&mut img, r, Luma([style.rule_gray]));
         }
         let lines: Vec<&str> = c.text.split('\n').collect();
         let block_h = lines.len() as u32 * line_h;

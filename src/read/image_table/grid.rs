@@ -50,6 +50,24 @@ impl Binary {
         }
     }
 
+    /// Binarisation for finding rules: anything clearly darker than the paper (the most common
+    /// level), so light gray borders count; never stricter than Otsu.
+    pub fn rules(gray: &GrayImage) -> Binary {
+        let mut hist = [0u32; 256];
+        for &p in gray.as_raw() {
+            hist[p as usize] += 1;
+        }
+        let paper = (0..256).max_by_key(|&i| hist[i]).unwrap_or(255) as u8;
+        let otsu = imageproc::contrast::otsu_level(gray);
+        let level = paper.saturating_sub(40).max(otsu);
+        let ink = gray.as_raw().iter().map(|&p| p <= level).collect();
+        Binary {
+            width: gray.width(),
+            height: gray.height(),
+            ink,
+        }
+    }
+
     #[inline]
     pub fn at(&self, x: u32, y: u32) -> bool {
         self.ink[(y * self.width + x) as usize]
@@ -113,7 +131,18 @@ fn rules(b: &Binary, horizontal: bool) -> Vec<Rule> {
         (b.height, b.width)
     };
     let k = (along / 20).max(8);
-    let found = bands(&line_projection(b, horizontal, k));
+    let proj = line_projection(b, horizontal, k);
+    // A band is the rule plus any short strokes of text touching it: keep only the rows (or
+    // columns) carrying at least half of the band's peak, i.e. the rule itself.
+    let found: Vec<(Rule, u32)> = bands(&proj)
+        .into_iter()
+        .map(|(r, peak)| {
+            let strong = |i: &u32| proj[*i as usize] * 2 >= peak;
+            let start = (r.start..=r.end).find(strong).unwrap_or(r.start);
+            let end = (r.start..=r.end).rev().find(strong).unwrap_or(r.end);
+            (Rule { start, end }, peak)
+        })
+        .collect();
     let top = found.iter().map(|(_, p)| *p).max().unwrap_or(0);
     // A rule is thin; a thick dark band is a picture region, not a rule.
     let max_thick = (across / 60).max(6);
@@ -122,6 +151,17 @@ fn rules(b: &Binary, horizontal: bool) -> Vec<Rule> {
         .filter(|(r, p)| (*p >= 2 * k || *p * 4 >= top) && r.end - r.start < max_thick)
         .map(|(r, _)| r)
         .collect()
+}
+
+/// The longest run of `true` — a drawn segment is one unbroken line; text in a merged cell that
+/// happens to lie where a rule would be is not.
+fn longest_run(it: impl Iterator<Item = bool>) -> u32 {
+    let (mut best, mut run) = (0, 0);
+    for ink in it {
+        run = if ink { run + 1 } else { 0 };
+        best = best.max(run);
+    }
+    best
 }
 
 /// Whether the vertical rule `rule` is drawn between y0 and y1 (exclusive of the crossings).
@@ -133,7 +173,7 @@ fn vertical_segment(b: &Binary, rule: Rule, y0: u32, y1: u32) -> bool {
     let len = yb - ya;
     let xa = rule.start.saturating_sub(1);
     let xb = (rule.end + 1).min(b.width - 1);
-    (xa..=xb).any(|x| (ya..yb).filter(|&y| b.at(x, y)).count() as u32 * 100 >= len * 85)
+    (xa..=xb).any(|x| longest_run((ya..yb).map(|y| b.at(x, y))) * 100 >= len * 90)
 }
 
 /// Whether the horizontal rule `rule` is drawn between x0 and x1.
@@ -145,7 +185,7 @@ fn horizontal_segment(b: &Binary, rule: Rule, x0: u32, x1: u32) -> bool {
     let len = xb - xa;
     let ya = rule.start.saturating_sub(1);
     let yb = (rule.end + 1).min(b.height - 1);
-    (ya..=yb).any(|y| (xa..xb).filter(|&x| b.at(x, y)).count() as u32 * 100 >= len * 85)
+    (ya..=yb).any(|y| longest_run((xa..xb).map(|x| b.at(x, y))) * 100 >= len * 90)
 }
 
 /// Detects a ruled table; `None` when the picture does not look like one.

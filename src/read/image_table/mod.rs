@@ -45,10 +45,10 @@ pub fn read_table_image(
         return emf::read_emf_table(bytes, image_index);
     }
     let gray = decode_gray(bytes, limits)?;
-    let bin = Binary::otsu(&gray);
-    let Some(grid) = grid::detect(&bin) else {
+    let Some(grid) = grid::detect(&Binary::rules(&gray)) else {
         return Ok(None);
     };
+    let bin = Binary::otsu(&gray);
     read_cells(&gray, &bin, &grid, image_index, ocr).map(Some)
 }
 
@@ -188,13 +188,15 @@ fn crop(gray: &GrayImage, b: InkBox) -> GrayImage {
     out
 }
 
-/// Whether a free reading looks like a number misread with letters (`o`, `l`, …).
+/// Whether a free reading may be a misread number: a short run of Latin letters, digits and
+/// number punctuation, no Chinese (`o`, `D`, `l` for 0 and 1 at small sizes). Such cells take the
+/// digit-only decoding of the same forward pass.
 fn number_like(s: &str) -> bool {
     !s.is_empty()
-        && s.chars()
-            .all(|c| c.is_ascii_digit() || "oOlI|.-,，。·—－〇%％０１２３４５６７８９ ".contains(c))
-        && s.chars()
-            .any(|c| c.is_ascii_digit() || "oO〇０１２３４５６７８９".contains(c))
+        && s.chars().count() <= 16
+        && s.chars().all(|c| {
+            c.is_ascii_alphanumeric() || "|.-,，。·—－〇%％０１２３４５６７８９ ".contains(c)
+        })
 }
 
 /// Normalises a label: full-width letters and digits → ASCII; in Chinese text, ASCII brackets
