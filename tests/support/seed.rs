@@ -8,8 +8,8 @@
 //! CJK font of Debian's fonts-wqy-microhei), so the figures read back from them are known.
 
 use super::docx::{self, p, p_bold, p_center, p_right, p_style, p_xml, run, Docx};
-use nianbao::ocr::render::{render_table, table2_2021, table3_2021, table4_2021, RenderStyle};
 use super::report::{expected_from, ExpSection, Expected, V};
+use nianbao::ocr::render::{render_table, table2_2021, table3_2021, table4_2021, RenderStyle};
 
 pub const SEED_TEXT: &str = include_str!("seed.txt");
 
