@@ -362,12 +362,22 @@ pub fn catalogue_2019() -> Vec<MetricInfo> {
 
 /// Ids of both catalogues, 2021 first, then the 2019-only ids — the order figures are reported in.
 pub fn all_ids_ordered() -> Vec<MetricId> {
-    let mut seen = std::collections::HashSet::new();
-    catalogue_2021()
-        .into_iter()
-        .chain(catalogue_2019())
-        .filter_map(|m| seen.insert(m.id.clone()).then_some(m.id))
-        .collect()
+    ids_ordered().to_vec()
+}
+
+/// [`all_ids_ordered`] built once: both catalogues are hundreds of allocated entries, too many
+/// to rebuild for every file read.
+pub fn ids_ordered() -> &'static [MetricId] {
+    use std::sync::LazyLock;
+    static IDS: LazyLock<Vec<MetricId>> = LazyLock::new(|| {
+        let mut seen = std::collections::HashSet::new();
+        catalogue_2021()
+            .into_iter()
+            .chain(catalogue_2019())
+            .filter_map(|m| seen.insert(m.id.clone()).then_some(m.id))
+            .collect()
+    });
+    &IDS
 }
 
 /// Whether `id` is in the catalogue of the 2021 (`f2019 == false`) or 2019 format.

@@ -207,6 +207,23 @@ fn t4_results(all: &str) -> bool {
 /// A candidate label: key, canonical text, distinctive keywords.
 type Cand = (&'static str, &'static str, &'static [&'static str]);
 
+/// `normalise_label` of a candidate's canonical text, computed once per thread: `match_label`
+/// runs for every label cell against every candidate, and normalising the same constants again
+/// each time was a tenth of the time spent mapping tables.
+fn normalised_canon(canon: &'static str) -> &'static str {
+    use std::cell::RefCell;
+    thread_local! {
+        static CACHE: RefCell<HashMap<&'static str, &'static str>> = RefCell::new(HashMap::new());
+    }
+    CACHE.with(|cache| {
+        *cache
+            .borrow_mut()
+            .entry(canon)
+            // The candidates are a fixed set of constants, so what is leaked is bounded.
+            .or_insert_with(|| Box::leak(normalise_label(canon).into_boxed_str()))
+    })
+}
+
 /// Matches a label (numbering already stripped) against candidates: exact, then keyword, then
 /// bounded edit distance. Returns the key and whether the match was fuzzy.
 fn match_label(text: &str, cands: &[Cand]) -> Option<(&'static str, bool)> {
@@ -214,7 +231,7 @@ fn match_label(text: &str, cands: &[Cand]) -> Option<(&'static str, bool)> {
         return None;
     }
     for (key, canon, _) in cands {
-        if text == normalise_label(canon) {
+        if text == normalised_canon(canon) {
             return Some((key, false));
         }
     }
@@ -226,10 +243,10 @@ fn match_label(text: &str, cands: &[Cand]) -> Option<(&'static str, bool)> {
     let mut best: Option<(usize, &'static str)> = None;
     let mut tie = false;
     for (key, canon, _) in cands {
-        let canon = normalise_label(canon);
+        let canon = normalised_canon(canon);
         let n = canon.chars().count();
         let bound = (n / 4).max(1);
-        let d = edit_distance(text, &canon);
+        let d = edit_distance(text, canon);
         if d <= bound {
             match best {
                 Some((bd, _)) if bd < d => {}
@@ -1293,8 +1310,8 @@ pub fn map_tables(doc: &Document, warnings: &mut Vec<String>) -> MappedTables {
             }
         }
     }
-    let figures = metrics::all_ids_ordered()
-        .into_iter()
+    let figures = metrics::ids_ordered()
+        .iter()
         .filter_map(|id| by_id.remove(&id.0))
         .collect();
     MappedTables { figures, formats }
