@@ -199,6 +199,41 @@ fn number_like(s: &str) -> bool {
         })
 }
 
+/// Single-stroke readings a lone `/` or `—` comes out as: the recogniser, trained on text lines,
+/// reads such a cell as `1`, `一` or nothing at all.
+const ONE_STROKE: &[&str] = &[
+    "", "1", "l", "I", "|", "丨", "一", "-", "—", "－", "/", "ー", "，", ",", "、", "'", "‘", "’",
+];
+
+/// `/` and `—` are what reports print for "nothing to report". Their shapes tell them apart from
+/// any digit: a dash is much wider than tall; a slash leans right (the ink of its top quarter sits
+/// right of the ink of its bottom quarter), where a `1` stands upright or leans left.
+fn placeholder_mark(gray: &GrayImage, b: InkBox) -> Option<&'static str> {
+    let (w, h) = (b.x1 - b.x0 + 1, b.y1 - b.y0 + 1);
+    if w >= 2 * h {
+        return Some("—");
+    }
+    if h < 6 {
+        return None;
+    }
+    let band = (h / 4).max(1);
+    let centroid = |y0: u32, y1: u32| -> Option<f32> {
+        let (mut sum, mut n) = (0u64, 0u64);
+        for y in y0..y1 {
+            for x in b.x0..=b.x1 {
+                if gray.get_pixel(x, y)[0] < 128 {
+                    sum += u64::from(x);
+                    n += 1;
+                }
+            }
+        }
+        (n > 0).then(|| sum as f32 / n as f32)
+    };
+    let top = centroid(b.y0, b.y0 + band)?;
+    let bottom = centroid(b.y1 + 1 - band, b.y1 + 1)?;
+    (top - bottom > 0.1 * h as f32).then_some("/")
+}
+
 /// Normalises a label: full-width letters and digits → ASCII; in Chinese text, ASCII brackets
 /// and clause punctuation → the full-width forms the reports print (（一）, ：, ，).
 fn fold(s: &str) -> String {
@@ -247,8 +282,15 @@ fn read_cells(
                 .iter()
                 .all(|l| number_like(&l.text) || l.text.is_empty())
             && got.iter().any(|l| !l.numeric.is_empty());
+        let mark = match (lines.as_slice(), got.as_slice()) {
+            ([b], [l]) if ONE_STROKE.contains(&l.text.as_str()) => placeholder_mark(gray, *b),
+            _ => None,
+        };
         let (text, confidence) = if got.is_empty() {
             (String::new(), 1.0)
+        } else if let Some(mark) = mark {
+            // Decided by shape, not by the recogniser: as sure as the rule it follows.
+            (mark.to_string(), 0.9)
         } else if numeric {
             let t: Vec<&str> = got.iter().map(|l| l.numeric.as_str()).collect();
             let conf = got
