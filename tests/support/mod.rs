@@ -87,7 +87,7 @@ pub fn all_fixture_files() -> Vec<(String, Vec<u8>)> {
         .map(|s| (format!("samples/{}.docx", s.name), s.bytes))
         .collect();
     for b in broken::broken_files(&standard) {
-        out.push((format!("broken/{}", b.name), b.bytes));
+        out.push((format!("broken/{}", b.name), b.bytes()));
     }
     out
 }
