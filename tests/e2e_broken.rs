@@ -441,3 +441,19 @@ fn formula_like_text_is_neutralised_and_numbers_are_not() {
     );
     assert!(figures[1..].iter().all(|r| !r[value].starts_with('\'')));
 }
+
+/// Found by `cargo fuzz run xlsx_sheet`: a cell reference of letters only (`r="inlineStr"`)
+/// made calamine overflow (a panic in debug builds, a wrapped, huge column in release).
+#[test]
+fn fuzz_regression_xlsx_cell_reference_of_letters() {
+    let sheet = "<worksheet xmlns=\"http://schemas.openxmlformats.org/spreadsheetml/2006/main\"><sheetData>\
+<row r=\"1\"><c r=\"inlineStr\"><v>1</v></c></row></sheetData></worksheet>";
+    let bytes = support::broken::xlsx_with_sheet(sheet);
+    let e = nianbao::pipeline::process_bytes(&bytes, &Options::default())
+        .expect_err("invalid reference");
+    assert!(
+        e.message.contains("invalid cell reference"),
+        "{}",
+        e.message
+    );
+}

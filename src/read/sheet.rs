@@ -207,10 +207,17 @@ fn check_sheet_extents(pkg: &mut super::Package, limits: &Limits) -> Result<(), 
                     col = 0;
                 }
                 "c" => {
-                    match super::package::attr(&e, "r").and_then(|r| cell_ref(&r)) {
-                        Some((r, c)) => {
-                            row = r;
-                            col = c;
+                    match super::package::attr(&e, "r") {
+                        Some(r) => {
+                            // calamine's own parser overflows (panics, or wraps to a huge
+                            // column in release builds) on references like `inlineStr`.
+                            let (rr, cc) = cell_ref(&r).ok_or_else(|| {
+                                ReadError::Other(format!(
+                                    "worksheet {part}: invalid cell reference {r:?}"
+                                ))
+                            })?;
+                            row = rr;
+                            col = cc;
                         }
                         None => col += 1,
                     }
@@ -231,18 +238,19 @@ fn check_sheet_extents(pkg: &mut super::Package, limits: &Limits) -> Result<(), 
     Ok(())
 }
 
-/// `B12` → (12, 2): 1-based row and column of an A1 reference.
+/// `B12` → (12, 2): 1-based row and column of an A1 reference within Excel's grid
+/// (XFD1048576 at most).
 fn cell_ref(r: &str) -> Option<(u64, u64)> {
     let r = r.trim().trim_start_matches('$');
     let letters = r.bytes().take_while(u8::is_ascii_alphabetic).count();
-    if letters == 0 || letters > 7 {
+    if letters == 0 || letters > 3 {
         return None;
     }
     let col = r[..letters].bytes().fold(0u64, |n, b| {
         n * 26 + u64::from(b.to_ascii_uppercase() - b'A' + 1)
     });
     let row = r[letters..].trim_start_matches('$').parse::<u64>().ok()?;
-    Some((row, col))
+    ((1..=1_048_576).contains(&row) && col <= 16_384).then_some((row, col))
 }
 
 /// Text of rows that hold exactly one non-numeric cell: a sheet's title and notes.

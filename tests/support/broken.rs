@@ -388,6 +388,17 @@ fn mht_saved_as_doc() -> Vec<u8> {
 
 /// A minimal .xlsx with one sheet whose cells sit at A1 and XFD1048576 (17 billion slots).
 fn xlsx_huge_range() -> Vec<u8> {
+    xlsx_with_sheet(
+        "<?xml version=\"1.0\" encoding=\"UTF-8\" standalone=\"yes\"?>\n\
+<worksheet xmlns=\"http://schemas.openxmlformats.org/spreadsheetml/2006/main\"><sheetData>\
+<row r=\"1\"><c r=\"A1\" t=\"inlineStr\"><is><t>年报</t></is></c></row>\
+<row r=\"1048576\"><c r=\"XFD1048576\"><v>1</v></c></row></sheetData>\
+<mergeCells count=\"1\"><mergeCell ref=\"A1:XFD1048576\"/></mergeCells></worksheet>",
+    )
+}
+
+/// A minimal .xlsx whose one sheet (named 表三) is `sheet`.
+pub fn xlsx_with_sheet(sheet: &str) -> Vec<u8> {
     let ct = "<?xml version=\"1.0\" encoding=\"UTF-8\" standalone=\"yes\"?>\n\
 <Types xmlns=\"http://schemas.openxmlformats.org/package/2006/content-types\">\
 <Default Extension=\"rels\" ContentType=\"application/vnd.openxmlformats-package.relationships+xml\"/>\
@@ -403,11 +414,6 @@ fn xlsx_huge_range() -> Vec<u8> {
     let wb_rels = "<?xml version=\"1.0\" encoding=\"UTF-8\" standalone=\"yes\"?>\n\
 <Relationships xmlns=\"http://schemas.openxmlformats.org/package/2006/relationships\">\
 <Relationship Id=\"rId1\" Type=\"http://schemas.openxmlformats.org/officeDocument/2006/relationships/worksheet\" Target=\"worksheets/sheet1.xml\"/></Relationships>";
-    let sheet = "<?xml version=\"1.0\" encoding=\"UTF-8\" standalone=\"yes\"?>\n\
-<worksheet xmlns=\"http://schemas.openxmlformats.org/spreadsheetml/2006/main\"><sheetData>\
-<row r=\"1\"><c r=\"A1\" t=\"inlineStr\"><is><t>年报</t></is></c></row>\
-<row r=\"1048576\"><c r=\"XFD1048576\"><v>1</v></c></row></sheetData>\
-<mergeCells count=\"1\"><mergeCell ref=\"A1:XFD1048576\"/></mergeCells></worksheet>";
     zip_parts(&[
         ("[Content_Types].xml".into(), ct.as_bytes().to_vec()),
         ("_rels/.rels".into(), rels.as_bytes().to_vec()),
