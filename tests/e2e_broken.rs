@@ -457,3 +457,19 @@ fn fuzz_regression_xlsx_cell_reference_of_letters() {
         e.message
     );
 }
+
+/// Found by the second `xlsx_sheet` run: the same overflow through a merged region's range.
+#[test]
+fn fuzz_regression_xlsx_merge_reference_of_letters() {
+    let sheet = "<worksheet xmlns=\"http://schemas.openxmlformats.org/spreadsheetml/2006/main\"><sheetData>\
+<row r=\"1\"><c r=\"A1\"><v>1</v></c></row></sheetData><mergeCells count=\"1\">\
+<mergeCell ref=\"A1:spreadsheetml\"/></mergeCells></worksheet>";
+    let bytes = support::broken::xlsx_with_sheet(sheet);
+    let e = nianbao::pipeline::process_bytes(&bytes, &Options::default())
+        .expect_err("invalid reference");
+    assert!(
+        e.message.contains("invalid cell reference"),
+        "{}",
+        e.message
+    );
+}

@@ -206,6 +206,16 @@ fn check_sheet_extents(pkg: &mut super::Package, limits: &Limits) -> Result<(), 
                         .unwrap_or(row + 1);
                     col = 0;
                 }
+                "mergeCell" | "dimension" => {
+                    // Parsed by calamine with the same overflowing reference parser.
+                    if let Some(r) = super::package::attr(&e, "ref") {
+                        if r.split(':').any(|c| cell_ref(c).is_none()) {
+                            return Err(ReadError::Other(format!(
+                                "worksheet {part}: invalid cell reference {r:?}"
+                            )));
+                        }
+                    }
+                }
                 "c" => {
                     match super::package::attr(&e, "r") {
                         Some(r) => {
