@@ -473,3 +473,19 @@ fn fuzz_regression_xlsx_merge_reference_of_letters() {
         e.message
     );
 }
+
+/// Found by the third `xlsx_sheet` run: a reversed merge range (`E1:A2`) underflowed calamine.
+#[test]
+fn fuzz_regression_xlsx_reversed_merge_range() {
+    let sheet = "<worksheet xmlns=\"http://schemas.openxmlformats.org/spreadsheetml/2006/main\"><sheetData>\
+<row r=\"1\"><c r=\"A1\"><v>1</v></c></row></sheetData><mergeCells count=\"1\">\
+<mergeCell ref=\"E1:A2\"/></mergeCells></worksheet>";
+    let bytes = support::broken::xlsx_with_sheet(sheet);
+    let e =
+        nianbao::pipeline::process_bytes(&bytes, &Options::default()).expect_err("reversed range");
+    assert!(
+        e.message.contains("invalid cell reference"),
+        "{}",
+        e.message
+    );
+}

@@ -209,7 +209,11 @@ fn check_sheet_extents(pkg: &mut super::Package, limits: &Limits) -> Result<(), 
                 "mergeCell" | "dimension" => {
                     // Parsed by calamine with the same overflowing reference parser.
                     if let Some(r) = super::package::attr(&e, "ref") {
-                        if r.split(':').any(|c| cell_ref(c).is_none()) {
+                        let ends: Vec<_> = r.split(':').map(cell_ref).collect();
+                        // A reversed range (E1:A2) underflows calamine's span arithmetic.
+                        let reversed = matches!(ends.as_slice(),
+                            [Some(a), Some(b)] if a.0 > b.0 || a.1 > b.1);
+                        if reversed || ends.len() > 2 || ends.iter().any(Option::is_none) {
                             return Err(ReadError::Other(format!(
                                 "worksheet {part}: invalid cell reference {r:?}"
                             )));
