@@ -243,7 +243,7 @@ pub fn process_file_unless(
 pub fn process_bytes(bytes: &[u8], opts: &Options) -> Result<Extracted, FileError> {
     let mut document = read::read_auto(bytes, &opts.limits).map_err(|e| FileError {
         stage: Stage::Read,
-        message: e.to_string(),
+        message: name_limit_flags(&e.to_string()),
     })?;
     read_picture_tables(&mut document, opts);
     let report = recognise(&document);
@@ -253,6 +253,12 @@ pub fn process_bytes(bytes: &[u8], opts: &Options) -> Result<Extracted, FileErro
         Vec::new()
     };
     let images = describe_images(&document, &report);
+    // With OCR, an oversized picture was already reported when its table was to be read.
+    if opts.ocr.is_none() {
+        document
+            .warnings
+            .extend(oversized_images(&images, opts.limits.max_image_pixels));
+    }
     Ok(Extracted {
         document,
         report,
@@ -328,6 +334,48 @@ fn describe_images(doc: &Document, report: &AnnualReport) -> Vec<ImageInfo> {
                 sha256: hex(&Sha256::digest(&img.data)),
                 section: sections.get(&i).cloned().unwrap_or_default(),
             }
+        })
+        .collect()
+}
+
+/// Readers name a limit by its `Limits` field; the person reading errors.csv needs the flag.
+fn name_limit_flags(message: &str) -> String {
+    const FLAGS: [(&str, &str); 4] = [
+        ("Limits::max_xml_depth", "--max-xml-depth raises the limit"),
+        (
+            "Limits::max_table_slots",
+            "--max-table-cells raises the limit",
+        ),
+        (
+            "Limits::max_cell_chars",
+            "--max-cell-chars raises the limit",
+        ),
+        (
+            "Limits::max_image_pixels",
+            "--max-image-mp raises the limit",
+        ),
+    ];
+    let mut out = message.to_string();
+    for (field, flag) in FLAGS {
+        out = out.replace(field, flag);
+    }
+    out
+}
+
+/// Warnings for pictures whose header declares more pixels than the limit: they are listed but
+/// never decoded (a few bytes of PNG can declare 60000 × 60000 pixels, 10 GB once decoded).
+fn oversized_images(images: &[ImageInfo], max_pixels: u64) -> Vec<String> {
+    images
+        .iter()
+        .filter_map(|i| {
+            let (w, h) = (u64::from(i.width?), u64::from(i.height?));
+            (w * h > max_pixels).then(|| {
+                format!(
+                    "image {} ({}) declares {w} × {h} pixels, more than the limit of {} pixels \
+                     (--max-image-mp raises it): skipped, not decoded",
+                    i.id, i.part, max_pixels
+                )
+            })
         })
         .collect()
 }

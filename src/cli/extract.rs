@@ -52,9 +52,24 @@ pub struct Args {
     /// Largest number of bytes inflated from one file, in MiB (zip bomb guard).
     #[arg(long, default_value_t = 1024)]
     max_inflated_mb: u64,
+    /// Largest number of bytes inflated from one zip entry, in MiB (at most --max-inflated-mb).
+    #[arg(long, default_value_t = 512)]
+    max_entry_mb: u64,
     /// Largest number of entries in one zip package.
     #[arg(long, default_value_t = 20_000)]
     max_entries: usize,
+    /// Deepest element nesting in one XML part (at most 1000).
+    #[arg(long, default_value_t = 256)]
+    max_xml_depth: usize,
+    /// Largest number of XML elements in one part (XML bomb guard).
+    #[arg(long, default_value_t = 4_000_000)]
+    max_xml_elements: usize,
+    /// Largest table, in cells (rows × columns).
+    #[arg(long, default_value_t = 1_000_000)]
+    max_table_cells: usize,
+    /// Longest text of one table cell, in characters.
+    #[arg(long, default_value_t = 100_000)]
+    max_cell_chars: usize,
     /// Largest image read, in megapixels (decompression bomb guard).
     #[arg(long, default_value_t = 40)]
     max_image_mp: u64,
@@ -89,11 +104,12 @@ pub fn run(args: Args) -> anyhow::Result<ExitCode> {
         ..super::options_with_ocr(args.models.as_deref(), args.no_ocr)
     };
     opts.limits.max_total_inflated = args.max_inflated_mb << 20;
-    opts.limits.max_entry_inflated = opts
-        .limits
-        .max_entry_inflated
-        .min(opts.limits.max_total_inflated);
+    opts.limits.max_entry_inflated = (args.max_entry_mb << 20).min(opts.limits.max_total_inflated);
     opts.limits.max_entries = args.max_entries;
+    opts.limits.max_xml_depth = args.max_xml_depth;
+    opts.limits.max_xml_elements = args.max_xml_elements;
+    opts.limits.max_table_slots = args.max_table_cells;
+    opts.limits.max_cell_chars = args.max_cell_chars;
     opts.limits.max_image_pixels = args.max_image_mp * 1_000_000;
     let jobs = args
         .jobs

@@ -1,4 +1,8 @@
-/// Caps that keep one hostile file from exhausting the machine. Each has a flag to raise it.
+/// Caps that keep one hostile file from exhausting the machine. Each has a flag of
+/// `nianbao extract` to raise it (`--max-file-mb`, `--max-inflated-mb`, `--max-entries`,
+/// `--max-xml-depth`, `--max-xml-elements`, `--max-table-cells`, `--max-cell-chars`,
+/// `--max-image-mp`), and a file that hits one fails with an errors.csv row naming it — except
+/// the image limit, which skips the picture with a warning (the report is still read).
 #[derive(Debug, Clone)]
 pub struct Limits {
     /// Total bytes inflated from one package.
@@ -9,6 +13,8 @@ pub struct Limits {
     pub max_entries: usize,
     /// Element nesting depth in one XML part.
     pub max_xml_depth: usize,
+    /// Elements (start tags) in one XML part, counted on the inflated bytes before parsing.
+    pub max_xml_elements: usize,
     /// Slots (rows × columns) in one table.
     pub max_table_slots: usize,
     /// Characters of text in one table cell.
@@ -24,6 +30,7 @@ impl Default for Limits {
             max_entry_inflated: 512 << 20,
             max_entries: 20_000,
             max_xml_depth: 256,
+            max_xml_elements: 4_000_000,
             max_table_slots: 1_000_000,
             max_cell_chars: 100_000,
             max_image_pixels: 40_000_000,

@@ -98,15 +98,21 @@ impl<'a> Package<'a> {
         if file.size() > cap {
             return Err(limit_error(name, file.size(), &self.limits));
         }
-        let mut data = Vec::with_capacity(file.size().min(cap).min(64 << 20) as usize);
+        let declared = file.size();
+        let mut data = Vec::with_capacity(declared.min(cap).min(64 << 20) as usize);
         let read = (&mut file)
             .take(cap + 1)
             .read_to_end(&mut data)
-            .map_err(|e| ReadError::Zip(format!("{name}: {e}")))?;
+            .map_err(|e| inflate_error(name, declared, e))?;
         if read as u64 > cap {
             return Err(limit_error(name, read as u64, &self.limits));
         }
         self.inflated += read as u64;
+        if is_xml_part(name) {
+            let mut counter = TagCounter::default();
+            counter.feed(&data);
+            check_elements(&self.limits, name, counter.count)?;
+        }
         Ok(Some(data))
     }
 
@@ -131,12 +137,20 @@ impl<'a> Package<'a> {
                 .limits
                 .max_entry_inflated
                 .min(self.limits.max_total_inflated.saturating_sub(self.inflated));
-            let n = std::io::copy(&mut (&mut file).take(cap + 1), &mut std::io::sink())
-                .map_err(|e| ReadError::Zip(format!("{name}: {e}")))?;
+            let declared = file.size();
+            if declared > cap {
+                return Err(limit_error(&name, declared, &self.limits));
+            }
+            let mut counter = TagCounter::default();
+            let n = std::io::copy(&mut (&mut file).take(cap + 1), &mut counter)
+                .map_err(|e| inflate_error(&name, declared, e))?;
             if n > cap {
                 return Err(limit_error(&name, n, &self.limits));
             }
             self.inflated += n;
+            if is_xml_part(&name) {
+                check_elements(&self.limits, &name, counter.count)?;
+            }
         }
         Ok(())
     }
@@ -180,12 +194,76 @@ impl<'a> Package<'a> {
 
 fn limit_error(part: &str, size: u64, limits: &Limits) -> ReadError {
     ReadError::Limit(format!(
-        "zip entry {part} inflates to more than {} bytes (per-entry limit {}, per-file limit {}; \
-         --max-inflated raises them) — possibly a zip bomb",
-        size.min(limits.max_entry_inflated),
-        limits.max_entry_inflated,
-        limits.max_total_inflated
+        "zip entry {part} declares or inflates to {size} bytes, over the limit (per entry {}, \
+         per file {}; --max-entry-mb and --max-inflated-mb raise them) — possibly a zip bomb",
+        limits.max_entry_inflated, limits.max_total_inflated
     ))
+}
+
+/// An error while inflating an entry. The zip reader stops at the declared uncompressed size;
+/// an entry that inflates past it is a lie in the headers, the shape of a zip bomb.
+fn inflate_error(part: &str, declared: u64, e: std::io::Error) -> ReadError {
+    if e.to_string().contains("larger than its declared") {
+        ReadError::Limit(format!(
+            "zip entry {part} inflates to more than its declared size of {declared} bytes \
+             — possibly a zip bomb"
+        ))
+    } else {
+        ReadError::Zip(format!("{part}: {e}"))
+    }
+}
+
+fn check_elements(limits: &Limits, name: &str, count: usize) -> Result<(), ReadError> {
+    if count > limits.max_xml_elements {
+        return Err(ReadError::Limit(format!(
+            "XML part {name} has more than {} elements ({count}; --max-xml-elements raises \
+             the limit) — possibly an XML bomb",
+            limits.max_xml_elements
+        )));
+    }
+    Ok(())
+}
+
+/// Parts parsed as XML (their elements are counted).
+fn is_xml_part(name: &str) -> bool {
+    let lower = name.to_ascii_lowercase();
+    lower.ends_with(".xml") || lower.ends_with(".rels") || lower.ends_with(".vml")
+}
+
+/// Counts start tags (`<` followed by a name character) in a byte stream fed in chunks: an
+/// upper bound on the elements of the part, found without parsing it.
+#[derive(Default)]
+pub(crate) struct TagCounter {
+    pub count: usize,
+    after_lt: bool,
+}
+
+impl TagCounter {
+    pub fn feed(&mut self, bytes: &[u8]) {
+        if bytes.is_empty() {
+            return;
+        }
+        let starts = |b: u8| b.is_ascii_alphabetic() || b == b'_' || b == b':' || b >= 0x80;
+        if self.after_lt && bytes.first().copied().is_some_and(starts) {
+            self.count += 1;
+        }
+        for i in memchr::memchr_iter(b'<', bytes) {
+            if bytes.get(i + 1).copied().is_some_and(starts) {
+                self.count += 1;
+            }
+        }
+        self.after_lt = bytes.last() == Some(&b'<');
+    }
+}
+
+impl std::io::Write for TagCounter {
+    fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
+        self.feed(buf);
+        Ok(buf.len())
+    }
+    fn flush(&mut self) -> std::io::Result<()> {
+        Ok(())
+    }
 }
 
 /// Local name of a (possibly prefixed) XML name: matching by local name keeps Strict OOXML working.
@@ -295,6 +373,20 @@ pub fn resolve_target(base_dir: &str, target: &str) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn start_tags_are_counted_across_chunks() {
+        let xml = b"<?xml version=\"1.0\"?><a><b/><!-- <c --></a><d>1 < 2</d>";
+        let mut whole = TagCounter::default();
+        whole.feed(xml);
+        assert_eq!(whole.count, 4); // a, b, c in the comment (an upper bound), d
+        for split in 0..xml.len() {
+            let mut parts = TagCounter::default();
+            parts.feed(&xml[..split]);
+            parts.feed(&xml[split..]);
+            assert_eq!(parts.count, whole.count, "split at {split}");
+        }
+    }
 
     #[test]
     fn targets_resolve_relative_to_the_source_part() {

@@ -13,7 +13,11 @@ use crate::model::{Block, Cell, Document, ImagePart, Paragraph, TableGrid, Table
 pub fn read_workbook(bytes: &[u8], limits: &Limits) -> Result<Document, ReadError> {
     if bytes.starts_with(b"PK") {
         // calamine inflates with its own zip reader: prove first that no entry exceeds the caps.
-        super::Package::open(bytes, limits)?.check_inflated_sizes()?;
+        let mut pkg = super::Package::open(bytes, limits)?;
+        pkg.check_inflated_sizes()?;
+        // calamine allocates every sheet densely (rows × columns from its used range): two cells
+        // at A1 and XFD1048576 would ask for 17 billion slots. Measure the sheets first.
+        check_sheet_extents(&mut pkg, limits)?;
     }
     let mut book = calamine::open_workbook_auto_from_rs(Cursor::new(bytes))
         .map_err(|e| ReadError::Other(format!("cannot read the workbook: {e}")))?;
@@ -47,7 +51,8 @@ pub fn read_workbook(bytes: &[u8], limits: &Limits) -> Result<Document, ReadErro
         let cols = end.1 as usize + 1;
         if rows.saturating_mul(cols) > limits.max_table_slots {
             return Err(ReadError::Limit(format!(
-                "sheet {} has {rows} × {cols} cells (limit {} slots)",
+                "sheet {} has {rows} rows × {cols} columns = more than {} cells \
+                 (--max-table-cells raises the limit)",
                 sheet.name, limits.max_table_slots
             )));
         }
@@ -74,7 +79,8 @@ pub fn read_workbook(bytes: &[u8], limits: &Limits) -> Result<Document, ReadErro
             }
             if text.chars().count() > limits.max_cell_chars {
                 return Err(ReadError::Limit(format!(
-                    "a cell of sheet {} holds more than {} characters",
+                    "a cell of sheet {} holds more than {} characters of text \
+                     (--max-cell-chars raises the limit)",
                     sheet.name, limits.max_cell_chars
                 )));
             }
@@ -125,6 +131,10 @@ pub fn read_workbook(bytes: &[u8], limits: &Limits) -> Result<Document, ReadErro
         };
         doc.body.extend(split_sheet(cells, &origin));
     }
+    if doc.body.is_empty() {
+        doc.warnings
+            .push("the workbook holds no sheet with cells: nothing to read".into());
+    }
     if let Some(pictures) = book.pictures() {
         for (i, (ext, data)) in pictures.into_iter().enumerate() {
             let index = doc.images.len();
@@ -140,8 +150,10 @@ pub fn read_workbook(bytes: &[u8], limits: &Limits) -> Result<Document, ReadErro
 }
 
 fn mark(covered: &mut [bool], cols: usize, r: usize, c: usize, rowspan: usize, colspan: usize) {
-    for rr in r..r + rowspan {
-        for cc in c..(c + colspan).min(cols) {
+    // A merged region may reach far beyond the used range (A1:XFD1048576): clamp it.
+    let rows = covered.len() / cols.max(1);
+    for rr in r..(r.saturating_add(rowspan)).min(rows) {
+        for cc in c..(c.saturating_add(colspan)).min(cols) {
             if let Some(slot) = covered.get_mut(rr * cols + cc) {
                 *slot = true;
             }
@@ -368,6 +380,101 @@ fn cell_text(value: &Data) -> String {
         Data::DateTimeIso(s) | Data::DurationIso(s) => s.clone(),
         Data::Error(e) => format!("#{e:?}"),
     }
+}
+
+/// Fails when a worksheet of the package reaches beyond `max_table_slots` cells counted from A1,
+/// reading cell references the way calamine places cells (a cell without `r` follows the
+/// previous one; a row without `r` follows the previous row).
+fn check_sheet_extents(pkg: &mut super::Package, limits: &Limits) -> Result<(), ReadError> {
+    use quick_xml::events::Event;
+    let Some(main) = pkg.main_part()? else {
+        return Ok(());
+    };
+    let sheets: Vec<String> = pkg
+        .relationships(&main)?
+        .into_iter()
+        .filter(|r| r.kind == "worksheet" && !r.external)
+        .map(|r| r.target)
+        .collect();
+    for part in sheets {
+        let Some(xml) = pkg.read_part_opt(&part)? else {
+            continue;
+        };
+        let mut reader = quick_xml::Reader::from_reader(xml.as_slice());
+        let (mut row, mut col) = (0u64, 0u64);
+        let (mut max_row, mut max_col) = (0u64, 0u64);
+        loop {
+            let e = match reader.read_event() {
+                Ok(Event::Start(e)) | Ok(Event::Empty(e)) => e,
+                Ok(Event::Eof) | Err(_) => break,
+                _ => continue,
+            };
+            match super::package::local_name(e.name().as_ref()) {
+                "row" => {
+                    row = super::package::attr(&e, "r")
+                        .and_then(|r| r.trim().parse::<u64>().ok())
+                        .unwrap_or(row + 1);
+                    col = 0;
+                }
+                "mergeCell" | "dimension" => {
+                    // Parsed by calamine with the same overflowing reference parser.
+                    if let Some(r) = super::package::attr(&e, "ref") {
+                        let ends: Vec<_> = r.split(':').map(cell_ref).collect();
+                        // A reversed range (E1:A2) underflows calamine's span arithmetic.
+                        let reversed = matches!(ends.as_slice(),
+                            [Some(a), Some(b)] if a.0 > b.0 || a.1 > b.1);
+                        if reversed || ends.len() > 2 || ends.iter().any(Option::is_none) {
+                            return Err(ReadError::Other(format!(
+                                "worksheet {part}: invalid cell reference {r:?}"
+                            )));
+                        }
+                    }
+                }
+                "c" => {
+                    match super::package::attr(&e, "r") {
+                        Some(r) => {
+                            // calamine's own parser overflows (panics, or wraps to a huge
+                            // column in release builds) on references like `inlineStr`.
+                            let (rr, cc) = cell_ref(&r).ok_or_else(|| {
+                                ReadError::Other(format!(
+                                    "worksheet {part}: invalid cell reference {r:?}"
+                                ))
+                            })?;
+                            row = rr;
+                            col = cc;
+                        }
+                        None => col += 1,
+                    }
+                    max_row = max_row.max(row);
+                    max_col = max_col.max(col);
+                    if max_row.saturating_mul(max_col) > limits.max_table_slots as u64 {
+                        return Err(ReadError::Limit(format!(
+                            "worksheet {part} reaches row {max_row} and column {max_col}: more than \
+                             {} cells (rows × columns; --max-table-cells raises the limit)",
+                            limits.max_table_slots
+                        )));
+                    }
+                }
+                _ => {}
+            }
+        }
+    }
+    Ok(())
+}
+
+/// `B12` → (12, 2): 1-based row and column of an A1 reference within Excel's grid
+/// (XFD1048576 at most).
+fn cell_ref(r: &str) -> Option<(u64, u64)> {
+    let r = r.trim().trim_start_matches('$');
+    let letters = r.bytes().take_while(u8::is_ascii_alphabetic).count();
+    if letters == 0 || letters > 3 {
+        return None;
+    }
+    let col = r[..letters].bytes().fold(0u64, |n, b| {
+        n * 26 + u64::from(b.to_ascii_uppercase() - b'A' + 1)
+    });
+    let row = r[letters..].trim_start_matches('$').parse::<u64>().ok()?;
+    ((1..=1_048_576).contains(&row) && col <= 16_384).then_some((row, col))
 }
 
 #[cfg(test)]

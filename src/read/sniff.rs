@@ -64,7 +64,9 @@ impl Sniffed {
                 ReadError::Unsupported("an OLE compound file that is neither Word nor Excel".into())
             }
             Sniffed::Pdf => ReadError::Unsupported("PDF — not supported yet".into()),
-            Sniffed::Html => ReadError::Unsupported("HTML page — not supported yet".into()),
+            Sniffed::Html => ReadError::Unsupported(
+                "HTML page (or a web page saved by Word as .doc/.mht) — not supported yet".into(),
+            ),
             Sniffed::Rtf => ReadError::Unsupported("RTF — not supported yet".into()),
             Sniffed::OtherZip(why) => ReadError::Unsupported(format!(
                 "a zip archive that is not a Word or Excel document ({why})"
@@ -91,7 +93,11 @@ pub fn sniff(bytes: &[u8]) -> Sniffed {
     if bytes.starts_with(OLE_MAGIC) {
         return sniff_ole(bytes);
     }
-    if bytes.starts_with(b"%PDF") {
+    // The PDF header may follow up to 1 KiB of junk (readers accept it there).
+    if bytes[..bytes.len().min(1024)]
+        .windows(5)
+        .any(|w| w == b"%PDF-")
+    {
         return Sniffed::Pdf;
     }
     if bytes.starts_with(b"{\\rtf") {
@@ -104,6 +110,19 @@ pub fn sniff(bytes: &[u8]) -> Sniffed {
         && (head.contains("<html") || head.contains("<!doctype html") || head.contains("<body"))
     {
         return Sniffed::Html;
+    }
+    // Word's "single file web page" (.mht) saved with a .doc extension: a MIME message.
+    if trimmed.starts_with("mime-version:")
+        || (trimmed.starts_with("from:") && head.contains("multipart/related"))
+    {
+        return Sniffed::Html;
+    }
+    // UTF-16 HTML (Word can save web pages so).
+    if bytes.starts_with(&[0xFF, 0xFE]) || bytes.starts_with(&[0xFE, 0xFF]) {
+        let utf16: String = head.chars().filter(|c| *c != '\0').collect();
+        if utf16.contains("<html") {
+            return Sniffed::Html;
+        }
     }
     Sniffed::Unknown
 }
@@ -147,14 +166,17 @@ fn sniff_ole(bytes: &[u8]) -> Sniffed {
         let pat: Vec<u8> = name.encode_utf16().flat_map(|u| u.to_le_bytes()).collect();
         bytes.windows(pat.len()).any(|w| w == pat.as_slice())
     };
+    // A workbook stream is readable whoever wrote it (WPS saves real .xls files with an extra
+    // ETExtData stream); WPS's own word-processing files carry a WordDocument stream too, so
+    // their marker is checked before it.
     if has("EncryptedPackage") {
         Sniffed::EncryptedOoxml
-    } else if has("WordDocument") {
-        Sniffed::Doc
     } else if has("Workbook") || has("Book") {
         Sniffed::Xls
     } else if has("WpsCustomData") || has("ETExtData") {
         Sniffed::Wps
+    } else if has("WordDocument") {
+        Sniffed::Doc
     } else {
         Sniffed::OtherOle
     }

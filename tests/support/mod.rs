@@ -106,7 +106,7 @@ pub fn all_fixture_files() -> Vec<(String, Vec<u8>)> {
         out.push((format!("variants/{}.docx", v.name), v.bytes));
     }
     for b in broken::broken_files(&standard) {
-        out.push((format!("broken/{}", b.name), b.bytes));
+        out.push((format!("broken/{}", b.name), b.bytes()));
     }
     out
 }

@@ -2,7 +2,7 @@
 //! The pictures are placeholders until the table-image renderer replaces them: they are valid
 //! PNG files with ruled lines so they at least look like a grid.
 
-fn crc32(data: &[u8]) -> u32 {
+pub fn crc32(data: &[u8]) -> u32 {
     let mut crc = 0xFFFF_FFFFu32;
     for &b in data {
         crc ^= u32::from(b);
@@ -26,7 +26,7 @@ fn adler32(data: &[u8]) -> u32 {
     (b << 16) | a
 }
 
-fn chunk(out: &mut Vec<u8>, kind: &[u8; 4], data: &[u8]) {
+pub fn chunk(out: &mut Vec<u8>, kind: &[u8; 4], data: &[u8]) {
     out.extend_from_slice(&(data.len() as u32).to_be_bytes());
     let mut c = kind.to_vec();
     c.extend_from_slice(data);
@@ -76,4 +76,26 @@ pub fn ruled_placeholder(width: u32, height: u32, rows: u32, cols: u32) -> Vec<u
             255
         }
     })
+}
+
+/// A PNG that declares `width` × `height` pixels (8-bit greyscale) but holds only its header, an
+/// IDAT with an empty zlib stream, and IEND: a few dozen bytes that would decode to
+/// width × height bytes. Readers must check the size from the header before decoding.
+pub fn header_only(width: u32, height: u32) -> Vec<u8> {
+    let mut out = b"\x89PNG\r\n\x1a\n".to_vec();
+    let mut ihdr = Vec::with_capacity(13);
+    ihdr.extend_from_slice(&width.to_be_bytes());
+    ihdr.extend_from_slice(&height.to_be_bytes());
+    ihdr.extend_from_slice(&[8, 0, 0, 0, 0]); // 8-bit greyscale, deflate, no filter, no interlace
+    chunk(&mut out, b"IHDR", &ihdr);
+    // zlib header, one empty final stored block, adler32 of nothing.
+    chunk(
+        &mut out,
+        b"IDAT",
+        &[
+            0x78, 0x01, 0x01, 0x00, 0x00, 0xFF, 0xFF, 0x00, 0x00, 0x00, 0x01,
+        ],
+    );
+    chunk(&mut out, b"IEND", &[]);
+    out
 }

@@ -114,6 +114,13 @@ pub fn read_docx(bytes: &[u8], limits: &Limits) -> Result<Document, ReadError> {
             "footnotes" | "endnotes" | "comments" => &mut notes,
             _ => continue,
         };
+        if rel.target.eq_ignore_ascii_case(&main) {
+            warnings.push(format!(
+                "relationship cycle: {} {} is the main part",
+                rel.kind, rel.id
+            ));
+            continue;
+        }
         if rel.external || !seen.insert(rel.target.to_lowercase()) {
             continue;
         }
