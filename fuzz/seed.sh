@@ -3,12 +3,18 @@
 # committed). Run from fuzz/: ./seed.sh
 set -eu
 root=$(cd .. && pwd)/fixtures
-mkdir -p corpus/docx corpus/docx_xml corpus/xlsx corpus/xlsx_sheet corpus/recognise
+mkdir -p corpus/docx corpus/docx_xml corpus/xlsx corpus/xlsx_sheet corpus/recognise corpus/image_table
 cp "$root"/samples/*.docx "$root"/broken/* corpus/docx/ 2>/dev/null || true
 cp "$root"/broken/*.xlsx corpus/xlsx/
 python3 - "$root" <<'PY'
 import sys, zipfile, glob, os
 root = sys.argv[1]
+# Table pictures: the media of every sample (the seed's three rendered tables among them).
+for path in sorted(glob.glob(root + "/samples/*.docx")):
+    z = zipfile.ZipFile(path)
+    for n in z.namelist():
+        if n.startswith("word/media/"):
+            open(f"corpus/image_table/{os.path.basename(path)}-{os.path.basename(n)}", "wb").write(z.read(n))
 for i, path in enumerate(sorted(glob.glob(root + "/samples/*.docx"))):
     z = zipfile.ZipFile(path)
     names = {n.lower(): n for n in z.namelist()}
