@@ -496,7 +496,8 @@ struct Found {
 fn location(n: usize, g: &TableGrid, cell: &Cell) -> String {
     let mut s = format!("T{n} r{}c{}", cell.row + 1, cell.col + 1);
     if let TableOrigin::Image { image } | TableOrigin::Vector { image } = g.origin {
-        s.push_str(&format!(" image {image}"));
+        // The same id as images.csv's `image` column.
+        s.push_str(&format!(" image I{}", image + 1));
         if let Some([x, y, w, h]) = cell.bbox {
             s.push_str(&format!(" box {x},{y},{w},{h}"));
         }
@@ -1729,7 +1730,7 @@ mod tests {
         assert_eq!(m.figures.len(), 15);
         let f = get(&m, "t4.review.upheld");
         assert_eq!(f.origin, "image");
-        assert_eq!(f.location, "T2 r4c1 image 2 box 10,20,30,40");
+        assert_eq!(f.location, "T2 r4c1 image I3 box 10,20,30,40");
         assert_eq!(get(&m, "t4.review.corrected").location, "T2 r4c2 image 2");
     }
 
