@@ -1731,7 +1731,7 @@ mod tests {
         let f = get(&m, "t4.review.upheld");
         assert_eq!(f.origin, "image");
         assert_eq!(f.location, "T2 r4c1 image I3 box 10,20,30,40");
-        assert_eq!(get(&m, "t4.review.corrected").location, "T2 r4c2 image 2");
+        assert_eq!(get(&m, "t4.review.corrected").location, "T2 r4c2 image I3");
     }
 
     #[test]
