@@ -216,3 +216,37 @@ fn inspect_explains_tables() {
         "{text}"
     );
 }
+
+/// An Excel object pasted into a .docx (the workbook in `word/embeddings/`, a preview picture in
+/// the text): the figures come from the workbook's cells, and the object is not reported unread.
+#[test]
+fn excel_object_in_a_docx_is_read_as_a_spreadsheet() {
+    use support::docx::p_center;
+    use support::report::{standard_docx_with, ReportSpec};
+    let spec = ReportSpec::standard();
+    let book = support::sheets::build_three_sheets(&spec);
+    let preview = support::png::ruled_placeholder(300, 200, 6, 4);
+    let docx = standard_docx_with(&spec, &|d, section| {
+        if section != "active_disclosure" {
+            return;
+        }
+        let emb = d.add_embedded_xlsx(book.clone());
+        let img = d.add_png(preview.clone());
+        d.push(&p_center(&format!(
+            "<w:r><w:object><v:shape id=\"_x0000_i1025\" type=\"#_x0000_t75\" style=\"width:300pt;height:200pt\">\
+<v:imagedata r:id=\"{img}\" o:title=\"\"/></v:shape>\
+<o:OLEObject Type=\"Embed\" ProgID=\"Excel.Sheet.12\" ShapeID=\"_x0000_i1025\" DrawAspect=\"Content\" ObjectID=\"_1\" r:id=\"{emb}\"/>\
+</w:object></w:r>"
+        )));
+    })
+    .build();
+    let x = nianbao::pipeline::process_bytes(&docx, &Options::default()).expect("read");
+    let want = ReportSpec::standard().expected_figures();
+    let errs = support::expect::figure_problems(&x.report.figures, &want, "sheet");
+    assert!(errs.is_empty(), "{errs:#?}");
+    assert!(
+        !x.document.warnings.iter().any(|w| w.contains("embeddings")),
+        "{:?}",
+        x.document.warnings
+    );
+}

@@ -427,6 +427,8 @@ pub struct Docx {
     pub extra_styles: String,
     pub numbering: Option<String>,
     media: Vec<(String, Vec<u8>)>,
+    /// Embedded OOXML packages (`word/embeddings/…`), related with the `package` type.
+    embeddings: Vec<(String, Vec<u8>)>,
     /// Extra document-level settings (e.g. tracked revisions on).
     pub track_revisions: bool,
     /// Further parts referenced from the main part: headers, footers, footnotes, comments.
@@ -495,6 +497,17 @@ impl Docx {
         format!("rIdImg{n}")
     }
 
+    /// Adds an embedded .xlsx workbook (as Word stores an inserted Excel object); returns its
+    /// relationship id.
+    pub fn add_embedded_xlsx(&mut self, data: Vec<u8>) -> String {
+        let n = self.embeddings.len() + 1;
+        self.embeddings.push((
+            format!("embeddings/Microsoft_Excel_Worksheet{n}.xlsx"),
+            data,
+        ));
+        format!("rIdEmb{n}")
+    }
+
     pub fn build(&self) -> Vec<u8> {
         let mut ct = format!(
             "{XML_DECL}<Types xmlns=\"http://schemas.openxmlformats.org/package/2006/content-types\">\
@@ -503,6 +516,9 @@ impl Docx {
         );
         if !self.media.is_empty() {
             ct.push_str("<Default Extension=\"png\" ContentType=\"image/png\"/>");
+        }
+        if !self.embeddings.is_empty() {
+            ct.push_str("<Default Extension=\"xlsx\" ContentType=\"application/vnd.openxmlformats-officedocument.spreadsheetml.sheet\"/>");
         }
         ct.push_str(
             "<Override PartName=\"/word/styles.xml\" ContentType=\"application/vnd.openxmlformats-officedocument.wordprocessingml.styles+xml\"/>\
@@ -558,6 +574,12 @@ impl Docx {
                 i + 1
             ));
         }
+        for (i, (name, _)) in self.embeddings.iter().enumerate() {
+            doc_rels.push_str(&format!(
+                "<Relationship Id=\"rIdEmb{}\" Type=\"{rel}/package\" Target=\"{name}\"/>",
+                i + 1
+            ));
+        }
         doc_rels.push_str("</Relationships>");
         let document = format!(
             "{XML_DECL}<w:document {NS}><w:body>{}<w:sectPr>{}<w:pgSz w:w=\"11906\" w:h=\"16838\"/>\
@@ -603,7 +625,7 @@ xmlns:xsi=\"http://www.w3.org/2001/XMLSchema-instance\"><dc:creator>nianbao fixt
         for part in &self.parts {
             parts.push((format!("word/{}", part.name), part.xml.clone().into_bytes()));
         }
-        for (name, data) in &self.media {
+        for (name, data) in self.embeddings.iter().chain(&self.media) {
             parts.push((format!("word/{name}"), data.clone()));
         }
         if self.strict {

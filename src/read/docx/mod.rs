@@ -16,7 +16,7 @@ mod tests;
 
 use super::package::Relationship;
 use super::{Limits, Package, ReadError};
-use crate::model::{Document, ImagePart};
+use crate::model::{Block, Document, ImagePart};
 use numbering::Numbering;
 use story::{Images, Story, Warnings};
 use styles::Styles;
@@ -105,6 +105,9 @@ pub fn read_docx(bytes: &[u8], limits: &Limits) -> Result<Document, ReadError> {
         story.read_part(&mut x)?
     };
 
+    let mut body = body;
+    read_embedded_workbooks(&mut pkg, &rels, limits, &mut warnings, &mut body)?;
+
     let mut furniture = Vec::new();
     let mut notes = Vec::new();
     let mut seen = std::collections::HashSet::new();
@@ -186,6 +189,46 @@ pub fn read_docx(bytes: &[u8], limits: &Limits) -> Result<Document, ReadError> {
         images: image_parts,
         warnings: warnings.list,
     })
+}
+
+/// Excel objects embedded in the document (`word/embeddings/*.xlsx` behind an OLE preview
+/// picture): the workbook is read like any spreadsheet and its tables follow the body, so the
+/// figures of a table pasted as an Excel object are read from its cells, not from its picture.
+fn read_embedded_workbooks(
+    pkg: &mut Package,
+    rels: &[Relationship],
+    limits: &Limits,
+    warnings: &mut Warnings,
+    body: &mut Vec<Block>,
+) -> Result<(), ReadError> {
+    for rel in rels
+        .iter()
+        .filter(|r| !r.external && matches!(r.kind.as_str(), "package" | "oleObject"))
+    {
+        let Some(bytes) = pkg.read_part_opt(&rel.target)? else {
+            continue;
+        };
+        if !matches!(
+            super::sniff(&bytes),
+            super::Sniffed::Xlsx | super::Sniffed::Xls
+        ) {
+            continue;
+        }
+        match super::sheet::read_workbook(&bytes, limits) {
+            Ok(book) => {
+                // The reader noted the object as unread; it has been read now.
+                let marker = format!("({})", rel.target);
+                warnings.list.retain(|w| !w.contains(&marker));
+                body.extend(
+                    book.body
+                        .into_iter()
+                        .filter(|b| matches!(b, Block::Table(_))),
+                );
+            }
+            Err(e) => warnings.push(format!("embedded workbook {} not read: {e}", rel.target)),
+        }
+    }
+    Ok(())
 }
 
 /// SmartArt text of the diagram data parts a story refers to.
