@@ -316,7 +316,7 @@ fn describe_images(doc: &Document, report: &AnnualReport) -> Vec<ImageInfo> {
         .iter()
         .enumerate()
         .map(|(i, img)| {
-            let content_type = sniff_image_type(&img.data)
+            let content_type = read::sniff::image_type(&img.data)
                 .map(str::to_string)
                 .unwrap_or_else(|| img.content_type.clone());
             let (width, height) = image::ImageReader::new(std::io::Cursor::new(&img.data))
@@ -413,29 +413,6 @@ fn image_sections(
         }
     }
     out
-}
-
-/// The image type from its first bytes (a part's declared type is often generic or wrong).
-pub fn sniff_image_type(data: &[u8]) -> Option<&'static str> {
-    Some(if data.starts_with(b"\x89PNG") {
-        "image/png"
-    } else if data.starts_with(&[0xFF, 0xD8, 0xFF]) {
-        "image/jpeg"
-    } else if data.starts_with(b"GIF8") {
-        "image/gif"
-    } else if data.starts_with(b"BM") {
-        "image/bmp"
-    } else if data.starts_with(b"II*\0") || data.starts_with(b"MM\0*") {
-        "image/tiff"
-    } else if data.len() > 44 && &data[40..44] == b" EMF" {
-        "image/x-emf"
-    } else if data.starts_with(&[0xD7, 0xCD, 0xC6, 0x9A]) {
-        "image/x-wmf"
-    } else if data.len() > 12 && data.starts_with(b"RIFF") && &data[8..12] == b"WEBP" {
-        "image/webp"
-    } else {
-        return None;
-    })
 }
 
 fn read_capped(path: &Path, cap: u64) -> Result<Vec<u8>, String> {

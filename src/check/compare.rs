@@ -4,7 +4,7 @@
 
 use std::collections::{BTreeMap, BTreeSet, HashMap, HashSet};
 
-use super::T3_COLUMNS;
+use super::t3_columns;
 use crate::write::format_number;
 
 /// One report as stored by `extract` (CSV folder or database).
@@ -217,7 +217,7 @@ fn cross_year_checks(
     now: &ReportRecord,
     out: &mut Vec<Vec<String>>,
 ) {
-    for col in T3_COLUMNS {
+    for col in t3_columns() {
         push_check(
             out,
             office,

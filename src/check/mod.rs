@@ -53,43 +53,30 @@ impl CheckResult {
     }
 }
 
-pub const T3_COLUMNS: [&str; 7] = [
-    "natural_person",
-    "business",
-    "research",
-    "nonprofit",
-    "legal_service",
-    "other_org",
-    "total",
-];
+use crate::recognise::metrics::{T3_COLS, T3_ROWS_2021, T4_BLOCKS as T4_BLOCK_LABELS, T4_COLS};
 
-/// 表三 rows whose sum is （七）总计 in the 2021 format, in printed order.
-const T3_OUTCOMES_2021: [&str; 21] = [
-    "granted",
-    "partial",
-    "denied.state_secret",
-    "denied.law_prohibited",
-    "denied.three_safety",
-    "denied.third_party",
-    "denied.internal_affairs",
-    "denied.process_info",
-    "denied.enforcement_file",
-    "denied.query_matter",
-    "unavailable.not_held",
-    "unavailable.needs_creation",
-    "unavailable.unclear",
-    "unprocessed.petition",
-    "unprocessed.repeat",
-    "unprocessed.publication",
-    "unprocessed.excessive",
-    "unprocessed.confirm_existing",
-    "other.no_correction",
-    "other.unpaid_fee",
-    "other.other",
-];
+/// 表三 column keys, from the metric catalogue.
+pub fn t3_columns() -> impl Iterator<Item = &'static str> + Clone {
+    T3_COLS.iter().map(|(k, _)| *k)
+}
 
-const T4_BLOCKS: [&str; 3] = ["review", "suit_direct", "suit_after_review"];
-const T4_PARTS: [&str; 4] = ["upheld", "corrected", "other", "pending"];
+/// 表三 rows whose sum is （七）总计 in the 2021 format, in printed order: every row of the
+/// catalogue but 一、二、（七）and 四.
+fn t3_outcomes_2021() -> impl Iterator<Item = &'static str> + Clone {
+    T3_ROWS_2021
+        .iter()
+        .map(|(k, _)| *k)
+        .filter(|k| !matches!(*k, "new" | "carried_in" | "total" | "carried_out"))
+}
+
+fn t4_blocks() -> impl Iterator<Item = &'static str> {
+    T4_BLOCK_LABELS.iter().map(|(k, _)| *k)
+}
+
+/// 表四 parts whose sum is the block's 总计.
+fn t4_parts() -> impl Iterator<Item = &'static str> {
+    T4_COLS.iter().map(|(k, _)| *k).filter(|k| *k != "total")
+}
 
 /// Lookup of a report's figures by metric id.
 struct Figures<'a>(HashMap<&'a str, &'a Figure>);
@@ -188,16 +175,14 @@ fn t3(row: &str, col: &str) -> String {
 fn check_t3(f: &Figures, out: &mut Vec<CheckResult>) {
     // The 2019 format has a single （六）其他处理 row, `t3.other.{col}`.
     let outcomes: Vec<&str> = if f.0.contains_key("t3.other.total") {
-        T3_OUTCOMES_2021
-            .iter()
-            .copied()
+        t3_outcomes_2021()
             .filter(|r| !r.starts_with("other."))
             .chain(["other"])
             .collect()
     } else {
-        T3_OUTCOMES_2021.to_vec()
+        t3_outcomes_2021().collect()
     };
-    for col in T3_COLUMNS {
+    for col in t3_columns() {
         out.push(balance(
             "t3.column_balance",
             &format!("column {col}: new + carried_in = total + carried_out"),
@@ -206,7 +191,7 @@ fn check_t3(f: &Figures, out: &mut Vec<CheckResult>) {
             &[t3("total", col), t3("carried_out", col)],
         ));
     }
-    for col in T3_COLUMNS {
+    for col in t3_columns() {
         let parts: Vec<String> = outcomes.iter().map(|r| t3(r, col)).collect();
         out.push(balance(
             "t3.column_total",
@@ -221,7 +206,10 @@ fn check_t3(f: &Figures, out: &mut Vec<CheckResult>) {
         .chain(outcomes.iter().copied())
         .chain(["total", "carried_out"]);
     for row in rows {
-        let parts: Vec<String> = T3_COLUMNS[..6].iter().map(|c| t3(row, c)).collect();
+        let parts: Vec<String> = t3_columns()
+            .filter(|c| *c != "total")
+            .map(|c| t3(row, c))
+            .collect();
         out.push(balance(
             "t3.row_total",
             &format!("row {row}: total = sum of applicant columns"),
@@ -233,8 +221,8 @@ fn check_t3(f: &Figures, out: &mut Vec<CheckResult>) {
 }
 
 fn check_t4(f: &Figures, out: &mut Vec<CheckResult>) {
-    for block in T4_BLOCKS {
-        let parts: Vec<String> = T4_PARTS.iter().map(|p| format!("t4.{block}.{p}")).collect();
+    for block in t4_blocks() {
+        let parts: Vec<String> = t4_parts().map(|p| format!("t4.{block}.{p}")).collect();
         out.push(balance(
             "t4.block_total",
             &format!("{block}: total = upheld + corrected + other + pending"),
@@ -330,11 +318,11 @@ mod tests {
         }
         let rows = ["new", "carried_in"]
             .into_iter()
-            .chain(T3_OUTCOMES_2021)
+            .chain(t3_outcomes_2021())
             .chain(["total", "carried_out"]);
         let mut out = Vec::new();
         for row in rows {
-            for col in T3_COLUMNS {
+            for col in t3_columns() {
                 let id = t3(row, col);
                 let v = values.get(&id).copied().unwrap_or(0.0);
                 let sem = if v == 0.0 {
@@ -421,7 +409,7 @@ mod tests {
     #[test]
     fn t4_totals_that_do_not_add_up_fail() {
         let mut figs = Vec::new();
-        for block in T4_BLOCKS {
+        for block in t4_blocks() {
             for (part, v) in [
                 ("upheld", 2.0),
                 ("corrected", 1.0),

@@ -181,3 +181,26 @@ fn sniff_ole(bytes: &[u8]) -> Sniffed {
         Sniffed::OtherOle
     }
 }
+
+/// The type of an image from its first bytes (a part's declared type is often generic or wrong).
+pub fn image_type(data: &[u8]) -> Option<&'static str> {
+    Some(if data.starts_with(b"\x89PNG\r\n\x1a\n") {
+        "image/png"
+    } else if data.starts_with(&[0xFF, 0xD8, 0xFF]) {
+        "image/jpeg"
+    } else if data.starts_with(b"GIF8") {
+        "image/gif"
+    } else if data.starts_with(b"BM") {
+        "image/bmp"
+    } else if data.starts_with(b"II*\0") || data.starts_with(b"MM\0*") {
+        "image/tiff"
+    } else if data.get(40..44) == Some(b" EMF") {
+        "image/x-emf"
+    } else if data.starts_with(&[0xD7, 0xCD, 0xC6, 0x9A]) {
+        "image/x-wmf"
+    } else if data.starts_with(b"RIFF") && data.get(8..12) == Some(b"WEBP") {
+        "image/webp"
+    } else {
+        return None;
+    })
+}

@@ -174,7 +174,11 @@ pub fn read_docx(bytes: &[u8], limits: &Limits) -> Result<Document, ReadError> {
             .content_type(part)
             .map(str::to_string)
             .filter(|t| !t.is_empty() && t != "application/octet-stream")
-            .unwrap_or_else(|| sniff_image(&data).to_string());
+            .unwrap_or_else(|| {
+                super::sniff::image_type(&data)
+                    .unwrap_or("application/octet-stream")
+                    .to_string()
+            });
         image_parts.push(ImagePart {
             part: part.clone(),
             content_type,
@@ -298,28 +302,5 @@ fn optional_part(
             warnings.push(format!("{kind} part {} is missing", rel.target));
             Ok(None)
         }
-    }
-}
-
-/// Content type of an image from its magic bytes.
-fn sniff_image(data: &[u8]) -> &'static str {
-    if data.starts_with(b"\x89PNG\r\n\x1a\n") {
-        "image/png"
-    } else if data.starts_with(&[0xFF, 0xD8, 0xFF]) {
-        "image/jpeg"
-    } else if data.starts_with(b"GIF8") {
-        "image/gif"
-    } else if data.starts_with(b"BM") {
-        "image/bmp"
-    } else if data.starts_with(b"II*\0") || data.starts_with(b"MM\0*") {
-        "image/tiff"
-    } else if data.get(40..44) == Some(b" EMF") {
-        "image/x-emf"
-    } else if data.starts_with(&[0xD7, 0xCD, 0xC6, 0x9A]) {
-        "image/x-wmf"
-    } else if data.starts_with(b"RIFF") && data.get(8..12) == Some(b"WEBP") {
-        "image/webp"
-    } else {
-        "application/octet-stream"
     }
 }
