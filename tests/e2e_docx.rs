@@ -57,85 +57,40 @@ fn check_parts(name: &str, x: &Extracted, e: &Expected, with_figures: bool) {
         errs.push(format!("kind: {:?}, expected annual_report", r.kind));
     }
 
-    // ---- figures: exactly the 200 expected, each with its value and semantic.
-    let no_figures = Vec::new();
-    let expected_figures = if with_figures {
-        &e.figures
-    } else {
-        &no_figures
-    };
-    let mut actual: BTreeMap<String, Vec<&nianbao::recognise::Figure>> = BTreeMap::new();
-    for f in &r.figures {
-        actual.entry(f.metric.0.clone()).or_default().push(f);
-    }
+    // ---- figures: exactly the expected ones, each with its value, semantic, origin and place.
     let expected_ids: BTreeSet<&str> = e.figures.iter().map(|f| f.metric.as_str()).collect();
     assert_eq!(
         expected_ids.len(),
         e.figures.len(),
         "the spec itself holds each id once"
     );
-    for id in actual.keys().filter(|_| with_figures) {
-        if !expected_ids.contains(id.as_str()) {
-            errs.push(format!("unexpected figure {id}"));
-        }
-    }
-    for (i, ef) in expected_figures.iter().enumerate() {
-        let Some(found) = actual.get(&ef.metric) else {
-            errs.push(format!("missing figure {}", ef.metric));
-            continue;
-        };
-        if found.len() != 1 {
-            errs.push(format!(
-                "figure {} reported {} times",
-                ef.metric,
-                found.len()
-            ));
-        }
-        let f = found[0];
-        let want = ef
-            .value
-            .as_ref()
-            .map(|v| v.parse::<f64>().expect("spec value"));
-        if f.value != want {
-            errs.push(format!(
-                "{}: value {:?} (raw {:?}), expected {:?}",
-                ef.metric, f.value, f.raw, ef.value
-            ));
-        }
-        if f.semantic.as_str() != ef.semantic {
-            errs.push(format!(
-                "{}: semantic {}, expected {} (raw {:?})",
-                ef.metric,
-                f.semantic.as_str(),
-                ef.semantic,
-                f.raw
-            ));
-        }
-        let origin = ef.origin.unwrap_or(e.origin);
-        if f.origin != origin {
-            errs.push(format!(
-                "{}: origin {}, expected {origin}",
-                ef.metric, f.origin
-            ));
-        }
-        if let Some(locs) = &e.locations {
-            if f.location != locs[i] {
-                errs.push(format!(
-                    "{}: location {:?}, expected {:?}",
-                    ef.metric, f.location, locs[i]
-                ));
-            }
-        } else if let Some([t2, t3, t4]) = e.table_numbers {
-            let t = match &ef.metric[..2] {
-                "t2" => t2,
-                "t3" => t3,
-                _ => t4,
+    if with_figures {
+        errs.extend(support::expect::figure_problems(
+            &r.figures, &e.figures, e.origin,
+        ));
+        for (i, ef) in e.figures.iter().enumerate() {
+            let Some(f) = r.figures.iter().find(|f| f.metric.0 == ef.metric) else {
+                continue;
             };
-            if !f.location.starts_with(&format!("T{t} ")) {
-                errs.push(format!(
-                    "{}: location {:?}, expected in table T{t}",
-                    ef.metric, f.location
-                ));
+            if let Some(locs) = &e.locations {
+                if f.location != locs[i] {
+                    errs.push(format!(
+                        "{}: location {:?}, expected {:?}",
+                        ef.metric, f.location, locs[i]
+                    ));
+                }
+            } else if let Some([t2, t3, t4]) = e.table_numbers {
+                let t = match &ef.metric[..2] {
+                    "t2" => t2,
+                    "t3" => t3,
+                    _ => t4,
+                };
+                if !f.location.starts_with(&format!("T{t} ")) {
+                    errs.push(format!(
+                        "{}: location {:?}, expected in table T{t}",
+                        ef.metric, f.location
+                    ));
+                }
             }
         }
     }

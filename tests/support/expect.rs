@@ -7,7 +7,7 @@ use nianbao::recognise::Figure;
 use super::report::ExpFigure;
 
 /// Every difference between the figures found and the expected ones: missing, unexpected,
-/// repeated, value, semantic and origin.
+/// repeated, value, semantic and origin (`origin` unless the expected figure names its own).
 pub fn figure_problems(found: &[Figure], expected: &[ExpFigure], origin: &str) -> Vec<String> {
     let mut errs = Vec::new();
     let mut by_id: BTreeMap<&str, Vec<&Figure>> = BTreeMap::new();
@@ -47,6 +47,7 @@ pub fn figure_problems(found: &[Figure], expected: &[ExpFigure], origin: &str) -
                 f.raw
             ));
         }
+        let origin = e.origin.unwrap_or(origin);
         if f.origin != origin {
             errs.push(format!(
                 "{}: origin {}, expected {origin}",
