@@ -146,29 +146,32 @@ impl<'a> View<'a> {
     }
 }
 
+/// Labels only 表三 prints; three of them make a table 表三. The first eleven are the ones
+/// `explain_unmatched` reports.
+const T3_WORDS: [&str; 18] = [
+    "本年新收",
+    "上年结转",
+    "予以公开",
+    "部分公开",
+    "不予公开",
+    "无法提供",
+    "不予处理",
+    "其他处理",
+    "结转下年",
+    "自然人",
+    "商业企业",
+    "国家秘密",
+    "第三方",
+    "不掌握",
+    "另行制作",
+    "信访举报",
+    "重复申请",
+    "出版物",
+];
+
 /// Decides which standard table a grid is, from its own labels.
 pub fn classify(g: &TableGrid) -> Option<Kind> {
     let all: String = g.cells.iter().map(|c| normalise_label(&c.text)).collect();
-    const T3_WORDS: [&str; 18] = [
-        "本年新收",
-        "上年结转",
-        "予以公开",
-        "部分公开",
-        "不予公开",
-        "无法提供",
-        "不予处理",
-        "其他处理",
-        "结转下年",
-        "自然人",
-        "商业企业",
-        "国家秘密",
-        "第三方",
-        "不掌握",
-        "另行制作",
-        "信访举报",
-        "重复申请",
-        "出版物",
-    ];
     let t3 = T3_WORDS.iter().filter(|w| all.contains(*w)).count();
     if t3 >= 3 {
         return Some(Kind::T3);
@@ -1085,19 +1088,7 @@ pub fn explain_unmatched(g: &TableGrid) -> String {
     };
     match classify(g) {
         None => {
-            let t3 = found(&[
-                "本年新收",
-                "上年结转",
-                "予以公开",
-                "部分公开",
-                "不予公开",
-                "无法提供",
-                "不予处理",
-                "其他处理",
-                "结转下年",
-                "自然人",
-                "商业企业",
-            ]);
+            let t3 = found(&T3_WORDS[..11]);
             let t4 = found(&["复议", "诉讼", "起诉", "维持", "纠正", "审结"]);
             let t2 = found(&[
                 "第二十条",
