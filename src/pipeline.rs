@@ -436,21 +436,26 @@ fn hex(bytes: &[u8]) -> String {
 /// Processes `inputs` on `jobs` threads and hands each outcome to `sink` in input order, as soon
 /// as all earlier ones are done — so memory holds only the files in flight, not the batch.
 ///
+/// `prepare` runs on the worker right after a file is read: whatever can be done per file
+/// (rendering its CSV, saving its images) is done in parallel there, and the document is dropped
+/// before the outcome waits for its turn, so the one thread that writes only appends.
+///
 /// Workers take the next input from a shared counter and may run at most `jobs * 8` files ahead
 /// of the one the sink waits for. (A rayon `par_iter` over the list split it into contiguous
 /// halves, so with two threads the outcomes of the second half waited in memory until the first
 /// half was done: 380 MB for 5,000 reports.)
-pub fn run_batch(
+pub fn run_batch<T: Send>(
     inputs: &[PathBuf],
     opts: &Options,
     jobs: usize,
     known: &(dyn Fn(&str) -> bool + Sync),
-    mut sink: impl FnMut(BatchItem),
+    prepare: &(dyn Fn(BatchItem) -> T + Sync),
+    mut sink: impl FnMut(T),
 ) -> Result<(), rayon::ThreadPoolBuildError> {
     let jobs = jobs.max(1);
     let window = jobs * 8;
     let pool = rayon::ThreadPoolBuilder::new().num_threads(jobs).build()?;
-    let (tx, rx) = mpsc::sync_channel::<(usize, BatchItem)>(window);
+    let (tx, rx) = mpsc::sync_channel::<(usize, T)>(window);
     let next_input = AtomicUsize::new(0);
     // How many outcomes the sink has had; workers wait while they are `window` ahead of it.
     let delivered = Delivered::default();
@@ -466,7 +471,7 @@ pub fn run_batch(
                             break;
                         }
                         if tx
-                            .send((i, process_file_unless(&inputs[i], opts, known)))
+                            .send((i, prepare(process_file_unless(&inputs[i], opts, known))))
                             .is_err()
                         {
                             break;

@@ -56,17 +56,16 @@ pub fn compact(s: &str) -> String {
 /// Normalises a table label for matching: [`compact`], quotes dropped, `1、`/`1．` → `1.`,
 /// `、` after a Chinese numeral kept (that is a section number, `一、`).
 pub fn normalise_label(s: &str) -> String {
-    let c: Vec<char> = compact(s)
-        .chars()
-        .filter(|c| !matches!(c, '“' | '”' | '"' | '\'' | '‘' | '’' | '「' | '」'))
-        .collect();
-    let mut out = String::with_capacity(c.len() * 3);
-    for (i, &ch) in c.iter().enumerate() {
-        if ch == '、' && i > 0 && c[i - 1].is_ascii_digit() {
-            out.push('.');
-        } else {
-            out.push(ch);
+    // One pass: this runs for every cell of every table.
+    let mut out = String::with_capacity(s.len());
+    let mut after_digit = false;
+    for ch in s.chars().map(fold_char) {
+        if is_space(ch) || matches!(ch, '“' | '”' | '"' | '\'' | '‘' | '’' | '「' | '」')
+        {
+            continue;
         }
+        out.push(if ch == '、' && after_digit { '.' } else { ch });
+        after_digit = ch.is_ascii_digit();
     }
     out
 }
