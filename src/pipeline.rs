@@ -219,7 +219,13 @@ pub fn process_file_unless(
     }
     let format = read::sniff(&bytes).name().to_string();
     // The recogniser's cache is behind a Mutex that tolerates poisoning, so unwinding is safe.
-    let run = std::panic::AssertUnwindSafe(|| process_bytes(&bytes, opts));
+    // The file's bytes are dropped as soon as the document is read: for a report of 50 MB of
+    // photos they are as large as the document's own copies of the pictures.
+    let run = std::panic::AssertUnwindSafe(move || {
+        let document = read_document(&bytes, opts)?;
+        drop(bytes);
+        Ok(finish_document(document, opts))
+    });
     let result = std::panic::catch_unwind(run).unwrap_or_else(|p| {
         let what = p
             .downcast_ref::<&str>()
@@ -241,10 +247,18 @@ pub fn process_file_unless(
 
 /// The pipeline on bytes already in memory.
 pub fn process_bytes(bytes: &[u8], opts: &Options) -> Result<Extracted, FileError> {
-    let mut document = read::read_auto(bytes, &opts.limits).map_err(|e| FileError {
+    Ok(finish_document(read_document(bytes, opts)?, opts))
+}
+
+fn read_document(bytes: &[u8], opts: &Options) -> Result<Document, FileError> {
+    read::read_auto(bytes, &opts.limits).map_err(|e| FileError {
         stage: Stage::Read,
         message: name_limit_flags(&e.to_string()),
-    })?;
+    })
+}
+
+/// Everything after reading: the tables in pictures, recognition, checks.
+fn finish_document(mut document: Document, opts: &Options) -> Extracted {
     read_picture_tables(&mut document, opts);
     let report = recognise(&document);
     let checks = if report.kind == ReportKind::Annual {
@@ -259,12 +273,12 @@ pub fn process_bytes(bytes: &[u8], opts: &Options) -> Result<Extracted, FileErro
             .warnings
             .extend(oversized_images(&images, opts.limits.max_image_pixels));
     }
-    Ok(Extracted {
+    Extracted {
         document,
         report,
         checks,
         images,
-    })
+    }
 }
 
 /// Reads the tables in the document's pictures and puts each right after its picture, where

@@ -1216,7 +1216,12 @@ const MAX_SLOTS: usize = 100_000;
 
 /// Maps every body table to standard figures.
 pub fn map_tables(doc: &Document, warnings: &mut Vec<String>) -> MappedTables {
-    let mut found: Vec<Found> = Vec::new();
+    // Each table's figures are kept or set aside as it is mapped, so a report that repeats its
+    // tables a thousand times never holds a thousand tables' worth of figures.
+    let mut by_id: HashMap<String, Figure> = HashMap::new();
+    // Figures read again with another value, grouped by the table they were read again in: a
+    // report that repeats its tables (or a whole copy of itself) gets one warning per table.
+    let mut again: Vec<(String, usize, String)> = Vec::new();
     let mut formats = Vec::new();
     let mut t3_layout: Option<T3Layout> = None;
     let mut t2_header: Option<Vec<Option<&'static str>>> = None;
@@ -1279,34 +1284,62 @@ pub fn map_tables(doc: &Document, warnings: &mut Vec<String>) -> MappedTables {
             last_format = Some(format);
         }
         formats.push(format);
-        found.extend(figs.into_iter().map(|mut f| {
+        for mut f in figs {
             if offset != (0, 0) {
                 f.figure.location = shift_location(&f.figure.location, offset);
             }
-            f
-        }));
-    }
-    let mut by_id: HashMap<String, Figure> = HashMap::new();
-    for f in found {
-        match by_id.get(&f.metric) {
-            Some(prev) => {
-                if prev.raw.trim() != f.figure.raw.trim() {
-                    warnings.push(format!(
-                        "{} read twice ({:?} at {}, {:?} at {}), the first kept",
-                        f.metric, prev.raw, prev.location, f.figure.raw, f.figure.location
-                    ));
-                }
-            }
-            None => {
-                by_id.insert(f.metric, f.figure);
-            }
+            keep_first(f, &mut by_id, &mut again);
         }
+    }
+    for (table, n, first) in again {
+        warnings.push(if n == 1 {
+            format!("{first}: read twice, the first kept")
+        } else {
+            format!(
+                "{table}: {n} figures read again with other values ({first}, …), the first kept"
+            )
+        });
     }
     let figures = metrics::ids_ordered()
         .iter()
         .filter_map(|id| by_id.remove(&id.0))
         .collect();
     MappedTables { figures, formats }
+}
+
+/// Keeps the first reading of a metric; a later one with another value is noted in `again`.
+fn keep_first(
+    f: Found,
+    by_id: &mut HashMap<String, Figure>,
+    again: &mut Vec<(String, usize, String)>,
+) {
+    match by_id.get(&f.metric) {
+        Some(prev) => {
+            if prev.raw.trim() != f.figure.raw.trim() {
+                let table = f
+                    .figure
+                    .location
+                    .split(' ')
+                    .next()
+                    .unwrap_or("")
+                    .to_string();
+                match again.last_mut() {
+                    Some((t, n, _)) if *t == table => *n += 1,
+                    _ => again.push((
+                        table,
+                        1,
+                        format!(
+                            "{} {:?} at {}, {:?} at {}",
+                            f.metric, prev.raw, prev.location, f.figure.raw, f.figure.location
+                        ),
+                    )),
+                }
+            }
+        }
+        None => {
+            by_id.insert(f.metric, f.figure);
+        }
+    }
 }
 
 #[cfg(test)]
@@ -1330,6 +1363,36 @@ mod tests {
         let mut w = Vec::new();
         let m = map_tables(&d, &mut w);
         (m, w)
+    }
+
+    #[test]
+    fn a_repeated_table_gives_one_warning_per_table_and_the_first_reading() {
+        let first = t3_word();
+        let mut second = t3_word();
+        for c in second.cells.iter_mut().filter(|c| c.row >= 3 && c.col >= 3) {
+            c.text = format!("{}9", c.text);
+        }
+        let same = t3_word();
+        let d = doc(vec![
+            para("表"),
+            Block::Table(first),
+            para("表"),
+            Block::Table(second),
+            para("表"),
+            Block::Table(same),
+        ]);
+        let mut w = Vec::new();
+        let m = map_tables(&d, &mut w);
+        assert_eq!(get(&m, "t3.new.natural_person").raw, "0");
+        let again: Vec<&String> = w.iter().filter(|w| w.contains("read again")).collect();
+        assert_eq!(again.len(), 1, "{w:#?}");
+        assert!(
+            again[0].starts_with("T2: 175 figures read again with other values (t3.new.natural_person \"0\" at T1 r4c4, \"09\" at T2 r4c4"),
+            "{}",
+            again[0]
+        );
+        // the third table repeats the first exactly: nothing to say
+        assert!(!w.iter().any(|w| w.starts_with("T3")), "{w:#?}");
     }
 
     fn get<'a>(m: &'a MappedTables, id: &str) -> &'a Figure {
@@ -1735,7 +1798,12 @@ mod tests {
         let m = map_tables(&d, &mut w);
         assert_eq!(m.figures.len(), 15);
         assert_eq!(get(&m, "t4.review.total").value, Some(1.0));
-        assert_eq!(w.len(), 15);
+        assert_eq!(w.len(), 1, "{w:#?}");
+        assert!(
+            w[0].starts_with("T2: 15 figures read again with other values"),
+            "{}",
+            w[0]
+        );
     }
 
     #[test]

@@ -190,6 +190,29 @@ fn table_format(formats: &[crate::recognise::TableFormat]) -> &'static str {
     }
 }
 
+/// Longest warnings field: Excel and WPS hold at most 32,767 characters in a cell.
+const MAX_WARNINGS_CHARS: usize = 30_000;
+
+/// The warnings of one file as one field, cut to what a spreadsheet cell holds with a count of
+/// what was left out.
+fn join_warnings(warnings: &[&str]) -> String {
+    let mut out = String::new();
+    let mut chars = 0;
+    for (i, w) in warnings.iter().enumerate() {
+        let n = w.chars().count() + 2;
+        if chars + n > MAX_WARNINGS_CHARS {
+            out.push_str(&format!("; … and {} more warnings", warnings.len() - i));
+            break;
+        }
+        if i > 0 {
+            out.push_str("; ");
+        }
+        out.push_str(w);
+        chars += n;
+    }
+    out
+}
+
 fn opt<T: ToString>(v: &Option<T>) -> String {
     v.as_ref().map(ToString::to_string).unwrap_or_default()
 }
@@ -293,7 +316,7 @@ fn visit_extracted(source: &str, outcome: &FileOutcome, x: &Extracted, sink: &mu
         x.document.tables().count().to_string(),
         x.document.images.len().to_string(),
         checks_failed.to_string(),
-        warnings.join("; "),
+        join_warnings(&warnings),
         opt(&region.province),
         opt(&region.city),
         opt(&region.county),
@@ -421,5 +444,30 @@ fn visit_tables(source: &str, doc: &Document, sink: &mut impl RowSink) {
                 ],
             );
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn warnings_are_joined_and_cut_to_what_a_spreadsheet_cell_holds() {
+        assert_eq!(join_warnings(&["a", "b"]), "a; b");
+        let long = "警告".repeat(1000);
+        let many: Vec<&str> = vec![long.as_str(); 40];
+        let joined = join_warnings(&many);
+        assert!(
+            joined.chars().count() <= 32_767,
+            "{}",
+            joined.chars().count()
+        );
+        // 2,002 characters per warning: 14 fit in 30,000, the other 26 are counted.
+        assert!(
+            joined.ends_with("; … and 26 more warnings"),
+            "{}",
+            &joined[joined.len() - 40..]
+        );
+        assert_eq!(joined.matches(&long).count(), 14);
     }
 }
