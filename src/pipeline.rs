@@ -25,6 +25,10 @@ pub struct Options {
     /// The OCR recogniser for pictures of tables, loaded once per run and shared by the threads;
     /// `None` reads no pictures (they are still listed and saved) and marks such files partial.
     pub ocr: Option<Arc<Recogniser>>,
+    /// In a batch, files are read at the same time only while their
+    /// [`memory_estimate`](read::memory_estimate)s add up to at most this many bytes; a file
+    /// larger than the budget is read alone.
+    pub memory_budget: u64,
 }
 
 impl Default for Options {
@@ -33,6 +37,7 @@ impl Default for Options {
             limits: Limits::default(),
             max_file_bytes: 512 << 20,
             ocr: None,
+            memory_budget: 128 << 20,
         }
     }
 }
@@ -198,11 +203,24 @@ pub fn process_file_unless(
     opts: &Options,
     known: &(dyn Fn(&str) -> bool + Sync),
 ) -> BatchItem {
+    process_within(path, opts, known, None).0
+}
+
+/// [`process_file_unless`] that first waits for the file's share of `budget`, and returns the
+/// permit so the caller can hold it while it prepares the outcome for writing.
+fn process_within<'b>(
+    path: &Path,
+    opts: &Options,
+    known: &(dyn Fn(&str) -> bool + Sync),
+    budget: Option<&'b MemoryBudget>,
+) -> (BatchItem, Option<Permit<'b>>) {
     let source = path.to_string_lossy().into_owned();
+    // Taken before the file is read: a file waiting for its turn holds nothing yet.
+    let permit = budget.map(|b| b.acquire(read::memory_estimate(path)));
     let bytes = match read_capped(path, opts.max_file_bytes) {
         Ok(b) => b,
         Err(message) => {
-            return BatchItem::Processed(Box::new(FileOutcome {
+            let failed = BatchItem::Processed(Box::new(FileOutcome {
                 source,
                 sha256: String::new(),
                 format: String::new(),
@@ -210,12 +228,13 @@ pub fn process_file_unless(
                     stage: Stage::Open,
                     message,
                 }),
-            }))
+            }));
+            return (failed, permit);
         }
     };
     let sha256 = hex(&Sha256::digest(&bytes));
     if known(&sha256) {
-        return BatchItem::Unchanged { source, sha256 };
+        return (BatchItem::Unchanged { source, sha256 }, permit);
     }
     let format = read::sniff(&bytes).name().to_string();
     // The recogniser's cache is behind a Mutex that tolerates poisoning, so unwinding is safe.
@@ -237,12 +256,73 @@ pub fn process_file_unless(
             message: format!("internal error while reading this file (please report it): {what}"),
         })
     });
-    BatchItem::Processed(Box::new(FileOutcome {
+    let outcome = BatchItem::Processed(Box::new(FileOutcome {
         source,
         sha256,
         format,
         result,
-    }))
+    }));
+    (outcome, permit)
+}
+
+/// Bytes of estimated memory that the files being read may take together.
+struct MemoryBudget {
+    total: u64,
+    used: Mutex<u64>,
+    freed: Condvar,
+}
+
+/// A file's share of the [`MemoryBudget`], given back when dropped.
+struct Permit<'b> {
+    budget: &'b MemoryBudget,
+    amount: u64,
+}
+
+impl MemoryBudget {
+    fn new(total: u64) -> Self {
+        MemoryBudget {
+            total,
+            used: Mutex::new(0),
+            freed: Condvar::new(),
+        }
+    }
+
+    /// Waits until `amount` fits beside what is in use; a file over the whole budget waits until
+    /// nothing else is being read, then goes alone.
+    fn acquire(&self, amount: u64) -> Permit<'_> {
+        let amount = amount.min(self.total);
+        let mut used = self.used.lock().unwrap_or_else(|e| e.into_inner());
+        while !fits(*used, amount, self.total) {
+            used = self.freed.wait(used).unwrap_or_else(|e| e.into_inner());
+        }
+        *used += amount;
+        Permit {
+            budget: self,
+            amount,
+        }
+    }
+}
+
+/// Whether a file of `amount` may start beside `used`: when it fits, or when nothing else runs.
+fn fits(used: u64, amount: u64, total: u64) -> bool {
+    used == 0 || used + amount <= total
+}
+
+impl Drop for Permit<'_> {
+    fn drop(&mut self) {
+        // glibc keeps the memory a large file's document was freed into, spread over its heaps;
+        // the next large file then adds to it instead of reusing it. Hand it back to the system.
+        #[cfg(all(target_os = "linux", target_env = "gnu"))]
+        if self.amount > self.budget.total / 4 {
+            // SAFETY: malloc_trim only releases free memory; it has no preconditions.
+            unsafe {
+                libc::malloc_trim(0);
+            }
+        }
+        let mut used = self.budget.used.lock().unwrap_or_else(|e| e.into_inner());
+        *used -= self.amount;
+        self.budget.freed.notify_all();
+    }
 }
 
 /// The pipeline on bytes already in memory.
@@ -473,8 +553,9 @@ pub fn run_batch<T: Send>(
     let next_input = AtomicUsize::new(0);
     // How many outcomes the sink has had; workers wait while they are `window` ahead of it.
     let delivered = Delivered::default();
+    let budget = MemoryBudget::new(opts.memory_budget);
     std::thread::scope(|scope| {
-        let (next_input, delivered) = (&next_input, &delivered);
+        let (next_input, delivered, budget) = (&next_input, &delivered, &budget);
         scope.spawn(move || {
             pool.scope(|s| {
                 for _ in 0..jobs {
@@ -484,10 +565,11 @@ pub fn run_batch<T: Send>(
                         if i >= inputs.len() || !delivered.wait_below(i, window) {
                             break;
                         }
-                        if tx
-                            .send((i, prepare(process_file_unless(&inputs[i], opts, known))))
-                            .is_err()
-                        {
+                        let (item, permit) = process_within(&inputs[i], opts, known, Some(budget));
+                        let prepared = prepare(item);
+                        // The share is held through `prepare`, which renders the whole file.
+                        drop(permit);
+                        if tx.send((i, prepared)).is_err() {
                             break;
                         }
                     });
@@ -613,6 +695,28 @@ impl Shard {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn files_share_the_memory_budget_and_a_larger_one_goes_alone() {
+        assert!(fits(0, 500, 128), "over the budget, alone");
+        assert!(
+            !fits(1, 500, 128),
+            "over the budget waits for every other file"
+        );
+        assert!(fits(100, 28, 128));
+        assert!(!fits(100, 29, 128));
+        let budget = MemoryBudget::new(128);
+        let a = budget.acquire(100);
+        let b = budget.acquire(20);
+        assert_eq!(*budget.used.lock().unwrap(), 120);
+        drop((a, b));
+        assert_eq!(*budget.used.lock().unwrap(), 0);
+        // a share is capped at the whole budget, so it is given back whole
+        let big = budget.acquire(1 << 40);
+        assert_eq!(*budget.used.lock().unwrap(), 128);
+        drop(big);
+        assert_eq!(*budget.used.lock().unwrap(), 0);
+    }
 
     #[test]
     fn shards_partition_the_inputs() {

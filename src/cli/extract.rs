@@ -76,6 +76,10 @@ pub struct Args {
     /// Largest image read, in megapixels (decompression bomb guard).
     #[arg(long, default_value_t = 40)]
     max_image_mp: u64,
+    /// Files are read in parallel only while their estimated memory (file + XML parts twice +
+    /// other parts) adds up to at most this many MiB; a larger file is read alone.
+    #[arg(long, default_value_t = 128)]
+    memory_budget_mb: u64,
 }
 
 /// Counts for the closing summary line.
@@ -104,6 +108,7 @@ pub fn run(args: Args) -> anyhow::Result<ExitCode> {
     }
     let mut opts = Options {
         max_file_bytes: args.max_file_mb << 20,
+        memory_budget: args.memory_budget_mb << 20,
         ..super::options_with_ocr(args.models.as_deref(), args.no_ocr)
     };
     opts.limits.max_total_inflated = args.max_inflated_mb << 20;

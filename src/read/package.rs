@@ -286,7 +286,7 @@ impl std::io::Write for TagCounter {
 
 /// Local name of a (possibly prefixed) XML name: matching by local name keeps Strict OOXML working.
 pub fn local_name(name: &str) -> &str {
-    match name.rfind(':') {
+    match name.bytes().rposition(|b| b == b':') {
         Some(i) => &name[i + 1..],
         None => name,
     }
