@@ -110,13 +110,14 @@ pub struct ImageInfo {
 
 impl Extracted {
     /// `partial` when something in the file could not be read (its warnings say what).
-    /// Notes on how a label was matched (fuzzy matches) inform; they do not make a file partial.
+    /// Notes on how the tables were read (fuzzy label matches, joined pieces) inform; they do
+    /// not make a file partial.
     pub fn status(&self) -> &'static str {
         let lost = self
             .report
             .warnings
             .iter()
-            .any(|w| !crate::recognise::is_matching_note(w));
+            .any(|w| !crate::recognise::is_reading_note(w));
         if self.document.warnings.is_empty() && !lost {
             "ok"
         } else {

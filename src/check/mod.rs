@@ -278,6 +278,7 @@ mod tests {
             semantic,
             origin: "word".into(),
             location: String::new(),
+            cell: None,
         }
     }
 
