@@ -16,6 +16,8 @@ use crate::read::image_table::{self, emf};
 use crate::read::{self, Limits};
 use crate::recognise::{recognise, AnnualReport, ReportKind};
 
+mod reread;
+
 /// Settings of one run.
 #[derive(Debug, Clone)]
 pub struct Options {
@@ -247,12 +249,19 @@ pub fn process_bytes(bytes: &[u8], opts: &Options) -> Result<Extracted, FileErro
         message: name_limit_flags(&e.to_string()),
     })?;
     read_picture_tables(&mut document, opts);
-    let report = recognise(&document);
-    let checks = if report.kind == ReportKind::Annual {
+    let mut report = recognise(&document);
+    let mut checks = if report.kind == ReportKind::Annual {
         check_report(&report)
     } else {
         Vec::new()
     };
+    if let Some(ocr) = &opts.ocr {
+        let reader: &Recogniser = ocr;
+        if reread::reread_doubted_digits(&mut document, &report, &checks, reader, &opts.limits) {
+            report = recognise(&document);
+            checks = check_report(&report);
+        }
+    }
     let images = describe_images(&document, &report);
     // With OCR, an oversized picture was already reported when its table was to be read.
     if opts.ocr.is_none() {

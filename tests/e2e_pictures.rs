@@ -4,13 +4,21 @@
 
 mod support;
 
+use nianbao::check::CheckStatus;
 use nianbao::ocr::render::{Encoding, RenderStyle};
+use nianbao::ocr::Recogniser;
 use nianbao::pipeline::{process_bytes, Extracted, Options};
-use support::pictures::{pictures_docx, T3Pictures, T3_CUT};
-use support::report::{build_standard, ReportSpec, T3_ROWS};
+use nianbao::read::image_table::read_table_image;
+use nianbao::read::Limits;
+use support::pictures::{pictures_docx, t4_picture_docx, T3Pictures, T3_CUT};
+use support::report::{build_standard, ReportSpec, T3_ROWS, V};
 
 fn options() -> Options {
     Options::with_ocr(None).unwrap_or_else(|e| panic!("{e} — run scripts/setup-models"))
+}
+
+fn ocr(opts: &Options) -> std::sync::Arc<Recogniser> {
+    opts.ocr.clone().expect("OCR loaded")
 }
 
 type Reading = Vec<(String, String, &'static str)>;
@@ -50,9 +58,7 @@ fn assert_same(name: &str, pics: &Extracted, word: &Extracted) {
     );
     assert_eq!(checks(pics), checks(word), "{name}: checks differ");
     assert!(
-        pics.checks
-            .iter()
-            .all(|c| c.status != nianbao::check::CheckStatus::Fail),
+        pics.checks.iter().all(|c| c.status != CheckStatus::Fail),
         "{name}: a check failed"
     );
     assert!(
@@ -140,4 +146,129 @@ fn a_table_cut_over_two_pictures_is_joined() {
             pics.report.warnings
         );
     }
+}
+
+/// 表四 whose review block is 9 + 6 + 0 + 1 = 16, its total as printed.
+fn t4_spec(total: &str) -> ReportSpec {
+    let mut spec = ReportSpec::standard();
+    spec.t4 = [
+        "9", "6", "0", "1", total, "3", "8", "0", "18", "29", "0", "1", "0", "0", "1",
+    ]
+    .iter()
+    .map(V::n)
+    .collect();
+    spec
+}
+
+fn warnings_about<'a>(x: &'a Extracted, what: &str) -> Vec<&'a String> {
+    x.document
+        .warnings
+        .iter()
+        .filter(|w| w.contains(what))
+        .collect()
+}
+
+/// The 表四 picture at scale 0.8 with its `16` (行政复议 总计) smudged: read from the tight crop of
+/// its ink the cell is `1`, so the block does not add up; read again from the whole cell (one of
+/// the other crops) it is `16` with far more confidence than the `1`s had, and that is kept.
+#[test]
+fn a_smudged_digit_that_breaks_a_total_is_read_again() {
+    let spec = t4_spec("16");
+    let style = RenderStyle {
+        scale: 0.8,
+        ..RenderStyle::default()
+    };
+    let bytes = t4_picture_docx(&spec, &style, 4);
+    let opts = options();
+
+    // The picture does mislead the first reading (else this test no longer tests the re-read:
+    // smudge harder).
+    let doc = nianbao::read::read_auto(&bytes, &Limits::default()).expect("docx");
+    let grid = read_table_image(&doc.images[0].data, 0, &ocr(&opts), &Limits::default())
+        .expect("read")
+        .expect("a table");
+    let first = grid.cell_at(3, 4).expect("the cell");
+    assert_eq!(first.text, "1", "first reading of the smudged 16");
+
+    let x = process_bytes(&bytes, &opts).expect("read");
+    let f = x
+        .report
+        .figures
+        .iter()
+        .find(|f| f.metric.0 == "t4.review.total")
+        .expect("figure");
+    assert_eq!((f.raw.as_str(), f.value), ("16", Some(16.0)));
+    assert!(
+        f.location.starts_with("T3 r4c5 image I1 box "),
+        "{}",
+        f.location
+    );
+    assert!(
+        x.checks.iter().all(|c| c.status != CheckStatus::Fail),
+        "{:?}",
+        x.checks
+    );
+    let said = warnings_about(&x, "read again");
+    assert_eq!(said.len(), 1, "{:?}", x.document.warnings);
+    let w = said[0];
+    assert!(w.contains("t4.block_total review failed"), "{w}");
+    assert!(
+        w.contains(&format!("{}: \"1\" → \"16\"", f.location)),
+        "names the cell, the first and the kept reading: {w}"
+    );
+    // the other cells of the block were read again too, and kept
+    assert!(w.contains(": \"9\" kept"), "{w}");
+    // tables.csv has the reading kept
+    let cell = x
+        .document
+        .tables()
+        .nth(2)
+        .and_then(|t| t.cell_at(3, 4))
+        .expect("cell");
+    assert_eq!(cell.text, "16");
+}
+
+/// A picture whose total really is printed wrong (16 parts, 15 printed): the cells are read
+/// again, the picture still says 15, and 15 stays — the check fails and names its cells.
+#[test]
+fn a_total_printed_wrong_is_read_again_and_stays_a_finding() {
+    let spec = t4_spec("15");
+    let bytes = t4_picture_docx(&spec, &RenderStyle::default(), 99);
+    let x = process_bytes(&bytes, &options()).expect("read");
+    let f = x
+        .report
+        .figures
+        .iter()
+        .find(|f| f.metric.0 == "t4.review.total")
+        .expect("figure");
+    assert_eq!(f.value, Some(15.0));
+    let failed: Vec<_> = x
+        .checks
+        .iter()
+        .filter(|c| c.status == CheckStatus::Fail)
+        .collect();
+    assert_eq!(failed.len(), 1, "{failed:?}");
+    let c = failed[0];
+    assert_eq!(
+        (c.check.as_str(), c.expected, c.actual),
+        ("t4.block_total", Some(15.0), Some(16.0))
+    );
+    // the finding names every cell of the identity, with its picture and box
+    let cells = c.scope.split_once("; cells ").expect("cells named").1;
+    let locations: Vec<&str> = cells.split(", ").collect();
+    assert_eq!(locations.len(), 5, "{}", c.scope);
+    assert!(
+        locations.iter().all(|l| l.contains(" image I1 box ")),
+        "{}",
+        c.scope
+    );
+    assert_eq!(locations[0], f.location);
+    let said = warnings_about(&x, "read again");
+    assert_eq!(said.len(), 1, "{:?}", x.document.warnings);
+    assert!(
+        said[0].contains(&format!("{}: \"15\" kept", f.location)),
+        "{}",
+        said[0]
+    );
+    assert!(!said[0].contains('→'), "nothing changed: {}", said[0]);
 }

@@ -323,20 +323,33 @@ fn layout(spec: &TableSpec, style: &RenderStyle, font: &FontVec) -> (Vec<u32>, V
     (col_w, row_h)
 }
 
-fn draw(
+/// Where [`render_gray`] draws each cell: `[x, y, width, height]` in pixels, the rules around it
+/// included (as the boxes of cells read from pictures are), in the order of
+/// [`TableSpec::placed`]. For tests that damage one cell of a picture.
+pub fn cell_boxes(spec: &TableSpec, style: &RenderStyle) -> Result<Vec<[u32; 4]>, RenderError> {
+    let font = load_font(style)?;
+    let lw = metrics(style, &font).lw;
+    let (xs, ys) = rules(spec, style, &font, None);
+    let (cells, _, _) = spec.placed();
+    Ok(cells
+        .iter()
+        .map(|c| {
+            let (x0, x1) = (xs[c.col], xs[c.col + c.colspan]);
+            let (y0, y1) = (ys[c.row], ys[c.row + c.rowspan]);
+            [x0, y0, x1 - x0 + lw, y1 - y0 + lw]
+        })
+        .collect())
+}
+
+/// The x of every column rule and the y of every row rule.
+fn rules(
     spec: &TableSpec,
     style: &RenderStyle,
     font: &FontVec,
     cols_of: Option<&[u32]>,
-) -> GrayImage {
-    let Metrics {
-        px,
-        line_h,
-        lw,
-        margin,
-        ..
-    } = metrics(style, font);
-    let (cells, rows, cols) = spec.placed();
+) -> (Vec<u32>, Vec<u32>) {
+    let margin = metrics(style, font).margin;
+    let (_, _, cols) = spec.placed();
     let (mut col_w, row_h) = layout(spec, style, font);
     if let Some(w) = cols_of.filter(|w| w.len() == cols) {
         col_w = w.to_vec();
@@ -353,6 +366,24 @@ fn draw(
             Some(*acc)
         }))
         .collect();
+    (xs, ys)
+}
+
+fn draw(
+    spec: &TableSpec,
+    style: &RenderStyle,
+    font: &FontVec,
+    cols_of: Option<&[u32]>,
+) -> GrayImage {
+    let Metrics {
+        px,
+        line_h,
+        lw,
+        margin,
+        ..
+    } = metrics(style, font);
+    let (cells, rows, cols) = spec.placed();
+    let (xs, ys) = rules(spec, style, font, cols_of);
     let width = xs[cols] + lw + margin;
     let height = ys[rows] + lw + margin;
     let mut img = GrayImage::from_pixel(width, height, Luma([255]));
