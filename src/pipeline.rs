@@ -16,6 +16,8 @@ use crate::read::image_table::{self, emf};
 use crate::read::{self, Limits};
 use crate::recognise::{recognise, AnnualReport, ReportKind};
 
+mod reread;
+
 /// Settings of one run.
 #[derive(Debug, Clone)]
 pub struct Options {
@@ -115,13 +117,14 @@ pub struct ImageInfo {
 
 impl Extracted {
     /// `partial` when something in the file could not be read (its warnings say what).
-    /// Notes on how a label was matched (fuzzy matches) inform; they do not make a file partial.
+    /// Notes on how the tables were read (fuzzy label matches, joined pieces) inform; they do
+    /// not make a file partial.
     pub fn status(&self) -> &'static str {
         let lost = self
             .report
             .warnings
             .iter()
-            .any(|w| !crate::recognise::is_matching_note(w));
+            .any(|w| !crate::recognise::is_reading_note(w));
         if self.document.warnings.is_empty() && !lost {
             "ok"
         } else {
@@ -340,12 +343,19 @@ fn read_document(bytes: &[u8], opts: &Options) -> Result<Document, FileError> {
 /// Everything after reading: the tables in pictures, recognition, checks.
 fn finish_document(mut document: Document, opts: &Options) -> Extracted {
     read_picture_tables(&mut document, opts);
-    let report = recognise(&document);
-    let checks = if report.kind == ReportKind::Annual {
+    let mut report = recognise(&document);
+    let mut checks = if report.kind == ReportKind::Annual {
         check_report(&report)
     } else {
         Vec::new()
     };
+    if let Some(ocr) = &opts.ocr {
+        let reader: &Recogniser = ocr;
+        if reread::reread_doubted_digits(&mut document, &report, &checks, reader, &opts.limits) {
+            report = recognise(&document);
+            checks = check_report(&report);
+        }
+    }
     let images = describe_images(&document, &report);
     // With OCR, an oversized picture was already reported when its table was to be read.
     if opts.ocr.is_none() {
