@@ -386,7 +386,12 @@ fn finish_document(mut document: Document, opts: &Options) -> Extracted {
     } else {
         Vec::new()
     };
-    if let Some(Ok(reader)) = opts.ocr.as_ref().map(|o| o.get()) {
+    // Only digits read by OCR are read again; asking for the recogniser loads it.
+    let read_by_ocr = document
+        .tables()
+        .any(|t| matches!(t.origin, crate::model::TableOrigin::Image { .. }));
+    let reader = opts.ocr.as_ref().filter(|_| read_by_ocr).map(|o| o.get());
+    if let Some(Ok(reader)) = reader {
         if reread::reread_doubted_digits(&mut document, &report, &checks, reader, &opts.limits) {
             report = recognise(&document);
             checks = check_report(&report);

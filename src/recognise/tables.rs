@@ -219,13 +219,31 @@ type Cand = (&'static str, &'static str, &'static [&'static str]);
 /// each time was a tenth of the time spent mapping tables.
 fn normalised_canon(canon: &'static str) -> &'static str {
     use std::cell::RefCell;
+    // Keyed by the constant's address, hashed by one multiplication: SipHash of the whole
+    // string cost more than the lookup saved.
+    #[derive(Default)]
+    struct AddressHasher(u64);
+    impl std::hash::Hasher for AddressHasher {
+        fn finish(&self) -> u64 {
+            self.0
+        }
+        fn write(&mut self, bytes: &[u8]) {
+            for &b in bytes {
+                self.0 = (self.0 ^ u64::from(b)).wrapping_mul(0x100_0000_01b3);
+            }
+        }
+        fn write_usize(&mut self, n: usize) {
+            self.0 = (n as u64).wrapping_mul(0x9E37_79B9_7F4A_7C15);
+        }
+    }
+    type ByAddress = HashMap<usize, &'static str, std::hash::BuildHasherDefault<AddressHasher>>;
     thread_local! {
-        static CACHE: RefCell<HashMap<&'static str, &'static str>> = RefCell::new(HashMap::new());
+        static CACHE: RefCell<ByAddress> = RefCell::new(ByAddress::default());
     }
     CACHE.with(|cache| {
         *cache
             .borrow_mut()
-            .entry(canon)
+            .entry(canon.as_ptr() as usize ^ (canon.len() << 48))
             // The candidates are a fixed set of constants, so what is leaked is bounded.
             .or_insert_with(|| Box::leak(normalise_label(canon).into_boxed_str()))
     })
@@ -249,10 +267,15 @@ fn match_label(text: &str, cands: &[Cand]) -> Option<(&'static str, bool)> {
     }
     let mut best: Option<(usize, &'static str)> = None;
     let mut tie = false;
+    let m = text.chars().count();
     for (key, canon, _) in cands {
         let canon = normalised_canon(canon);
         let n = canon.chars().count();
         let bound = (n / 4).max(1);
+        // The distance is at least the difference in length: most candidates stop here.
+        if n.abs_diff(m) > bound {
+            continue;
+        }
         let d = edit_distance(text, canon);
         if d <= bound {
             match best {
