@@ -159,7 +159,15 @@ pub enum Numbering {
 /// Splits a leading number (`一、`, `1、`, `1.`, `（三）`, `(3)`, `三.`, `第三部分`) off a
 /// compacted label; returns the number and the rest.
 pub fn split_numbering(s: &str) -> (Option<Numbering>, &str) {
-    let chars: Vec<(usize, char)> = s.char_indices().collect();
+    // A numbering prefix is a few characters long: the first 16 decide, kept on the stack
+    // (this runs for every label cell and paragraph).
+    let mut buf = [(0usize, '\0'); 16];
+    let mut n = 0;
+    for (slot, ic) in buf.iter_mut().zip(s.char_indices()) {
+        *slot = ic;
+        n += 1;
+    }
+    let chars = &buf[..n];
     let is_cn = |c: char| cn_digit(c).is_some_and(|d| d > 0) || c == '十' || c == '〇';
     // （三） / (3)
     if let Some(&(_, '(')) = chars.first() {
