@@ -63,3 +63,42 @@ fn batched_reading_matches_single() {
     }
     assert!(r.stats().inferences < nums.len(), "{:?}", r.stats());
 }
+
+/// The model run in segments around the depthwise convolutions computed outside rten
+/// (`nianbao::ocr::depthwise`) gives what rten gives running it whole.
+#[test]
+fn depthwise_outside_rten_matches_rten() {
+    use nianbao::ocr::depthwise::Depthwise;
+    use nianbao::ocr::{to_line_height, REC_MODEL};
+    use rten_tensor::prelude::*;
+    use rten_tensor::NdTensor;
+
+    let bytes =
+        std::fs::read(models_dir(None).join(REC_MODEL)).expect("model (scripts/setup-models)");
+    let model = rten::Model::load(bytes.clone()).unwrap();
+    let dw = Depthwise::from_onnx(&bytes, &model).expect("the model's depthwise convolutions");
+    for text in ["0", "12345", "本年新收政府信息公开申请数量"] {
+        let img = to_line_height(&line(text, 18.0));
+        let (w, h) = (img.width() as usize, img.height() as usize);
+        let mut data = vec![0.0f32; 3 * h * w];
+        for (x, y, p) in img.enumerate_pixels() {
+            for c in 0..3 {
+                data[(c * h + y as usize) * w + x as usize] = (p.0[0] as f32 / 255.0 - 0.5) / 0.5;
+            }
+        }
+        let input = NdTensor::from_data([1, 3, h, w], data);
+        let whole: NdTensor<f32, 3> = model
+            .run_one(input.clone().into(), None)
+            .unwrap()
+            .try_into()
+            .unwrap();
+        let split: NdTensor<f32, 3> = dw.run(&model, input).unwrap().try_into().unwrap();
+        assert_eq!(whole.shape(), split.shape(), "{text}");
+        let diff = whole
+            .iter()
+            .zip(split.iter())
+            .map(|(a, b)| (a - b).abs())
+            .fold(0.0f32, f32::max);
+        assert!(diff < 1e-4, "{text}: max difference {diff}");
+    }
+}

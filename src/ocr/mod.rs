@@ -8,13 +8,18 @@
 //! One forward pass yields two decodings: free (any character) and numeric (argmax restricted to
 //! the blank, digits, `.` and `-`, so that a lone `0` never comes out as the letter `o`).
 //! Results are cached by the exact pixels of the crop: most cells of a statistics table are `0`.
+//!
+//! The model runs in rten, except its depthwise convolutions ([`depthwise`]), which rten 0.27
+//! computes slowly; `NIANBAO_OCR_PLAIN=1` runs it whole in rten, for comparison.
 
+pub mod depthwise;
 pub mod render;
 
 use std::collections::HashMap;
 use std::path::{Path, PathBuf};
 use std::sync::Mutex;
 
+use depthwise::Depthwise;
 use image::GrayImage;
 use rten::Model;
 use rten_tensor::prelude::*;
@@ -102,6 +107,8 @@ impl Line {
 /// The PP-OCR text-line recogniser. Thread-safe (`&self` everywhere).
 pub struct Recogniser {
     model: Model,
+    /// The model's depthwise convolutions, computed outside rten (see [`depthwise`]).
+    depthwise: Option<Depthwise>,
     /// Class index → text; index 0 (blank) is "".
     classes: Vec<String>,
     /// Classes allowed in numeric decoding (besides the blank).
@@ -138,7 +145,20 @@ impl Recogniser {
             path: path.display().to_string(),
             message,
         };
-        let model = Model::load_file(&path).map_err(|e| load_err(e.to_string()))?;
+        let bytes = std::fs::read(&path).map_err(|e| load_err(e.to_string()))?;
+        let model = Model::load(bytes.clone()).map_err(|e| load_err(e.to_string()))?;
+        // `NIANBAO_OCR_PLAIN` runs the model whole in rten (for comparison).
+        let depthwise = if std::env::var_os("NIANBAO_OCR_PLAIN").is_some() {
+            None
+        } else {
+            Depthwise::from_onnx(&bytes, &model)
+        };
+        if std::env::var_os("NIANBAO_OCR_TRACE").is_some() {
+            match &depthwise {
+                Some(dw) => eprintln!("depthwise convolutions outside rten: {}", dw.describe()),
+                None => eprintln!("model runs whole in rten"),
+            }
+        }
         let chars = model
             .metadata()
             .get("character")
@@ -160,6 +180,7 @@ impl Recogniser {
         }
         Ok(Recogniser {
             model,
+            depthwise,
             classes,
             numeric_classes,
             cache: Mutex::new(HashMap::new()),
@@ -290,10 +311,13 @@ impl Recogniser {
         }
         let input = NdTensor::from_data([n, 3, h, w], data);
         let t0 = std::time::Instant::now();
-        let output = self
-            .model
-            .run_one(input.into(), None)
-            .map_err(|e| OcrError::Run(e.to_string()))?;
+        let output = match &self.depthwise {
+            Some(dw) => dw.run(&self.model, input).map_err(OcrError::Run)?,
+            None => self
+                .model
+                .run_one(input.into(), None)
+                .map_err(|e| OcrError::Run(e.to_string()))?,
+        };
         if std::env::var_os("NIANBAO_OCR_TRACE").is_some() {
             eprintln!(
                 "infer n={n} w={w}: {:.1} ms",
