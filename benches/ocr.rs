@@ -336,13 +336,14 @@ fn main() {
                         }
                     }
                     println!(
-                        "{tname} {sname:14} {w:>5}×{h:<5} cpu {:6.0} ms wall {:6.0} ms  figures {fo}/{}  values {vo}/{v}  labels {lo}/{l}  identities {io}/{itrue}  lines {} cached {} inferences {}{}",
+                        "{tname} {sname:14} {w:>5}×{h:<5} cpu {:6.0} ms wall {:6.0} ms  figures {fo}/{}  values {vo}/{v}  labels {lo}/{l}  identities {io}/{itrue}  lines {} cached {} inferences {} columns {}{}",
                         cpu * 1e3,
                         wall * 1e3,
                         truth.figures.len(),
                         s.lines,
                         s.cache_hits,
                         s.inferences,
+                        s.columns,
                         if misses.is_empty() {
                             String::new()
                         } else {

@@ -52,16 +52,29 @@ fn identical_crops_are_read_once() {
 }
 
 #[test]
-fn batched_reading_matches_single() {
-    let mut r = ocr();
-    r.set_max_batch(8);
-    let nums = ["12", "34", "56", "78", "90", "103"];
-    let crops: Vec<GrayImage> = nums.iter().map(|n| line(n, 18.0)).collect();
+fn lines_read_in_one_strip_read_as_alone() {
+    let r = ocr();
+    let texts = [
+        "12",
+        "34",
+        "56",
+        "78",
+        "90",
+        "103",
+        "本年新收政府信息公开申请数量",
+        "0",
+    ];
+    let crops: Vec<GrayImage> = texts.iter().map(|n| line(n, 18.0)).collect();
     let got = r.recognise_batch(&crops).unwrap();
-    for (g, n) in got.iter().zip(nums) {
-        assert_eq!(g.numeric, n, "{g:?}");
+    assert_eq!(r.stats().inferences, 1, "{:?}", r.stats());
+    let mut alone = ocr();
+    alone.set_strip_width(0);
+    for ((g, t), crop) in got.iter().zip(texts).zip(&crops) {
+        let a = alone.recognise(crop).unwrap();
+        assert_eq!(g.text, a.text, "{t}");
+        assert_eq!(g.text, t);
     }
-    assert!(r.stats().inferences < nums.len(), "{:?}", r.stats());
+    assert_eq!(alone.stats().inferences, texts.len());
 }
 
 /// The model run in segments around the depthwise convolutions computed outside rten
