@@ -77,11 +77,11 @@ fn lines_read_in_one_strip_read_as_alone() {
     assert_eq!(alone.stats().inferences, texts.len());
 }
 
-/// The model run in segments around the depthwise convolutions computed outside rten
-/// (`nianbao::ocr::depthwise`) gives what rten gives running it whole.
+/// The model run in segments around the convolutions computed outside rten
+/// (`nianbao::ocr::convs`) gives what rten gives running it whole.
 #[test]
-fn depthwise_outside_rten_matches_rten() {
-    use nianbao::ocr::depthwise::Depthwise;
+fn convolutions_outside_rten_match_rten() {
+    use nianbao::ocr::convs::Convs;
     use nianbao::ocr::{to_line_height, REC_MODEL};
     use rten_tensor::prelude::*;
     use rten_tensor::NdTensor;
@@ -89,7 +89,7 @@ fn depthwise_outside_rten_matches_rten() {
     let bytes =
         std::fs::read(models_dir(None).join(REC_MODEL)).expect("model (scripts/setup-models)");
     let model = rten::Model::load(bytes.clone()).unwrap();
-    let dw = Depthwise::from_onnx(&bytes, &model).expect("the model's depthwise convolutions");
+    let dw = Convs::from_onnx(&bytes, &model).expect("the model's convolutions");
     for text in ["0", "12345", "本年新收政府信息公开申请数量"] {
         let img = to_line_height(&line(text, 18.0));
         let (w, h) = (img.width() as usize, img.height() as usize);

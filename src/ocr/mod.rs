@@ -12,17 +12,18 @@
 //! [`Recogniser::recognise_batch`]): an inference costs about its width, so a short crop read
 //! alone (padded to [`MIN_WIDTH`]) cost as much as a long one, plus a fixed share per run.
 //!
-//! The model runs in rten, except its depthwise convolutions ([`depthwise`]), which rten 0.27
-//! computes slowly; `NIANBAO_OCR_PLAIN=1` runs it whole in rten, for comparison.
+//! The model runs in rten, except its depthwise and pointwise convolutions and what follows each
+//! ([`convs`]), which rten 0.27 computes slowly; `NIANBAO_OCR_PLAIN=1` runs it whole in rten, for
+//! comparison.
 
-pub mod depthwise;
+pub mod convs;
 pub mod render;
 
 use std::collections::HashMap;
 use std::path::{Path, PathBuf};
 use std::sync::Mutex;
 
-use depthwise::Depthwise;
+use convs::Convs;
 use image::GrayImage;
 use rten::Model;
 use rten_tensor::prelude::*;
@@ -118,8 +119,8 @@ impl Line {
 /// The PP-OCR text-line recogniser. Thread-safe (`&self` everywhere).
 pub struct Recogniser {
     model: Model,
-    /// The model's depthwise convolutions, computed outside rten (see [`depthwise`]).
-    depthwise: Option<Depthwise>,
+    /// The model's convolutions computed outside rten (see [`convs`]).
+    convs: Option<Convs>,
     /// Class index → text; index 0 (blank) is "".
     classes: Vec<String>,
     /// Classes allowed in numeric decoding (besides the blank).
@@ -162,14 +163,14 @@ impl Recogniser {
         let bytes = std::fs::read(&path).map_err(|e| load_err(e.to_string()))?;
         let model = Model::load(bytes.clone()).map_err(|e| load_err(e.to_string()))?;
         // `NIANBAO_OCR_PLAIN` runs the model whole in rten (for comparison).
-        let depthwise = if std::env::var_os("NIANBAO_OCR_PLAIN").is_some() {
+        let convs = if std::env::var_os("NIANBAO_OCR_PLAIN").is_some() {
             None
         } else {
-            Depthwise::from_onnx(&bytes, &model)
+            Convs::from_onnx(&bytes, &model)
         };
         if std::env::var_os("NIANBAO_OCR_TRACE").is_some() {
-            match &depthwise {
-                Some(dw) => eprintln!("depthwise convolutions outside rten: {}", dw.describe()),
+            match &convs {
+                Some(c) => eprintln!("convolutions outside rten: {}", c.describe()),
                 None => eprintln!("model runs whole in rten"),
             }
         }
@@ -194,7 +195,7 @@ impl Recogniser {
         }
         Ok(Recogniser {
             model,
-            depthwise,
+            convs,
             classes,
             numeric_classes,
             cache: Mutex::new(HashMap::new()),
@@ -340,8 +341,8 @@ impl Recogniser {
         }
         let input = NdTensor::from_data([1, 3, h, w], data);
         let t0 = std::time::Instant::now();
-        let output = match &self.depthwise {
-            Some(dw) => dw.run(&self.model, input).map_err(OcrError::Run)?,
+        let output = match &self.convs {
+            Some(c) => c.run(&self.model, input).map_err(OcrError::Run)?,
             None => self
                 .model
                 .run_one(input.into(), None)

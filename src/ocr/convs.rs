@@ -1,31 +1,41 @@
-//! Depthwise convolutions of the recognition model, computed here instead of by rten.
+//! The recogniser's convolutions, computed here instead of by rten.
 //!
 //! Profiled with `RTEN_TIMING` (rten 0.27, one thread, a 48 × 512 line): the 14 depthwise
 //! convolutions (one filter per channel, 3 × 3 and 5 × 5) were 56 % of the whole forward pass —
 //! rten runs them through a generic kernel that indexes its input with a run-time stride and is
 //! compiled for the baseline x86-64 instruction set, ≈ 16 ns per input element for a 5 × 5
-//! filter against ≈ 3 ns for a 1 × 1 convolution that does ten times the arithmetic. rten 0.27
-//! has no way to register an operator of one's own, so the model is run in segments: rten
-//! computes up to the input of a depthwise convolution, this module computes the convolution
-//! (a zero-padded plane per channel, one multiply-add sweep over a row per filter tap: contiguous
-//! slices the compiler vectorises, with an AVX2 + FMA version chosen at run time), and rten
-//! carries on from its output. rten accepts an intermediate value as a run input and plans only
-//! what is still needed (its plans are cached per input/output set).
+//! filter against ≈ 3 ns for a 1 × 1 convolution that does ten times the arithmetic. Every
+//! convolution of the backbone (PP-LCNetV3 as exported by paddle2onnx) is also followed by eight
+//! elementwise ops — a learnable affine (multiply, add a scalar), a hard-swish spelt out as Add,
+//! Clip, Mul, Div, another affine — eight passes over its output that rten does not fuse: 17 %
+//! of a picture's CPU time once the depthwise convolutions were fast (perf).
 //!
-//! The weights are read from the ONNX file itself (`rten-onnx`, the parser rten uses); the
-//! segment boundaries are the value names of the ONNX graph. Anything unexpected (a grouped
-//! convolution that is not depthwise, a weight that is not a constant, a name rten does not
-//! know, a segment rten cannot plan) leaves the plan unused: [`Depthwise::from_onnx`] returns
-//! `None` and the model runs whole, as before.
+//! rten 0.27 has no way to register an operator of one's own, so the model is run in segments.
+//! This module computes the depthwise convolutions (a zero-padded plane per channel split into
+//! stride phases so that each filter tap reads a contiguous slice; all taps summed in registers;
+//! AVX2 + FMA chosen at run time, a portable version otherwise) and the pointwise (1 × 1)
+//! convolutions (rten's own matrix multiplication, `rten-gemm`, weights packed once), each with
+//! the elementwise chain that follows it applied to the output while it is hot. rten computes
+//! the rest (the first convolution, the squeeze-and-excitation blocks, the neck and head): it
+//! accepts an intermediate value as a run input and plans only what is still needed, its plans
+//! cached per input/output set; where one of our convolutions feeds the next, rten is not
+//! called in between.
+//!
+//! The weights are read from the ONNX file itself (`rten-onnx`, the parser rten uses); segment
+//! boundaries are the value names of the ONNX graph. Anything unexpected (a weight that is not a
+//! constant, a name rten does not know, a segment rten cannot plan) leaves the plan unused:
+//! [`Convs::from_onnx`] returns `None` and the model runs whole, as before.
+
+use std::collections::{HashMap, HashSet};
 
 use rayon::prelude::*;
 use rten::{Model, NodeId, Value};
+use rten_gemm::{BiasVector, GemmExecutor, GemmInputA, GemmInputB, GemmOptions, PackedAMatrix};
 use rten_onnx::onnx::{ModelProto, NodeProto, TensorProto};
 use rten_tensor::prelude::*;
-use rten_tensor::NdTensor;
+use rten_tensor::{NdTensor, NdTensorView};
 
 /// One depthwise convolution: `input` and `output` are value nodes of the rten graph.
-#[derive(Debug, Clone)]
 struct DwConv {
     input: NodeId,
     output: NodeId,
@@ -46,6 +56,8 @@ struct DwConv {
 enum Step {
     Mul(f32),
     Add(f32),
+    /// `x · m + a`: a Mul followed by an Add (one fused multiply-add).
+    Affine(f32, f32),
     /// `x * clip(x + add, lo, hi) / div`: the hard-swish activation as ONNX exporters spell it
     /// (Add, Clip, Mul, Div).
     HardSwish {
@@ -62,17 +74,55 @@ impl Step {
         match self {
             Step::Mul(c) => c * x,
             Step::Add(c) => x + c,
+            Step::Affine(m, a) => x * m + a,
             Step::HardSwish { add, lo, hi, div } => x * (x + add).max(lo).min(hi) / div,
         }
     }
 }
 
-/// The model's depthwise convolutions in graph order, and how to run around them.
-#[derive(Debug, Clone)]
-pub struct Depthwise {
-    convs: Vec<DwConv>,
+/// A pointwise (1 × 1, stride 1, no padding, one group) convolution: a matrix product.
+struct PwConv {
+    input: NodeId,
+    output: NodeId,
+    cin: usize,
+    cout: usize,
+    /// The `cout × cin` weights, packed for rten-gemm.
+    weights: PackedAMatrix<f32>,
+    bias: Vec<f32>,
+    epilogue: Vec<Step>,
+}
+
+enum Conv {
+    Depthwise(DwConv),
+    Pointwise(PwConv),
+}
+
+impl Conv {
+    fn input(&self) -> NodeId {
+        match self {
+            Conv::Depthwise(c) => c.input,
+            Conv::Pointwise(c) => c.input,
+        }
+    }
+    fn output(&self) -> NodeId {
+        match self {
+            Conv::Depthwise(c) => c.output,
+            Conv::Pointwise(c) => c.output,
+        }
+    }
+}
+
+/// The model's convolutions computed here, in graph order, and how to run around them.
+pub struct Convs {
+    convs: Vec<Conv>,
     model_input: NodeId,
     model_output: NodeId,
+}
+
+impl std::fmt::Debug for Convs {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(&self.describe())
+    }
 }
 
 fn attr_ints(n: &NodeProto, name: &str) -> Option<Vec<i64>> {
@@ -218,13 +268,52 @@ fn epilogue(
             best = (steps.clone(), cur.clone());
         }
     }
-    best
+    (merge_affine(best.0), best.1)
 }
 
-impl Depthwise {
-    /// Finds the depthwise convolutions of the ONNX model `bytes` that `model` was loaded from.
-    /// `None` when the model has none, or anything about them is unexpected.
-    pub fn from_onnx(bytes: &[u8], model: &Model) -> Option<Depthwise> {
+/// Mul(m) then Add(a) → Affine(m, a).
+fn merge_affine(steps: Vec<Step>) -> Vec<Step> {
+    let mut out: Vec<Step> = Vec::with_capacity(steps.len());
+    for s in steps {
+        match (out.last(), s) {
+            (Some(&Step::Mul(m)), Step::Add(a)) => {
+                *out.last_mut().expect("non-empty") = Step::Affine(m, a);
+            }
+            _ => out.push(s),
+        }
+    }
+    out
+}
+
+/// Whether the value `target` can be computed from the value `source` and constants alone.
+/// `producers`: value name → the node computing it.
+fn depends_only_on(
+    producers: &HashMap<&str, &NodeProto>,
+    target: &str,
+    source: &str,
+    constant: &Constants,
+) -> bool {
+    let mut seen = HashSet::new();
+    let mut todo = vec![target];
+    while let Some(v) = todo.pop() {
+        if v.is_empty() || v == source || !seen.insert(v) {
+            continue;
+        }
+        match producers.get(v) {
+            Some(n) if n.op_type.as_deref() == Some("Constant") => {}
+            Some(n) => todo.extend(n.input.iter().map(|s| s.as_str())),
+            // Not computed by a node: an initializer, or an input of the graph.
+            None if constant(v).is_some() => {}
+            None => return false,
+        }
+    }
+    true
+}
+
+impl Convs {
+    /// Finds the depthwise and pointwise convolutions of the ONNX model `bytes` that `model`
+    /// was loaded from. `None` when the model has none, or anything about them is unexpected.
+    pub fn from_onnx(bytes: &[u8], model: &Model) -> Option<Convs> {
         let proto = ModelProto::parse_buf(bytes).ok()?;
         let graph = proto.graph.as_ref()?;
         // Constant values by output name: initializers and Constant nodes.
@@ -247,21 +336,30 @@ impl Depthwise {
                 .as_ref()?;
             Some((t.dims.clone(), floats(t)?))
         };
-        let mut convs = Vec::new();
+        let graph_input = graph.input.first()?.name.clone()?;
+        let graph_output = graph.output.first()?.name.clone()?;
+        let producers: HashMap<&str, &NodeProto> = graph
+            .node
+            .iter()
+            .flat_map(|n| n.output.iter().map(move |o| (o.as_str(), n)))
+            .collect();
+        // Value where rten takes over after the last convolution taken (name), for each taken.
+        let mut convs: Vec<(Conv, String)> = Vec::new();
         for n in &graph.node {
-            if n.op_type.as_deref() != Some("Conv") || attr_int(n, "group").unwrap_or(1) == 1 {
+            if n.op_type.as_deref() != Some("Conv") {
                 continue;
             }
-            let group = attr_int(n, "group")? as usize;
-            let (wdims, weights) = constant(n.input.get(1)?)?;
-            // Depthwise: one input channel per filter, as many filters as groups.
-            if wdims.len() != 4 || wdims[0] as usize != group || wdims[1] != 1 {
-                return None;
+            let group = attr_int(n, "group").unwrap_or(1) as usize;
+            let Some((wdims, weights)) = n.input.get(1).and_then(|w| constant(w)) else {
+                continue;
+            };
+            if wdims.len() != 4 || wdims.iter().any(|&d| d <= 0) {
+                continue;
             }
-            let kernel = [wdims[2] as usize, wdims[3] as usize];
+            let [cout, cin_g, kh, kw] = [0, 1, 2, 3].map(|i| wdims[i] as usize);
             if let Some(k) = attr_ints(n, "kernel_shape") {
-                if k.iter().map(|&v| v as usize).ne(kernel) {
-                    return None;
+                if k.iter().map(|&v| v as usize).ne([kh, kw]) {
+                    continue;
                 }
             }
             if attr_ints(n, "dilations").is_some_and(|d| d.iter().any(|&v| v != 1))
@@ -270,86 +368,281 @@ impl Depthwise {
                         && a.s.as_deref().is_some_and(|s| s != "NOTSET")
                 })
             {
-                return None;
+                continue;
             }
             let stride = match attr_ints(n, "strides").as_deref() {
                 None => [1, 1],
                 Some([a, b]) => [*a as usize, *b as usize],
-                _ => return None,
+                _ => continue,
             };
             let pads = match attr_ints(n, "pads").as_deref() {
                 None => [0; 4],
                 // ONNX order: top, left, bottom, right.
                 Some([t, l, b, r]) => [*t as usize, *l as usize, *b as usize, *r as usize],
-                _ => return None,
+                _ => continue,
             };
             let bias = match n.input.get(2).filter(|s| !s.is_empty()) {
-                Some(name) => constant(name)?.1,
-                None => vec![0.0; group],
+                Some(name) => match constant(name) {
+                    Some((_, b)) => b,
+                    None => continue,
+                },
+                None => vec![0.0; cout],
             };
-            if weights.len() != group * kernel[0] * kernel[1] || bias.len() != group {
-                return None;
+            if weights.len() != cout * cin_g * kh * kw || bias.len() != cout {
+                continue;
             }
-            let (epilogue, last) = epilogue(graph, &constant, n.output.first()?, model);
-            convs.push(DwConv {
-                input: model.find_node(n.input.first()?)?,
-                output: model.find_node(&last)?,
-                channels: group,
-                kernel,
-                stride,
-                pads,
-                weights,
-                bias,
-                epilogue,
-            });
+            let (Some(input), Some(out)) = (n.input.first(), n.output.first()) else {
+                continue;
+            };
+            // rten must be able to compute this convolution's input from where the previous one
+            // left off, and the rest of the model from where this one leaves off: no value from
+            // before may be needed after it (a convolution inside a squeeze-and-excitation block
+            // or a shortcut is left to rten).
+            let boundary = convs.last().map_or(&graph_input, |(_, b)| b);
+            let (epilogue, last) = epilogue(graph, &constant, out, model);
+            // A batch normalisation after the convolution is fused into it by rten, so the value
+            // in between does not exist for rten.
+            let normalised = epilogue.is_empty()
+                && graph.node.iter().any(|m| {
+                    m.op_type.as_deref() == Some("BatchNormalization")
+                        && m.input.first() == Some(&last)
+                });
+            if normalised
+                || !depends_only_on(&producers, input, boundary, &constant)
+                || !depends_only_on(&producers, &graph_output, &last, &constant)
+            {
+                continue;
+            }
+            let (Some(input), Some(output)) = (model.find_node(input), model.find_node(&last))
+            else {
+                continue;
+            };
+            // Depthwise: one input channel per filter, as many filters as groups.
+            if group > 1 && group == cout && cin_g == 1 {
+                convs.push((
+                    Conv::Depthwise(DwConv {
+                        input,
+                        output,
+                        channels: group,
+                        kernel: [kh, kw],
+                        stride,
+                        pads,
+                        weights,
+                        bias,
+                        epilogue,
+                    }),
+                    last,
+                ));
+            } else if group == 1 && [kh, kw] == [1, 1] && stride == [1, 1] && pads == [0; 4] {
+                let w = NdTensor::from_data([cout, cin_g], weights);
+                convs.push((
+                    Conv::Pointwise(PwConv {
+                        input,
+                        output,
+                        cin: cin_g,
+                        cout,
+                        weights: with_gemm(|g| g.prepack_a(w.view())),
+                        bias,
+                        epilogue,
+                    }),
+                    last,
+                ));
+            }
         }
-        if convs.is_empty() {
-            return None;
-        }
-        Some(Depthwise {
-            convs,
+        let mut plan = Convs {
+            convs: convs.into_iter().map(|(c, _)| c).collect(),
             model_input: *model.input_ids().first()?,
             model_output: *model.output_ids().first()?,
-        })
+        };
+        // rten's optimiser may have fused a value away that the graph shows (a convolution
+        // followed by a batch normalisation): check the plan once, dropping convolutions from
+        // the end until it agrees with rten.
+        while !plan.convs.is_empty() {
+            if plan.agrees(model) {
+                return Some(plan);
+            }
+            plan.convs.pop();
+        }
+        None
     }
 
     /// Convolutions and the elementwise steps fused into each, for diagnostics.
     pub fn describe(&self) -> String {
         self.convs
             .iter()
-            .map(|c| {
-                format!(
-                    "{}×{}×{} /{:?} +{} steps",
+            .map(|c| match c {
+                Conv::Depthwise(c) => format!(
+                    "dw {}×{}×{} /{:?} +{}",
                     c.channels,
                     c.kernel[0],
                     c.kernel[1],
                     c.stride,
                     c.epilogue.len()
-                )
+                ),
+                Conv::Pointwise(c) => format!("pw {}→{} +{}", c.cin, c.cout, c.epilogue.len()),
             })
             .collect::<Vec<_>>()
             .join(", ")
     }
 
-    /// Runs `model` on `input` (NCHW), computing the depthwise convolutions here.
+    /// Runs `model` on `input` (NCHW), computing the convolutions here.
     pub fn run(&self, model: &Model, input: NdTensor<f32, 4>) -> Result<Value, String> {
+        let segment =
+            |from: NodeId, value: NdTensor<f32, 4>, to: NodeId| -> Result<Value, String> {
+                let [out] = model
+                    .run_n(vec![(from, value.into())], [to], None)
+                    .map_err(|e| e.to_string())?;
+                Ok(out)
+            };
         let mut from = self.model_input;
-        let mut value: Value = input.into();
+        let mut value = input;
         for conv in &self.convs {
-            let [x] = model
-                .run_n(vec![(from, value.into())], [conv.input], None)
-                .map_err(|e| e.to_string())?;
-            let x: NdTensor<f32, 4> = x
-                .try_into()
-                .map_err(|e: rten::TryFromValueError| e.to_string())?;
-            value = conv.apply(x).into();
-            from = conv.output;
+            if from != conv.input() {
+                value = segment(from, value, conv.input())?
+                    .try_into()
+                    .map_err(|e: rten::TryFromValueError| e.to_string())?;
+            }
+            value = match conv {
+                Conv::Depthwise(c) => c.apply(value),
+                Conv::Pointwise(c) => c.apply(value)?,
+            };
+            from = conv.output();
         }
-        let [out] = model
-            .run_n(vec![(from, value.into())], [self.model_output], None)
-            .map_err(|e| e.to_string())?;
-        Ok(out)
+        segment(from, value, self.model_output)
     }
+
+    /// Whether the split run works and gives what rten gives running the model whole, on a
+    /// line of noise.
+    fn agrees(&self, model: &Model) -> bool {
+        let (h, w) = (48, 64);
+        let mut x = 12345u32;
+        let data: Vec<f32> = (0..3 * h * w)
+            .map(|_| {
+                x = x.wrapping_mul(1103515245).wrapping_add(12345);
+                (x >> 16) as f32 / 32768.0 - 1.0
+            })
+            .collect();
+        let input = NdTensor::from_data([1, 3, h, w], data);
+        let whole: Option<NdTensor<f32, 3>> = model
+            .run_one(input.view().into(), None)
+            .ok()
+            .and_then(|v| v.try_into().ok());
+        let split: Option<NdTensor<f32, 3>> =
+            self.run(model, input).ok().and_then(|v| v.try_into().ok());
+        match (whole, split) {
+            (Some(a), Some(b)) if a.shape() == b.shape() => {
+                a.iter().zip(b.iter()).all(|(p, q)| (p - q).abs() < 1e-3)
+            }
+            _ => false,
+        }
+    }
+}
+
+impl PwConv {
+    fn apply(&self, x: NdTensor<f32, 4>) -> Result<NdTensor<f32, 4>, String> {
+        let [n, c, h, w] = x.shape();
+        if c != self.cin {
+            return Err(format!(
+                "pointwise input has {c} channels, not {}",
+                self.cin
+            ));
+        }
+        let x = x.to_contiguous();
+        let hw = h * w;
+        let mut out = vec![0.0f32; n * self.cout * hw];
+        for (b, o) in out.chunks_mut(self.cout * hw).enumerate() {
+            let rhs =
+                NdTensorView::from_data([self.cin, hw], &x.data()[b * c * hw..(b + 1) * c * hw]);
+            rten::thread_pool()
+                .run(|| {
+                    with_gemm(|gemm| {
+                        gemm.gemm(
+                            o,
+                            GemmInputA::Packed(&self.weights),
+                            GemmInputB::Unpacked(rhs),
+                            GemmOptions {
+                                bias: Some(BiasVector::Column(&self.bias)),
+                                ..GemmOptions::default()
+                            },
+                        )
+                    })
+                })
+                .map_err(|e| e.to_string())?;
+            apply_steps(o, &self.epilogue);
+        }
+        Ok(NdTensor::from_data([n, self.cout, h, w], out))
+    }
+}
+
+/// rten-gemm's executor (not `Send`: one per thread; it picks the same kernel on every thread,
+/// so weights packed on one are read right on another).
+fn with_gemm<R>(f: impl FnOnce(&GemmExecutor<f32>) -> R) -> R {
+    thread_local! {
+        static GEMM: GemmExecutor<f32> = GemmExecutor::default();
+    }
+    GEMM.with(f)
+}
+
+/// Applies elementwise steps to a slice (vectorised, with AVX2 when available).
+fn apply_steps(xs: &mut [f32], steps: &[Step]) {
+    if steps.is_empty() {
+        return;
+    }
+    #[cfg(target_arch = "x86_64")]
+    if std::is_x86_feature_detected!("avx2") && std::is_x86_feature_detected!("fma") {
+        // SAFETY: the features were detected at run time.
+        unsafe { apply_steps_avx2(xs, steps) };
+        return;
+    }
+    for &step in steps {
+        match step {
+            Step::Mul(c) => xs.iter_mut().for_each(|x| *x *= c),
+            Step::Add(c) => xs.iter_mut().for_each(|x| *x += c),
+            _ => xs.iter_mut().for_each(|x| *x = step.apply(*x)),
+        }
+    }
+}
+
+/// # Safety
+/// AVX2 and FMA must be available.
+#[cfg(target_arch = "x86_64")]
+#[target_feature(enable = "avx2,fma")]
+unsafe fn apply_steps_avx2(xs: &mut [f32], steps: &[Step]) {
+    use std::arch::x86_64::*;
+    let mut chunks = xs.chunks_exact_mut(8);
+    for ch in chunks.by_ref() {
+        let p = ch.as_mut_ptr();
+        _mm256_storeu_ps(p, finish_avx2(_mm256_loadu_ps(p), steps));
+    }
+    for x in chunks.into_remainder() {
+        *x = steps.iter().fold(*x, |v, s| s.apply(v));
+    }
+}
+
+/// Applies elementwise steps to eight values in a register.
+#[cfg(target_arch = "x86_64")]
+#[target_feature(enable = "avx2,fma")]
+#[inline]
+unsafe fn finish_avx2(
+    mut v: std::arch::x86_64::__m256,
+    steps: &[Step],
+) -> std::arch::x86_64::__m256 {
+    use std::arch::x86_64::*;
+    for &step in steps {
+        v = match step {
+            Step::Mul(c) => _mm256_mul_ps(v, _mm256_set1_ps(c)),
+            Step::Add(c) => _mm256_add_ps(v, _mm256_set1_ps(c)),
+            Step::Affine(m, a) => _mm256_fmadd_ps(v, _mm256_set1_ps(m), _mm256_set1_ps(a)),
+            Step::HardSwish { add, lo, hi, div } => {
+                let t = _mm256_add_ps(v, _mm256_set1_ps(add));
+                let t = _mm256_min_ps(_mm256_max_ps(t, _mm256_set1_ps(lo)), _mm256_set1_ps(hi));
+                // × 1/div rather than ÷ div: a division is several times slower, and the
+                // difference is one rounding.
+                _mm256_mul_ps(_mm256_mul_ps(v, t), _mm256_set1_ps(1.0 / div))
+            }
+        };
+    }
+    v
 }
 
 impl DwConv {
@@ -495,20 +788,7 @@ unsafe fn row_avx2(
     use std::arch::x86_64::*;
     let ow = out.len();
     let p = phases.as_ptr().add(row0);
-    let finish = |mut v: __m256| -> __m256 {
-        for &step in epilogue {
-            v = match step {
-                Step::Mul(c) => _mm256_mul_ps(v, _mm256_set1_ps(c)),
-                Step::Add(c) => _mm256_add_ps(v, _mm256_set1_ps(c)),
-                Step::HardSwish { add, lo, hi, div } => {
-                    let t = _mm256_add_ps(v, _mm256_set1_ps(add));
-                    let t = _mm256_min_ps(_mm256_max_ps(t, _mm256_set1_ps(lo)), _mm256_set1_ps(hi));
-                    _mm256_div_ps(_mm256_mul_ps(v, t), _mm256_set1_ps(div))
-                }
-            };
-        }
-        v
-    };
+    let finish = |v: __m256| finish_avx2(v, epilogue);
     let mut x0 = 0;
     while x0 + 32 <= ow {
         let b = _mm256_set1_ps(bias);
