@@ -52,14 +52,66 @@ fn identical_crops_are_read_once() {
 }
 
 #[test]
-fn batched_reading_matches_single() {
-    let mut r = ocr();
-    r.set_max_batch(8);
-    let nums = ["12", "34", "56", "78", "90", "103"];
-    let crops: Vec<GrayImage> = nums.iter().map(|n| line(n, 18.0)).collect();
+fn lines_read_in_one_strip_read_as_alone() {
+    let r = ocr();
+    let texts = [
+        "12",
+        "34",
+        "56",
+        "78",
+        "90",
+        "103",
+        "本年新收政府信息公开申请数量",
+        "0",
+    ];
+    let crops: Vec<GrayImage> = texts.iter().map(|n| line(n, 18.0)).collect();
     let got = r.recognise_batch(&crops).unwrap();
-    for (g, n) in got.iter().zip(nums) {
-        assert_eq!(g.numeric, n, "{g:?}");
+    assert_eq!(r.stats().inferences, 1, "{:?}", r.stats());
+    let mut alone = ocr();
+    alone.set_strip_width(0);
+    for ((g, t), crop) in got.iter().zip(texts).zip(&crops) {
+        let a = alone.recognise(crop).unwrap();
+        assert_eq!(g.text, a.text, "{t}");
+        assert_eq!(g.text, t);
     }
-    assert!(r.stats().inferences < nums.len(), "{:?}", r.stats());
+    assert_eq!(alone.stats().inferences, texts.len());
+}
+
+/// The model run in segments around the convolutions computed outside rten
+/// (`nianbao::ocr::convs`) gives what rten gives running it whole.
+#[test]
+fn convolutions_outside_rten_match_rten() {
+    use nianbao::ocr::convs::Convs;
+    use nianbao::ocr::{to_line_height, REC_MODEL};
+    use rten_tensor::prelude::*;
+    use rten_tensor::NdTensor;
+
+    let bytes =
+        std::fs::read(models_dir(None).join(REC_MODEL)).expect("model (scripts/setup-models)");
+    let model = rten::Model::load(bytes.clone()).unwrap();
+    let dw = Convs::from_onnx(&bytes, &model).expect("the model's convolutions");
+    for text in ["0", "12345", "本年新收政府信息公开申请数量"] {
+        let img = to_line_height(&line(text, 18.0));
+        let (w, h) = (img.width() as usize, img.height() as usize);
+        let mut data = vec![0.0f32; 3 * h * w];
+        for (x, y, p) in img.enumerate_pixels() {
+            for c in 0..3 {
+                data[(c * h + y as usize) * w + x as usize] = (p.0[0] as f32 / 255.0 - 0.5) / 0.5;
+            }
+        }
+        let input = NdTensor::from_data([1, 3, h, w], data);
+        let whole: NdTensor<f32, 3> = model
+            .run_one(input.clone().into(), None)
+            .unwrap()
+            .try_into()
+            .unwrap();
+        let split: NdTensor<f32, 3> = dw.run(&model, input).unwrap().try_into().unwrap();
+        assert_eq!(whole.shape(), split.shape(), "{text}");
+        let diff = whole
+            .iter()
+            .zip(split.iter())
+            .map(|(a, b)| (a - b).abs())
+            .fold(0.0f32, f32::max);
+        assert!(diff < 1e-4, "{text}: max difference {diff}");
+    }
 }

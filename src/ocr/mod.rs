@@ -8,13 +8,22 @@
 //! One forward pass yields two decodings: free (any character) and numeric (argmax restricted to
 //! the blank, digits, `.` and `-`, so that a lone `0` never comes out as the letter `o`).
 //! Results are cached by the exact pixels of the crop: most cells of a statistics table are `0`.
+//! The other crops are read several at a time, side by side in one input ("strips", see
+//! [`Recogniser::recognise_batch`]): an inference costs about its width, so a short crop read
+//! alone (padded to [`MIN_WIDTH`]) cost as much as a long one, plus a fixed share per run.
+//!
+//! The model runs in rten, except its depthwise and pointwise convolutions and what follows each
+//! ([`convs`]), which rten 0.27 computes slowly; `NIANBAO_OCR_PLAIN=1` runs it whole in rten, for
+//! comparison.
 
+pub mod convs;
 pub mod render;
 
 use std::collections::HashMap;
 use std::path::{Path, PathBuf};
 use std::sync::Mutex;
 
+use convs::Convs;
 use image::GrayImage;
 use rten::Model;
 use rten_tensor::prelude::*;
@@ -24,6 +33,14 @@ use rten_tensor::NdTensor;
 pub const REC_MODEL: &str = "ch_PP-OCRv4_rec_infer.onnx";
 /// Height of the model input.
 pub const LINE_HEIGHT: u32 = 48;
+/// Widest strip of lines read in one inference (model-input pixels).
+pub const STRIP_WIDTH: usize = 1024;
+/// White between two lines of a strip (model-input pixels), besides what is left of their own
+/// margins ([`KEEP_MARGIN`]).
+pub const STRIP_GAP: usize = 8;
+/// White columns of a crop's own side margins kept in a strip (crop pixels). With none, digits
+/// next to a strip's gap misread at 0.8× in JPEG (`62570` → `52570`, `1` → `7`, `8` → `日`).
+const KEEP_MARGIN: u32 = 2;
 /// Short crops are padded on the right with white to this width (2 × the height). Observed on a
 /// JPEG q60 表四 header: 尚未 unpadded read as 尚末; padded, right. Costs little: short crops are
 /// the cheap ones, and most of them are cache hits.
@@ -102,13 +119,15 @@ impl Line {
 /// The PP-OCR text-line recogniser. Thread-safe (`&self` everywhere).
 pub struct Recogniser {
     model: Model,
+    /// The model's convolutions computed outside rten (see [`convs`]).
+    convs: Option<Convs>,
     /// Class index → text; index 0 (blank) is "".
     classes: Vec<String>,
     /// Classes allowed in numeric decoding (besides the blank).
     numeric_classes: Vec<usize>,
     cache: Mutex<HashMap<Vec<u8>, Line>>,
     stats: Mutex<Stats>,
-    max_batch: usize,
+    strip_width: usize,
 }
 
 /// Counters, for benchmarks.
@@ -117,6 +136,9 @@ pub struct Stats {
     pub lines: usize,
     pub cache_hits: usize,
     pub inferences: usize,
+    /// Model-input columns over all inferences: the work done (the cost of an inference grows
+    /// with its width), a measure that does not depend on the machine's load.
+    pub columns: usize,
 }
 
 impl std::fmt::Debug for Recogniser {
@@ -138,7 +160,20 @@ impl Recogniser {
             path: path.display().to_string(),
             message,
         };
-        let model = Model::load_file(&path).map_err(|e| load_err(e.to_string()))?;
+        let bytes = std::fs::read(&path).map_err(|e| load_err(e.to_string()))?;
+        let model = Model::load(bytes.clone()).map_err(|e| load_err(e.to_string()))?;
+        // `NIANBAO_OCR_PLAIN` runs the model whole in rten (for comparison).
+        let convs = if std::env::var_os("NIANBAO_OCR_PLAIN").is_some() {
+            None
+        } else {
+            Convs::from_onnx(&bytes, &model)
+        };
+        if std::env::var_os("NIANBAO_OCR_TRACE").is_some() {
+            match &convs {
+                Some(c) => eprintln!("convolutions outside rten: {}", c.describe()),
+                None => eprintln!("model runs whole in rten"),
+            }
+        }
         let chars = model
             .metadata()
             .get("character")
@@ -160,11 +195,12 @@ impl Recogniser {
         }
         Ok(Recogniser {
             model,
+            convs,
             classes,
             numeric_classes,
             cache: Mutex::new(HashMap::new()),
             stats: Mutex::new(Stats::default()),
-            max_batch: 1,
+            strip_width: STRIP_WIDTH,
         })
     }
 
@@ -182,11 +218,10 @@ impl Recogniser {
         *self.stats.lock().unwrap_or_else(|e| e.into_inner())
     }
 
-    /// Crops per inference (default 1). Measured on rten 0.27 with one thread, batching crops
-    /// of similar width (padded with white) saved nothing — convolutions are 90 % of the time
-    /// and cost the same per column — and padding costs up to a quarter more; see benches/ocr.rs.
-    pub fn set_max_batch(&mut self, n: usize) {
-        self.max_batch = n.max(1);
+    /// Widest strip of lines read in one inference, in model-input pixels (0: one line per
+    /// inference, as before strips; see [`recognise_batch`](Self::recognise_batch)).
+    pub fn set_strip_width(&mut self, px: usize) {
+        self.strip_width = px;
     }
 
     /// Forgets cached readings (benchmarks measure each picture from cold).
@@ -203,8 +238,12 @@ impl Recogniser {
             .expect("one result per crop"))
     }
 
-    /// Recognises several text lines; pixel-identical crops are read once, and with
-    /// [`set_max_batch`](Self::set_max_batch) > 1 crops of similar width share one inference.
+    /// Recognises several text lines; pixel-identical crops are read once.
+    ///
+    /// Lines are scaled to the model's height and read side by side, [`STRIP_GAP`] pixels of
+    /// white apart, in strips of up to [`STRIP_WIDTH`] pixels: one inference per strip instead
+    /// of one per line. The model is convolutional with one output step per 8 input columns, so
+    /// each line is decoded from the steps over its own columns (and half the gaps either side).
     pub fn recognise_batch(&self, crops: &[GrayImage]) -> Result<Vec<Line>, OcrError> {
         let mut out: Vec<Option<Line>> = vec![None; crops.len()];
         // Deduplicate by pixel content, against the cache and within the batch.
@@ -232,36 +271,39 @@ impl Recogniser {
             s.lines += crops.len();
             s.cache_hits += crops.len() - todo.len();
         }
-        // Resize once, then batch by width.
-        let mut prepared: Vec<(usize, GrayImage)> = todo
+        let prepared: Vec<GrayImage> = todo
             .iter()
-            .enumerate()
-            .map(|(t, (_, idx))| (t, to_line_height(&crops[idx[0]])))
+            .map(|(_, idx)| strip_line(&crops[idx[0]]))
             .collect();
-        prepared.sort_by_key(|(_, img)| img.width());
-        let mut start = 0;
-        while start < prepared.len() {
-            let w0 = prepared[start].1.width();
-            let mut end = start + 1;
-            // Pad by at most a quarter (white padding reads as margin) and cap the batch size.
-            while end < prepared.len()
-                && end - start < self.max_batch
-                && prepared[end].1.width() <= w0 + w0 / 4 + 8
-            {
-                end += 1;
+        // Pack the lines into strips, in order.
+        let gap = STRIP_GAP;
+        let mut strips: Vec<Vec<usize>> = Vec::new();
+        let mut width = 0;
+        for (t, img) in prepared.iter().enumerate() {
+            let w = img.width() as usize;
+            match strips.last_mut() {
+                Some(strip) if width + gap + w <= self.strip_width => {
+                    strip.push(t);
+                    width += gap + w;
+                }
+                _ => {
+                    strips.push(vec![t]);
+                    width = gap + w;
+                }
             }
-            let batch: Vec<&GrayImage> = prepared[start..end].iter().map(|(_, im)| im).collect();
-            let lines = self.infer(&batch)?;
-            for ((t, _), line) in prepared[start..end].iter().zip(lines) {
-                for &i in &todo[*t].1 {
+        }
+        for strip in strips {
+            let lines: Vec<&GrayImage> = strip.iter().map(|&t| &prepared[t]).collect();
+            let read = self.infer_strip(&lines)?;
+            for (&t, line) in strip.iter().zip(read) {
+                for &i in &todo[t].1 {
                     out[i] = Some(line.clone());
                 }
                 self.cache
                     .lock()
                     .unwrap_or_else(|e| e.into_inner())
-                    .insert(todo[*t].0.clone(), line);
+                    .insert(todo[t].0.clone(), line);
             }
-            start = end;
         }
         Ok(out
             .into_iter()
@@ -269,34 +311,47 @@ impl Recogniser {
             .collect())
     }
 
-    /// One forward pass over line images already scaled to [`LINE_HEIGHT`].
-    fn infer(&self, batch: &[&GrayImage]) -> Result<Vec<Line>, OcrError> {
-        self.stats
-            .lock()
-            .unwrap_or_else(|e| e.into_inner())
-            .inferences += 1;
+    /// One forward pass over line images already scaled to [`LINE_HEIGHT`], laid side by side
+    /// [`STRIP_GAP`] apart (a single line is padded on the right to [`MIN_WIDTH`]).
+    fn infer_strip(&self, lines: &[&GrayImage]) -> Result<Vec<Line>, OcrError> {
         let h = LINE_HEIGHT as usize;
-        let w = (batch.iter().map(|im| im.width()).max().unwrap_or(1) as usize).max(MIN_WIDTH);
-        let n = batch.len();
-        // White padding: normalised white is 1.0.
-        let mut data = vec![1.0f32; n * 3 * h * w];
-        for (b, im) in batch.iter().enumerate() {
-            for (x, y, p) in im.enumerate_pixels() {
+        // Half a gap of white before the first line and after the last.
+        let mut spans = Vec::with_capacity(lines.len());
+        let mut x = STRIP_GAP / 2;
+        for im in lines {
+            let w = im.width() as usize;
+            spans.push(x..x + w);
+            x += w + STRIP_GAP;
+        }
+        let w = (x - STRIP_GAP / 2).max(MIN_WIDTH);
+        {
+            let mut s = self.stats.lock().unwrap_or_else(|e| e.into_inner());
+            s.inferences += 1;
+            s.columns += w;
+        }
+        // White ground: normalised white is 1.0.
+        let mut data = vec![1.0f32; 3 * h * w];
+        for (im, span) in lines.iter().zip(&spans) {
+            for (px, py, p) in im.enumerate_pixels() {
                 let v = (p.0[0] as f32 / 255.0 - 0.5) / 0.5;
                 for c in 0..3 {
-                    data[((b * 3 + c) * h + y as usize) * w + x as usize] = v;
+                    data[(c * h + py as usize) * w + span.start + px as usize] = v;
                 }
             }
         }
-        let input = NdTensor::from_data([n, 3, h, w], data);
+        let input = NdTensor::from_data([1, 3, h, w], data);
         let t0 = std::time::Instant::now();
-        let output = self
-            .model
-            .run_one(input.into(), None)
-            .map_err(|e| OcrError::Run(e.to_string()))?;
+        let output = match &self.convs {
+            Some(c) => c.run(&self.model, input).map_err(OcrError::Run)?,
+            None => self
+                .model
+                .run_one(input.into(), None)
+                .map_err(|e| OcrError::Run(e.to_string()))?,
+        };
         if std::env::var_os("NIANBAO_OCR_TRACE").is_some() {
             eprintln!(
-                "infer n={n} w={w}: {:.1} ms",
+                "infer lines={} w={w}: {:.1} ms",
+                lines.len(),
                 t0.elapsed().as_secs_f64() * 1e3
             );
         }
@@ -304,64 +359,82 @@ impl Recogniser {
             .try_into()
             .map_err(|e: rten::TryFromValueError| OcrError::Run(e.to_string()))?;
         let [bn, steps, classes] = probs.shape();
-        if bn != n || classes != self.classes.len() {
+        if bn != 1 || classes != self.classes.len() || steps == 0 {
             return Err(OcrError::Run(format!(
                 "unexpected output shape [{bn}, {steps}, {classes}] (model has {} classes)",
                 self.classes.len()
             )));
         }
-        let mut lines = Vec::with_capacity(n);
-        for b in 0..n {
-            let mut free = Vec::with_capacity(steps);
-            let mut numeric = Vec::with_capacity(steps);
-            for t in 0..steps {
-                let row = probs.slice((b, t));
-                let row: Vec<f32> = row.iter().copied().collect();
-                let (mut best, mut bp) = (0usize, f32::MIN);
-                for (c, &p) in row.iter().enumerate() {
-                    if p > bp {
-                        best = c;
-                        bp = p;
-                    }
-                }
-                free.push((best, bp));
-                let (mut nb, mut np) = (0usize, row[0]);
-                for &c in &self.numeric_classes {
-                    if row[c] > np {
-                        nb = c;
-                        np = row[c];
-                    }
-                }
-                numeric.push((nb, np));
-            }
-            let (text, confidence) = self.ctc(&free);
-            let (mut numeric, mut numeric_confidence) = self.ctc(&numeric);
-            if numeric.is_empty() {
-                // There is ink (crops are cut to ink), so some digit is there: take the digit
-                // with the highest probability at any step, at that (low) confidence.
-                let mut best = (0usize, 0.0f32);
-                for t in 0..steps {
-                    let row = probs.slice((b, t));
-                    for &c in &self.numeric_classes {
-                        let p = row[[c]];
-                        if self.classes[c].as_bytes()[0].is_ascii_digit() && p > best.1 {
-                            best = (c, p);
-                        }
-                    }
-                }
-                if best.0 != 0 {
-                    numeric = self.classes[best.0].clone();
-                    numeric_confidence = best.1;
+        let probs = probs.to_contiguous();
+        let rows: Vec<&[f32]> = probs.data().chunks_exact(classes).collect();
+        // Input columns per output step (8 for PP-OCRv4).
+        let per_step = w as f32 / steps as f32;
+        let half_gap = STRIP_GAP as f32 / 2.0;
+        Ok(spans
+            .iter()
+            .map(|span| {
+                let (x0, x1) = (span.start as f32 - half_gap, span.end as f32 + half_gap);
+                let own: Vec<&[f32]> = rows
+                    .iter()
+                    .enumerate()
+                    .filter(|(t, _)| {
+                        let c = (*t as f32 + 0.5) * per_step;
+                        c >= x0 && c < x1
+                    })
+                    .map(|(_, r)| *r)
+                    .collect();
+                self.decode(&own)
+            })
+            .collect())
+    }
+
+    /// Free and numeric decodings of one line's output steps.
+    fn decode(&self, rows: &[&[f32]]) -> Line {
+        let mut free = Vec::with_capacity(rows.len());
+        let mut numeric = Vec::with_capacity(rows.len());
+        for row in rows {
+            let (mut best, mut bp) = (0usize, f32::MIN);
+            for (c, &p) in row.iter().enumerate() {
+                if p > bp {
+                    best = c;
+                    bp = p;
                 }
             }
-            lines.push(Line {
-                text,
-                confidence,
-                numeric,
-                numeric_confidence,
-            });
+            free.push((best, bp));
+            let (mut nb, mut np) = (0usize, row[0]);
+            for &c in &self.numeric_classes {
+                if row[c] > np {
+                    nb = c;
+                    np = row[c];
+                }
+            }
+            numeric.push((nb, np));
         }
-        Ok(lines)
+        let (text, confidence) = self.ctc(&free);
+        let (mut numeric, mut numeric_confidence) = self.ctc(&numeric);
+        if numeric.is_empty() {
+            // There is ink (crops are cut to ink), so some digit is there: take the digit
+            // with the highest probability at any step, at that (low) confidence.
+            let mut best = (0usize, 0.0f32);
+            for row in rows {
+                for &c in &self.numeric_classes {
+                    let p = row[c];
+                    if self.classes[c].as_bytes()[0].is_ascii_digit() && p > best.1 {
+                        best = (c, p);
+                    }
+                }
+            }
+            if best.0 != 0 {
+                numeric = self.classes[best.0].clone();
+                numeric_confidence = best.1;
+            }
+        }
+        Line {
+            text,
+            confidence,
+            numeric,
+            numeric_confidence,
+        }
     }
 
     /// CTC greedy decoding: collapse repeats, drop blanks.
@@ -401,4 +474,26 @@ pub fn to_line_height(img: &GrayImage) -> GrayImage {
     }
     let nw = ((w as f32 * LINE_HEIGHT as f32 / h as f32).round() as u32).clamp(8, 4096);
     image::imageops::resize(img, nw, LINE_HEIGHT, image::imageops::FilterType::Triangle)
+}
+
+/// A line for a strip: scaled to the model's height by its full height (its top and bottom
+/// margins included, so the text keeps its size relative to the height), with the white
+/// columns at either end dropped but [`KEEP_MARGIN`]: the strip's gaps separate lines.
+fn strip_line(img: &GrayImage) -> GrayImage {
+    let (w, h) = img.dimensions();
+    let white_col = |x: u32| (0..h).all(|y| img.get_pixel(x, y).0[0] == 255);
+    let x0 = (0..w).find(|&x| !white_col(x)).unwrap_or(0);
+    let x1 = (0..w).rev().find(|&x| !white_col(x)).map_or(w, |x| x + 1);
+    let (x0, x1) = (x0.saturating_sub(KEEP_MARGIN), (x1 + KEEP_MARGIN).min(w));
+    if h == 0 || x1 <= x0 {
+        return GrayImage::from_pixel(8, LINE_HEIGHT, image::Luma([255]));
+    }
+    let nw = ((x1 - x0) as f32 * LINE_HEIGHT as f32 / h as f32).round() as u32;
+    let sub = image::imageops::crop_imm(img, x0, 0, x1 - x0, h).to_image();
+    image::imageops::resize(
+        &sub,
+        nw.clamp(4, 4096),
+        LINE_HEIGHT,
+        image::imageops::FilterType::Triangle,
+    )
 }

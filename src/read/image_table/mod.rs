@@ -3,9 +3,9 @@
 //! Steps: check the declared dimensions against [`Limits::max_image_pixels`] before decoding;
 //! decode to grayscale; find the grid ([`grid`]); crop each cell to its ink box, split wrapped
 //! cells into lines, and read every line with the PP-OCR recogniser ([`crate::ocr`]) — pixel-
-//! identical crops are read once, crops of similar width share one inference. A cell whose free
-//! reading is number-like is re-decoded with digits only (the same forward pass), so a lone `0`
-//! never becomes the letter `o`.
+//! identical crops are read once, the others side by side in strips, one inference per strip. A
+//! cell whose free reading is number-like is re-decoded with digits only (the same forward
+//! pass), so a lone `0` never becomes the letter `o`.
 
 pub mod emf;
 pub mod grid;
@@ -115,15 +115,14 @@ fn interior(grid: &Grid, c: &GridCell) -> Option<InkBox> {
     (x1 >= x0 && y1 >= y0).then_some(InkBox { x0, y0, x1, y1 })
 }
 
-/// The text lines of a cell: ink box split by horizontal projection.
-fn cell_lines(bin: &Binary, inside: InkBox) -> Vec<InkBox> {
+/// Bands of inked rows of a cell (empty when the cell has next to no ink).
+fn ink_bands(bin: &Binary, inside: InkBox) -> Vec<(u32, u32)> {
     let row_ink: Vec<u32> = (inside.y0..=inside.y1)
         .map(|y| (inside.x0..=inside.x1).filter(|&x| bin.at(x, y)).count() as u32)
         .collect();
     if row_ink.iter().sum::<u32>() < 3 {
         return Vec::new();
     }
-    // Bands of inked rows.
     let mut bands: Vec<(u32, u32)> = Vec::new();
     for (i, &n) in row_ink.iter().enumerate() {
         if n == 0 {
@@ -135,8 +134,39 @@ fn cell_lines(bin: &Binary, inside: InkBox) -> Vec<InkBox> {
             _ => bands.push((y, y)),
         }
     }
+    bands
+}
+
+/// The typical height of a line of text in a table: the median over inked cells of their
+/// tallest band. Most cells hold one line of digits, so this is about the height of a digit.
+fn table_line_height(bands: &[Vec<(u32, u32)>]) -> u32 {
+    let mut tallest: Vec<u32> = bands
+        .iter()
+        .filter_map(|b| b.iter().map(|(s, e)| e - s + 1).max())
+        .collect();
+    tallest.sort_unstable();
+    tallest.get(tallest.len() / 2).copied().unwrap_or(1)
+}
+
+/// The text lines of a cell: its ink bands merged into lines, each cut to its ink box.
+/// `table_line_h` ([`table_line_height`]) keeps a glyph whose middle rows lost their ink (a thin
+/// `0` in a small JPEG reads as `n` over `u`) in one line.
+fn cell_lines(
+    bin: &Binary,
+    inside: InkBox,
+    bands: Vec<(u32, u32)>,
+    table_line_h: u32,
+) -> Vec<InkBox> {
+    if bands.is_empty() {
+        return Vec::new();
+    }
     // Glyphs like 三 and 二 have gaps: merge bands while the result stays one line high.
-    let line_h = bands.iter().map(|(s, e)| e - s + 1).max().unwrap_or(1);
+    let line_h = bands
+        .iter()
+        .map(|(s, e)| e - s + 1)
+        .max()
+        .unwrap_or(1)
+        .max(table_line_h);
     let mut lines: Vec<(u32, u32)> = Vec::new();
     for (s, e) in bands {
         match lines.last_mut() {
@@ -193,6 +223,11 @@ fn crop(gray: &GrayImage, b: InkBox) -> GrayImage {
 /// number punctuation, no Chinese (`o`, `D`, `l` for 0 and 1 at small sizes). Such cells take the
 /// digit-only decoding of the same forward pass.
 fn number_like(s: &str) -> bool {
+    // A lone glyph the recogniser takes for a Chinese character when it is a digit in a small
+    // or blurred picture: 口 or 囗 for 0, 日 for 8, 】 for 1.
+    if matches!(s, "口" | "囗" | "日" | "曰" | "】" | "〗") {
+        return true;
+    }
     !s.is_empty()
         && s.chars().count() <= 16
         && s.chars().all(|c| {
@@ -235,9 +270,20 @@ fn placeholder_mark(gray: &GrayImage, b: InkBox) -> Option<&'static str> {
     (top - bottom > 0.1 * h as f32).then_some("/")
 }
 
+/// Readings of 未 ("not yet") as 末 ("end"), which differ only in which stroke is longer and
+/// blur together in small or JPEG pictures; none of these pairs is a word with 末.
+const WEI_MO: [(&str, &str); 3] = [("尚末", "尚未"), ("末经", "未经"), ("末按", "未按")];
+
 /// Normalises a label: full-width letters and digits → ASCII; in Chinese text, ASCII brackets
-/// and clause punctuation → the full-width forms the reports print (（一）, ：, ，).
+/// and clause punctuation → the full-width forms the reports print (（一）, ：, ，); 末 read for
+/// 未 where only 未 makes a word ([`WEI_MO`]).
 fn fold(s: &str) -> String {
+    let mut s = s.to_string();
+    for (wrong, right) in WEI_MO {
+        if s.contains(wrong) {
+            s = s.replace(wrong, right);
+        }
+    }
     let cjk = s.chars().any(|c| ('\u{4e00}'..='\u{9fff}').contains(&c));
     s.chars()
         .map(|c| match c {
@@ -262,13 +308,18 @@ fn read_cells(
     ocr: &Recogniser,
 ) -> Result<TableGrid, ImageTableError> {
     // Lines of every cell, then one batched recognition for all of them.
-    let per_cell: Vec<Vec<InkBox>> = grid
-        .cells
+    let insides: Vec<Option<InkBox>> = grid.cells.iter().map(|c| interior(grid, c)).collect();
+    let bands: Vec<Vec<(u32, u32)>> = insides
         .iter()
-        .map(|c| {
-            interior(grid, c)
-                .map(|i| cell_lines(bin, i))
-                .unwrap_or_default()
+        .map(|i| i.map(|i| ink_bands(bin, i)).unwrap_or_default())
+        .collect();
+    let table_line_h = table_line_height(&bands);
+    let per_cell: Vec<Vec<InkBox>> = insides
+        .into_iter()
+        .zip(bands)
+        .map(|(inside, bands)| match inside {
+            Some(i) => cell_lines(bin, i, bands, table_line_h),
+            None => Vec::new(),
         })
         .collect();
     let crops: Vec<GrayImage> = per_cell.iter().flatten().map(|&b| crop(gray, b)).collect();
@@ -322,4 +373,57 @@ fn read_cells(
         cells,
         TableOrigin::Image { image: image_index },
     ))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn wei_read_as_mo_is_folded_back() {
+        assert_eq!(fold("尚末"), "尚未");
+        assert_eq!(fold("末经复议直接起诉"), "未经复议直接起诉");
+        assert_eq!(fold("年末"), "年末");
+    }
+
+    #[test]
+    fn digit_look_alikes_are_number_like() {
+        for s in ["口", "日", "】", "0", "12"] {
+            assert!(number_like(s), "{s}");
+        }
+        assert!(!number_like("口径"));
+        assert!(!number_like("总计"));
+    }
+
+    /// A `0` whose sides lost their ink (bands: top arc, bottom arc) stays one line; two lines of
+    /// text stay two.
+    #[test]
+    fn bands_of_one_glyph_make_one_line() {
+        // Rows 0–2 and 7–9 inked (a 10-row 0 without its sides), in a table of 10-row digits.
+        let (w, h) = (6u32, 10u32);
+        let ink = (0..h)
+            .flat_map(|y| (0..w).map(move |x| (x, y)))
+            .map(|(x, y)| (y <= 2 || y >= 7) && (1..5).contains(&x))
+            .collect();
+        let bin = Binary {
+            width: w,
+            height: h,
+            ink,
+        };
+        let inside = InkBox {
+            x0: 0,
+            y0: 0,
+            x1: w - 1,
+            y1: h - 1,
+        };
+        let bands = ink_bands(&bin, inside);
+        assert_eq!(bands, vec![(0, 2), (7, 9)]);
+        assert_eq!(cell_lines(&bin, inside, bands.clone(), 10).len(), 1);
+        // Alone, as two short bands, it would be split.
+        assert_eq!(cell_lines(&bin, inside, bands, 1).len(), 2);
+        assert_eq!(
+            table_line_height(&[vec![(0, 9)], vec![(0, 2), (7, 9)], vec![]]),
+            10
+        );
+    }
 }
