@@ -14,7 +14,10 @@
 use image::{imageops, GrayImage, Luma};
 
 use super::grid::{self, Binary};
-use super::{cell_lines, crop, decode_gray, interior, ImageTableError, InkBox, CROP_MARGIN};
+use super::{
+    cell_lines, crop, decode_gray, ink_bands, interior, table_line_height, ImageTableError, InkBox,
+    CROP_MARGIN,
+};
 use crate::ocr::{Line, OcrError, Recogniser};
 use crate::read::Limits;
 
@@ -92,6 +95,14 @@ pub fn reread_digits(
         return Ok(Vec::new());
     };
     let bin = Binary::otsu(&gray);
+    // Lines are cut as the first reading cut them: against the whole table's line height.
+    let all_bands: Vec<Vec<(u32, u32)>> = grid
+        .cells
+        .iter()
+        .filter_map(|c| interior(&grid, c))
+        .map(|i| ink_bands(&bin, i))
+        .collect();
+    let table_line_h = table_line_height(&all_bands);
     // Every variant of every line of every cell, read in one batch.
     let mut crops: Vec<GrayImage> = Vec::new();
     let mut plan: Vec<(&Doubt, usize)> = Vec::new();
@@ -104,7 +115,7 @@ pub fn reread_digits(
         else {
             continue;
         };
-        let lines = cell_lines(&bin, inside);
+        let lines = cell_lines(&bin, inside, ink_bands(&bin, inside), table_line_h);
         if lines.is_empty() {
             continue;
         }
