@@ -7,7 +7,7 @@
 //!
 //! One forward pass yields two decodings: free (any character) and numeric (argmax restricted to
 //! the blank, digits, `.` and `-`, so that a lone `0` never comes out as the letter `o`).
-//! Results are cached by the exact pixels of the crop: most cells of a statistics table are `0`.
+//! Pixel-identical crops of one call are read once: most cells of a statistics table are `0`.
 //! The other crops are read several at a time, side by side in one input ("strips", see
 //! [`Recogniser::recognise_batch`]): an inference costs about its width, so a short crop read
 //! alone (padded to [`MIN_WIDTH`]) cost as much as a long one, plus a fixed share per run.
@@ -125,7 +125,6 @@ pub struct Recogniser {
     classes: Vec<String>,
     /// Classes allowed in numeric decoding (besides the blank).
     numeric_classes: Vec<usize>,
-    cache: Mutex<HashMap<Vec<u8>, Line>>,
     stats: Mutex<Stats>,
     strip_width: usize,
 }
@@ -198,7 +197,6 @@ impl Recogniser {
             convs,
             classes,
             numeric_classes,
-            cache: Mutex::new(HashMap::new()),
             stats: Mutex::new(Stats::default()),
             strip_width: STRIP_WIDTH,
         })
@@ -224,12 +222,6 @@ impl Recogniser {
         self.strip_width = px;
     }
 
-    /// Forgets cached readings (benchmarks measure each picture from cold).
-    pub fn clear_cache(&self) {
-        self.cache.lock().unwrap_or_else(|e| e.into_inner()).clear();
-        *self.stats.lock().unwrap_or_else(|e| e.into_inner()) = Stats::default();
-    }
-
     /// Recognises one text line (dark text on a light ground, cropped with a small margin).
     pub fn recognise(&self, crop: &GrayImage) -> Result<Line, OcrError> {
         Ok(self
@@ -246,17 +238,14 @@ impl Recogniser {
     /// each line is decoded from the steps over its own columns (and half the gaps either side).
     pub fn recognise_batch(&self, crops: &[GrayImage]) -> Result<Vec<Line>, OcrError> {
         let mut out: Vec<Option<Line>> = vec![None; crops.len()];
-        // Deduplicate by pixel content, against the cache and within the batch.
+        // Deduplicate by pixel content within the batch. Not against earlier calls: a line is
+        // read in the context of the strip it shares, so a reading remembered from another
+        // picture would make the output depend on which picture another thread read first.
         let mut todo: Vec<(Vec<u8>, Vec<usize>)> = Vec::new();
         {
-            let cache = self.cache.lock().unwrap_or_else(|e| e.into_inner());
             let mut pos: HashMap<Vec<u8>, usize> = HashMap::new();
             for (i, crop) in crops.iter().enumerate() {
                 let key = cache_key(crop);
-                if let Some(hit) = cache.get(&key) {
-                    out[i] = Some(hit.clone());
-                    continue;
-                }
                 match pos.get(&key) {
                     Some(&j) => todo[j].1.push(i),
                     None => {
@@ -299,10 +288,6 @@ impl Recogniser {
                 for &i in &todo[t].1 {
                     out[i] = Some(line.clone());
                 }
-                self.cache
-                    .lock()
-                    .unwrap_or_else(|e| e.into_inner())
-                    .insert(todo[t].0.clone(), line);
             }
         }
         Ok(out
