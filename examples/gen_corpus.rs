@@ -18,7 +18,7 @@
 //! `--photos-mb M` also writes `photos.docx`: a standard report with about M MiB of JPEG photos
 //! (how real reports get large). `--big-picture` writes `big_picture.docx` with one
 //! 100-megapixel scan.
-//! `--pictures` replaces the three Word tables by ruled PNG pictures of tables (for OCR runs).
+//! `--pictures` writes the reports with their three tables as rendered pictures (for OCR runs).
 
 #[path = "../tests/support/mod.rs"]
 mod support;
@@ -232,9 +232,8 @@ fn build_shape(shape: &str, spec: &ReportSpec) -> Vec<u8> {
     }
 }
 
-/// The body of a plain report up to (not including) the closing lines; the three tables are
-/// Word tables, or ruled PNG pictures of tables when `pictures`.
-fn plain_body(d: &mut Docx, spec: &ReportSpec, pictures: bool) {
+/// The body of a plain report up to (not including) the closing lines, with Word tables.
+fn plain_body(d: &mut Docx, spec: &ReportSpec) {
     d.push(&p_style(
         "Title",
         &run(&format!(
@@ -255,7 +254,6 @@ fn plain_body(d: &mut Docx, spec: &ReportSpec, pictures: bool) {
         spec.email
     )));
     let look = Look::plain();
-    let mut image_no = 0u32;
     for s in &spec.sections {
         d.push(&p_style("1", &run(&s.heading())));
         for para in &s.intro {
@@ -267,27 +265,13 @@ fn plain_body(d: &mut Docx, spec: &ReportSpec, pictures: bool) {
         for para in &s.outro {
             d.push(&p(para));
         }
-        let (table, size) = match s.id {
-            "active_disclosure" => (report::table2(spec, &look), (640, 440, 14, 4)),
-            "requests" => (report::table3(spec, &look), (760, 1120, 28, 10)),
-            "review_litigation" => (report::table4(spec, &look), (900, 180, 4, 15)),
+        let table = match s.id {
+            "active_disclosure" => report::table2(spec, &look),
+            "requests" => report::table3(spec, &look),
+            "review_litigation" => report::table4(spec, &look),
             _ => continue,
         };
-        if pictures {
-            let (w, h, rows, cols) = size;
-            image_no += 1;
-            let rid = d.add_png(support::png::ruled_placeholder(w, h, rows, cols));
-            let emu = 9525u64;
-            d.push(&p_center(&docx::image_run(
-                image_no,
-                &format!("图片{image_no}"),
-                &rid,
-                u64::from(w) * emu,
-                u64::from(h) * emu,
-            )));
-        } else {
-            d.push(&table);
-        }
+        d.push(&table);
     }
 }
 
@@ -334,7 +318,7 @@ fn build_huge(blocks: usize, seed: u64) -> Vec<u8> {
     let spec = spec_for(999_999, &mut rng);
     let alphabet = alphabet();
     let mut d = Docx::new();
-    plain_body(&mut d, &spec, false);
+    plain_body(&mut d, &spec);
     for _ in 0..blocks {
         filler_block(&mut d, &spec, &alphabet, &mut rng);
     }
@@ -366,7 +350,7 @@ fn build_photos(mb: u64, seed: u64) -> (Vec<u8>, usize) {
     let mut rng = Rng(seed ^ 0x5048_4f54);
     let spec = spec_for(999_998, &mut rng);
     let mut d = Docx::new();
-    plain_body(&mut d, &spec, false);
+    plain_body(&mut d, &spec);
     let mut bytes = 0u64;
     let mut n = 0;
     while bytes < mb << 20 {
@@ -393,7 +377,7 @@ fn build_big_picture(seed: u64) -> Vec<u8> {
     let mut rng = Rng(seed ^ 0x4249_4750);
     let spec = spec_for(999_997, &mut rng);
     let mut d = Docx::new();
-    plain_body(&mut d, &spec, false);
+    plain_body(&mut d, &spec);
     let img = image::GrayImage::from_fn(10_000, 10_000, |x, y| {
         let line = x % 1000 < 2 || y % 400 < 2;
         image::Luma([if line { 0 } else { 255 }])
@@ -422,10 +406,17 @@ fn main() {
     for i in 0..args.n {
         let spec = spec_for(i, &mut rng);
         let (name, bytes) = if args.pictures {
-            let mut d = Docx::new();
-            plain_body(&mut d, &spec, true);
-            closing(&mut d, &spec);
-            (format!("report_{i:05}_pictures.docx"), d.build())
+            // The standard report with its three tables rendered as pictures (CJK font, as
+            // the OCR tests draw them): what the OCR benchmark needs is real text to read.
+            let style = nianbao::ocr::render::RenderStyle::default();
+            (
+                format!("report_{i:05}_pictures.docx"),
+                support::pictures::pictures_docx(
+                    &spec,
+                    &style,
+                    support::pictures::T3Pictures::Whole,
+                ),
+            )
         } else {
             let shape = &args.shapes[i % args.shapes.len()];
             (
