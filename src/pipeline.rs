@@ -78,14 +78,6 @@ impl LazyRecogniser {
         })
     }
 
-    /// A recogniser already loaded (tests, benchmarks).
-    pub fn loaded(recogniser: Recogniser) -> Self {
-        LazyRecogniser {
-            dir: PathBuf::new(),
-            loaded: OnceLock::from(Ok(recogniser)),
-        }
-    }
-
     pub fn get(&self) -> Result<&Recogniser, &OcrError> {
         self.loaded
             .get_or_init(|| Recogniser::load(&self.dir))

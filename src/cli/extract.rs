@@ -245,27 +245,34 @@ fn prepare(item: BatchItem, args: &Args, with_db: bool) -> Prepared {
         visit_outcome(&outcome, &mut records);
         records.finish()
     });
-    let db = with_db.then(|| {
-        let key = x.and_then(|x| x.report.office.as_deref()).map(office_key);
-        let images = x
-            .map(|x| {
-                x.images
-                    .iter()
-                    .zip(&x.document.images)
-                    .map(|(i, p)| (i.sha256.clone(), p.data.clone()))
-                    .collect()
-            })
-            .unwrap_or_default();
-        Box::new(ForDb {
-            rows: Rows::from_outcome(&outcome),
-            office_key: key,
+    let annual = x.is_some_and(|x| x.report.kind == ReportKind::Annual);
+    let figures = x.map_or(0, |x| x.report.figures.len());
+    let failed = x.is_none();
+    let db = if with_db {
+        let rows = Rows::from_outcome(&outcome);
+        let office_key = x.and_then(|x| x.report.office.as_deref()).map(office_key);
+        // The outcome is done with: its pictures' bytes move to the database, uncopied.
+        let images = match outcome.result {
+            Ok(x) => x
+                .images
+                .into_iter()
+                .zip(x.document.images)
+                .map(|(info, part)| (info.sha256, part.data))
+                .collect(),
+            Err(_) => Vec::new(),
+        };
+        Some(Box::new(ForDb {
+            rows,
+            office_key,
             images,
-        })
-    });
+        }))
+    } else {
+        None
+    };
     Prepared::Processed {
-        annual: x.is_some_and(|x| x.report.kind == ReportKind::Annual),
-        figures: x.map_or(0, |x| x.report.figures.len()),
-        failed: x.is_none(),
+        annual,
+        figures,
+        failed,
         csv,
         db,
         saved_images,

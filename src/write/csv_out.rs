@@ -105,6 +105,8 @@ impl RenderedCsv {
 /// One CSV file being written, with a BOM for Excel.
 pub struct CsvFile {
     renderer: Renderer,
+    /// Records rendered and not yet written to the file.
+    pending: bool,
     tmp: PathBuf,
     dest: PathBuf,
     file: BufWriter<File>,
@@ -126,25 +128,40 @@ impl CsvFile {
         file.write_all(&header_csv.take())?;
         Ok(CsvFile {
             renderer: Renderer::new(numeric),
+            pending: false,
             tmp,
             dest,
             file,
         })
     }
 
+    /// Renders one record; records are collected and written to the file in blocks.
     pub fn write(&mut self, record: &[String]) -> std::io::Result<()> {
         let fields: Vec<&str> = record.iter().map(String::as_str).collect();
         self.renderer.record(&fields);
+        self.pending = true;
+        if self.renderer.csv.get_ref().len() >= 64 << 10 {
+            self.write_rendered()?;
+        }
+        Ok(())
+    }
+
+    fn write_rendered(&mut self) -> std::io::Result<()> {
+        if !std::mem::take(&mut self.pending) {
+            return Ok(());
+        }
         let bytes = self.renderer.take();
         self.file.write_all(&bytes)
     }
 
     fn append(&mut self, bytes: &[u8]) -> std::io::Result<()> {
+        self.write_rendered()?;
         self.file.write_all(bytes)
     }
 
     /// Flushes and renames the file into place.
-    pub fn finish(self) -> std::io::Result<()> {
+    pub fn finish(mut self) -> std::io::Result<()> {
+        self.write_rendered()?;
         self.file
             .into_inner()
             .map_err(|e| std::io::Error::other(e.to_string()))?
