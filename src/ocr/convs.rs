@@ -30,7 +30,9 @@ use std::collections::{HashMap, HashSet};
 
 use rayon::prelude::*;
 use rten::{Model, NodeId, Value};
-use rten_gemm::{BiasVector, GemmExecutor, GemmInputA, GemmInputB, GemmOptions, PackedAMatrix};
+use rten_gemm::{
+    BiasVector, GemmExecutor, GemmInputA, GemmInputB, GemmUninitOptions, PackedAMatrix,
+};
 use rten_onnx::onnx::{ModelProto, NodeProto, TensorProto};
 use rten_tensor::prelude::*;
 use rten_tensor::{NdTensor, NdTensorView};
@@ -417,6 +419,13 @@ impl Convs {
             else {
                 continue;
             };
+            // A scale and shift right after the convolution go into its weights and bias.
+            let (mut weights, mut bias, mut epilogue) = (weights, bias, epilogue);
+            if let Some(&Step::Affine(m, a)) = epilogue.first() {
+                weights.iter_mut().for_each(|w| *w *= m);
+                bias.iter_mut().for_each(|b| *b = *b * m + a);
+                epilogue.remove(0);
+            }
             // Depthwise: one input channel per filter, as many filters as groups.
             if group > 1 && group == cout && cin_g == 1 {
                 convs.push((
@@ -496,17 +505,33 @@ impl Convs {
             };
         let mut from = self.model_input;
         let mut value = input;
-        for conv in &self.convs {
+        // Steps of a pointwise convolution's tail not yet applied: a depthwise convolution right
+        // after applies them as it copies its input (one pass over the data fewer).
+        let mut pending: &[Step] = &[];
+        for (i, conv) in self.convs.iter().enumerate() {
             if from != conv.input() {
+                if !pending.is_empty() {
+                    value = apply_steps_tensor(value, pending);
+                    pending = &[];
+                }
                 value = segment(from, value, conv.input())?
                     .try_into()
                     .map_err(|e: rten::TryFromValueError| e.to_string())?;
             }
             value = match conv {
-                Conv::Depthwise(c) => c.apply(value),
-                Conv::Pointwise(c) => c.apply(value)?,
+                Conv::Depthwise(c) => c.apply(value, std::mem::take(&mut pending)),
+                Conv::Pointwise(c) => {
+                    let next_dw = matches!(self.convs.get(i + 1), Some(Conv::Depthwise(d)) if d.input == c.output);
+                    if next_dw {
+                        pending = &c.epilogue;
+                    }
+                    c.apply(value, !next_dw)?
+                }
             };
             from = conv.output();
+        }
+        if !pending.is_empty() {
+            value = apply_steps_tensor(value, pending);
         }
         segment(from, value, self.model_output)
     }
@@ -539,7 +564,8 @@ impl Convs {
 }
 
 impl PwConv {
-    fn apply(&self, x: NdTensor<f32, 4>) -> Result<NdTensor<f32, 4>, String> {
+    /// The convolution; its elementwise tail too unless `tail` is false (the caller applies it).
+    fn apply(&self, x: NdTensor<f32, 4>, tail: bool) -> Result<NdTensor<f32, 4>, String> {
         let [n, c, h, w] = x.shape();
         if c != self.cin {
             return Err(format!(
@@ -549,29 +575,47 @@ impl PwConv {
         }
         let x = x.to_contiguous();
         let hw = h * w;
-        let mut out = vec![0.0f32; n * self.cout * hw];
-        for (b, o) in out.chunks_mut(self.cout * hw).enumerate() {
+        let len = n * self.cout * hw;
+        let mut out: Vec<f32> = Vec::with_capacity(len);
+        // The matrix product writes every element: no need to zero the buffer first.
+        for (b, o) in out.spare_capacity_mut()[..len]
+            .chunks_mut(self.cout * hw)
+            .enumerate()
+        {
             let rhs =
                 NdTensorView::from_data([self.cin, hw], &x.data()[b * c * hw..(b + 1) * c * hw]);
-            rten::thread_pool()
+            let o = rten::thread_pool()
                 .run(|| {
                     with_gemm(|gemm| {
-                        gemm.gemm(
+                        gemm.gemm_uninit(
                             o,
                             GemmInputA::Packed(&self.weights),
                             GemmInputB::Unpacked(rhs),
-                            GemmOptions {
+                            GemmUninitOptions {
                                 bias: Some(BiasVector::Column(&self.bias)),
-                                ..GemmOptions::default()
+                                ..GemmUninitOptions::default()
                             },
                         )
                     })
                 })
                 .map_err(|e| e.to_string())?;
-            apply_steps(o, &self.epilogue);
+            if tail {
+                apply_steps(o, &self.epilogue);
+            }
         }
+        // SAFETY: `gemm_uninit` initialised every chunk of the first `len` elements (it returns
+        // the initialised slice; any error returned early above).
+        unsafe { out.set_len(len) };
         Ok(NdTensor::from_data([n, self.cout, h, w], out))
     }
+}
+
+/// `apply_steps` over a whole tensor.
+fn apply_steps_tensor(x: NdTensor<f32, 4>, steps: &[Step]) -> NdTensor<f32, 4> {
+    let shape = x.shape();
+    let mut data = x.into_data();
+    apply_steps(&mut data, steps);
+    NdTensor::from_data(shape, data)
 }
 
 /// rten-gemm's executor (not `Send`: one per thread; it picks the same kernel on every thread,
@@ -646,7 +690,12 @@ unsafe fn finish_avx2(
 }
 
 impl DwConv {
-    fn apply(&self, x: NdTensor<f32, 4>) -> NdTensor<f32, 4> {
+    /// The convolution of `x` with `prologue` applied to it first.
+    fn apply(&self, x: NdTensor<f32, 4>, prologue: &[Step]) -> NdTensor<f32, 4> {
+        self.apply_with(x, prologue, Isa::detect())
+    }
+
+    fn apply_with(&self, x: NdTensor<f32, 4>, prologue: &[Step], isa: Isa) -> NdTensor<f32, 4> {
         let [n, c, h, w] = x.shape();
         assert_eq!(c, self.channels, "depthwise input channels");
         let [kh, kw] = self.kernel;
@@ -663,6 +712,8 @@ impl DwConv {
                 let ch = i % c;
                 let k = &self.weights[ch * kh * kw..(ch + 1) * kh * kw];
                 channel(
+                    isa,
+                    prologue,
                     &data[i * h * w..(i + 1) * h * w],
                     [h, w],
                     k,
@@ -685,14 +736,50 @@ impl DwConv {
     }
 }
 
+/// Which row kernel a depthwise convolution uses.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Isa {
+    Portable,
+    #[cfg(target_arch = "x86_64")]
+    Avx2,
+    #[cfg(target_arch = "x86_64")]
+    Avx512,
+}
+
+impl Isa {
+    /// The best the processor has, detected once.
+    fn detect() -> Isa {
+        static ISA: std::sync::OnceLock<Isa> = std::sync::OnceLock::new();
+        *ISA.get_or_init(|| Isa::available().pop().unwrap_or(Isa::Portable))
+    }
+
+    /// Every kernel this processor can run, worst first.
+    fn available() -> Vec<Isa> {
+        #[allow(unused_mut)]
+        let mut isas = vec![Isa::Portable];
+        #[cfg(target_arch = "x86_64")]
+        {
+            if std::is_x86_feature_detected!("avx2") && std::is_x86_feature_detected!("fma") {
+                isas.push(Isa::Avx2);
+            }
+            if std::is_x86_feature_detected!("avx512f") {
+                isas.push(Isa::Avx512);
+            }
+        }
+        isas
+    }
+}
+
 /// Widest chunk of outputs a row kernel computes at once (slack needed right of each row).
-const MAX_CHUNK: usize = 32;
+const MAX_CHUNK: usize = 64;
 
 /// One channel: zero-pads the input plane (split into `stride` phases across, so that every
 /// filter tap reads a contiguous slice), then computes each output row: all filter taps summed
 /// in registers a chunk of outputs at a time, `epilogue` applied before storing.
 #[allow(clippy::too_many_arguments)]
 fn channel(
+    isa: Isa,
+    prologue: &[Step],
     input: &[f32],
     [h, w]: [usize; 2],
     k: &[f32],
@@ -712,11 +799,14 @@ fn channel(
     for y in 0..h {
         let row = &input[y * w..][..w];
         if sw == 1 {
-            phases[(y + pt) * qw + pl..][..w].copy_from_slice(row);
+            let dst = &mut phases[(y + pt) * qw + pl..][..w];
+            dst.copy_from_slice(row);
+            apply_steps(dst, prologue);
         } else {
             for (x, &v) in row.iter().enumerate() {
                 let px = x + pl;
-                phases[((px % sw) * ph + y + pt) * qw + px / sw] = v;
+                phases[((px % sw) * ph + y + pt) * qw + px / sw] =
+                    prologue.iter().fold(v, |v, s| s.apply(v));
             }
         }
     }
@@ -726,20 +816,20 @@ fn channel(
         .map(|(ky, kx)| (((kx % sw) * ph + ky) * qw + kx / sw, k[ky * kw + kx]))
         .collect();
     let max_off = taps.iter().map(|t| t.0).max().unwrap_or(0);
-    #[cfg(target_arch = "x86_64")]
-    let avx2 = std::is_x86_feature_detected!("avx2") && std::is_x86_feature_detected!("fma");
     for oy in 0..oh {
         let row0 = oy * sh * qw;
         let out_row = &mut out[oy * ow..][..ow];
         // Every read of the row kernels stays below this (checked here, once per row).
-        assert!(row0 + max_off + ow.next_multiple_of(8).max(MAX_CHUNK) <= phases.len());
-        #[cfg(target_arch = "x86_64")]
-        if avx2 {
-            // SAFETY: the features were detected at run time; the bound was asserted above.
-            unsafe { row_avx2(&phases, &taps, row0, bias, epilogue, out_row) };
-            continue;
+        assert!(row0 + max_off + ow.next_multiple_of(16).max(MAX_CHUNK) <= phases.len());
+        match isa {
+            // SAFETY (both): the features were detected at run time (`Isa::available`); the
+            // bound was asserted above.
+            #[cfg(target_arch = "x86_64")]
+            Isa::Avx512 => unsafe { row_avx512(&phases, &taps, row0, bias, epilogue, out_row) },
+            #[cfg(target_arch = "x86_64")]
+            Isa::Avx2 => unsafe { row_avx2(&phases, &taps, row0, bias, epilogue, out_row) },
+            Isa::Portable => row_portable(&phases, &taps, row0, bias, epilogue, out_row),
         }
-        row_portable(&phases, &taps, row0, bias, epilogue, out_row);
     }
 }
 
@@ -766,6 +856,97 @@ fn row_portable(
         }
         let n = CH.min(out.len() - x0);
         out[x0..x0 + n].copy_from_slice(&acc[..n]);
+    }
+}
+
+/// One output row with AVX-512: 64 outputs at a time in four accumulators (independent chains
+/// hide the FMA latency), then 16 at a time with the taps split over four accumulators.
+///
+/// # Safety
+/// AVX-512F must be available, and `row0 + max tap offset + max(64, out.len() rounded up to
+/// 16)` must not exceed `phases.len()`.
+#[cfg(target_arch = "x86_64")]
+#[target_feature(enable = "avx512f")]
+unsafe fn row_avx512(
+    phases: &[f32],
+    taps: &[(usize, f32)],
+    row0: usize,
+    bias: f32,
+    epilogue: &[Step],
+    out: &mut [f32],
+) {
+    use std::arch::x86_64::*;
+    let ow = out.len();
+    let p = phases.as_ptr().add(row0);
+    let finish = |mut v: __m512| -> __m512 {
+        for &step in epilogue {
+            v = match step {
+                Step::Mul(c) => _mm512_mul_ps(v, _mm512_set1_ps(c)),
+                Step::Add(c) => _mm512_add_ps(v, _mm512_set1_ps(c)),
+                Step::Affine(m, a) => _mm512_fmadd_ps(v, _mm512_set1_ps(m), _mm512_set1_ps(a)),
+                Step::HardSwish { add, lo, hi, div } => {
+                    let t = _mm512_add_ps(v, _mm512_set1_ps(add));
+                    let t = _mm512_min_ps(_mm512_max_ps(t, _mm512_set1_ps(lo)), _mm512_set1_ps(hi));
+                    _mm512_mul_ps(_mm512_mul_ps(v, t), _mm512_set1_ps(1.0 / div))
+                }
+            };
+        }
+        v
+    };
+    let mut x0 = 0;
+    while x0 + 64 <= ow {
+        let b = _mm512_set1_ps(bias);
+        let (mut a0, mut a1, mut a2, mut a3) = (b, b, b, b);
+        for &(off, w) in taps {
+            let s = p.add(off + x0);
+            let w = _mm512_set1_ps(w);
+            a0 = _mm512_fmadd_ps(_mm512_loadu_ps(s), w, a0);
+            a1 = _mm512_fmadd_ps(_mm512_loadu_ps(s.add(16)), w, a1);
+            a2 = _mm512_fmadd_ps(_mm512_loadu_ps(s.add(32)), w, a2);
+            a3 = _mm512_fmadd_ps(_mm512_loadu_ps(s.add(48)), w, a3);
+        }
+        let o = out.as_mut_ptr().add(x0);
+        _mm512_storeu_ps(o, finish(a0));
+        _mm512_storeu_ps(o.add(16), finish(a1));
+        _mm512_storeu_ps(o.add(32), finish(a2));
+        _mm512_storeu_ps(o.add(48), finish(a3));
+        x0 += 64;
+    }
+    while x0 < ow {
+        let z = _mm512_setzero_ps();
+        let (mut a0, mut a1, mut a2, mut a3) = (_mm512_set1_ps(bias), z, z, z);
+        let mut quads = taps.chunks_exact(4);
+        for q in quads.by_ref() {
+            a0 = _mm512_fmadd_ps(
+                _mm512_loadu_ps(p.add(q[0].0 + x0)),
+                _mm512_set1_ps(q[0].1),
+                a0,
+            );
+            a1 = _mm512_fmadd_ps(
+                _mm512_loadu_ps(p.add(q[1].0 + x0)),
+                _mm512_set1_ps(q[1].1),
+                a1,
+            );
+            a2 = _mm512_fmadd_ps(
+                _mm512_loadu_ps(p.add(q[2].0 + x0)),
+                _mm512_set1_ps(q[2].1),
+                a2,
+            );
+            a3 = _mm512_fmadd_ps(
+                _mm512_loadu_ps(p.add(q[3].0 + x0)),
+                _mm512_set1_ps(q[3].1),
+                a3,
+            );
+        }
+        for &(off, w) in quads.remainder() {
+            a0 = _mm512_fmadd_ps(_mm512_loadu_ps(p.add(off + x0)), _mm512_set1_ps(w), a0);
+        }
+        let a = _mm512_add_ps(_mm512_add_ps(a0, a1), _mm512_add_ps(a2, a3));
+        let mut tmp = [0.0f32; 16];
+        _mm512_storeu_ps(tmp.as_mut_ptr(), finish(a));
+        let n = 16.min(ow - x0);
+        out[x0..x0 + n].copy_from_slice(&tmp[..n]);
+        x0 += 16;
     }
 }
 
@@ -897,7 +1078,7 @@ mod tests {
             (5, [2, 1], [2, 2, 2, 2]),
             (3, [1, 1], [0, 1, 2, 0]),
         ] {
-            let (c, h, w) = (3, 7, 11);
+            let (c, h, w) = (3, 7, 11 + 70 * (k % 2));
             let conv = DwConv {
                 input: NodeId::from_u32(0),
                 output: NodeId::from_u32(0),
@@ -907,14 +1088,35 @@ mod tests {
                 pads,
                 weights: (0..c * k * k).map(|_| rnd()).collect(),
                 bias: (0..c).map(|_| rnd()).collect(),
-                epilogue: Vec::new(),
+                epilogue: vec![
+                    Step::HardSwish {
+                        add: 3.0,
+                        lo: 0.0,
+                        hi: 6.0,
+                        div: 6.0,
+                    },
+                    Step::Affine(0.9, 0.1),
+                ],
             };
             let x: Vec<f32> = (0..c * h * w).map(|_| rnd()).collect();
             let (want, [oh, ow]) = reference(&x, [c, h, w], &conv);
-            let got = conv.apply(NdTensor::from_data([1, c, h, w], x));
-            assert_eq!(got.shape(), [1, c, oh, ow]);
-            for (g, w) in got.iter().zip(&want) {
-                assert!((g - w).abs() < 1e-5, "{k} {stride:?} {pads:?}: {g} vs {w}");
+            // A prologue applies to the input, not to the zero padding.
+            let prologue = [Step::Affine(1.1, -0.2)];
+            let shifted: Vec<f32> = x.iter().map(|&v| prologue[0].apply(v)).collect();
+            let (want_p, _) = reference(&shifted, [c, h, w], &conv);
+            for isa in Isa::available() {
+                for (pro, want) in [(&[][..], &want), (&prologue[..], &want_p)] {
+                    let got =
+                        conv.apply_with(NdTensor::from_data([1, c, h, w], x.clone()), pro, isa);
+                    assert_eq!(got.shape(), [1, c, oh, ow]);
+                    for (g, w) in got.iter().zip(want) {
+                        let w = conv.epilogue.iter().fold(*w, |v, s| s.apply(v));
+                        assert!(
+                            (g - w).abs() < 1e-5,
+                            "{isa:?} {k} {stride:?} {pads:?} {pro:?}: {g} vs {w}"
+                        );
+                    }
+                }
             }
         }
     }
