@@ -627,24 +627,67 @@ fn with_gemm<R>(f: impl FnOnce(&GemmExecutor<f32>) -> R) -> R {
     GEMM.with(f)
 }
 
-/// Applies elementwise steps to a slice (vectorised, with AVX2 when available).
+/// Applies elementwise steps to a slice (vectorised, with AVX-512 or AVX2 when available).
 fn apply_steps(xs: &mut [f32], steps: &[Step]) {
     if steps.is_empty() {
         return;
     }
-    #[cfg(target_arch = "x86_64")]
-    if std::is_x86_feature_detected!("avx2") && std::is_x86_feature_detected!("fma") {
-        // SAFETY: the features were detected at run time.
-        unsafe { apply_steps_avx2(xs, steps) };
-        return;
-    }
-    for &step in steps {
-        match step {
-            Step::Mul(c) => xs.iter_mut().for_each(|x| *x *= c),
-            Step::Add(c) => xs.iter_mut().for_each(|x| *x += c),
-            _ => xs.iter_mut().for_each(|x| *x = step.apply(*x)),
+    match Isa::detect() {
+        // SAFETY (both): the features were detected at run time (`Isa::available`).
+        #[cfg(target_arch = "x86_64")]
+        Isa::Avx512 => unsafe { apply_steps_avx512(xs, steps) },
+        #[cfg(target_arch = "x86_64")]
+        Isa::Avx2 => unsafe { apply_steps_avx2(xs, steps) },
+        Isa::Portable => {
+            for &step in steps {
+                match step {
+                    Step::Mul(c) => xs.iter_mut().for_each(|x| *x *= c),
+                    Step::Add(c) => xs.iter_mut().for_each(|x| *x += c),
+                    _ => xs.iter_mut().for_each(|x| *x = step.apply(*x)),
+                }
+            }
         }
     }
+}
+
+/// # Safety
+/// AVX-512F must be available.
+#[cfg(target_arch = "x86_64")]
+#[target_feature(enable = "avx512f")]
+unsafe fn apply_steps_avx512(xs: &mut [f32], steps: &[Step]) {
+    use std::arch::x86_64::*;
+    let mut chunks = xs.chunks_exact_mut(16);
+    for ch in chunks.by_ref() {
+        let p = ch.as_mut_ptr();
+        _mm512_storeu_ps(p, finish_avx512(_mm512_loadu_ps(p), steps));
+    }
+    for x in chunks.into_remainder() {
+        *x = steps.iter().fold(*x, |v, s| s.apply(v));
+    }
+}
+
+/// Applies elementwise steps to sixteen values in a register.
+#[cfg(target_arch = "x86_64")]
+#[target_feature(enable = "avx512f")]
+#[inline]
+unsafe fn finish_avx512(
+    mut v: std::arch::x86_64::__m512,
+    steps: &[Step],
+) -> std::arch::x86_64::__m512 {
+    use std::arch::x86_64::*;
+    for &step in steps {
+        v = match step {
+            Step::Mul(c) => _mm512_mul_ps(v, _mm512_set1_ps(c)),
+            Step::Add(c) => _mm512_add_ps(v, _mm512_set1_ps(c)),
+            Step::Affine(m, a) => _mm512_fmadd_ps(v, _mm512_set1_ps(m), _mm512_set1_ps(a)),
+            Step::HardSwish { add, lo, hi, div } => {
+                let t = _mm512_add_ps(v, _mm512_set1_ps(add));
+                let t = _mm512_min_ps(_mm512_max_ps(t, _mm512_set1_ps(lo)), _mm512_set1_ps(hi));
+                _mm512_mul_ps(_mm512_mul_ps(v, t), _mm512_set1_ps(1.0 / div))
+            }
+        };
+    }
+    v
 }
 
 /// # Safety
@@ -795,21 +838,72 @@ fn channel(
     // Phase p holds the padded columns p, p + sw, p + 2 sw, …; slack on the right so that the
     // last chunk reads zeros instead of running off the row.
     let qw = pw.div_ceil(sw) + kw + MAX_CHUNK;
-    let mut phases = vec![0.0f32; sw * ph * qw];
-    for y in 0..h {
-        let row = &input[y * w..][..w];
-        if sw == 1 {
-            let dst = &mut phases[(y + pt) * qw + pl..][..w];
-            dst.copy_from_slice(row);
-            apply_steps(dst, prologue);
-        } else {
-            for (x, &v) in row.iter().enumerate() {
-                let px = x + pl;
-                phases[((px % sw) * ph + y + pt) * qw + px / sw] =
-                    prologue.iter().fold(v, |v, s| s.apply(v));
+    // The padded plane is kept per thread and reused while the geometry is the same: every
+    // channel writes the same interior positions, so the zeros around them stay.
+    thread_local! {
+        static PLANE: std::cell::RefCell<(Geometry, Vec<f32>, Vec<f32>)> =
+            const { std::cell::RefCell::new(([0; 7], Vec::new(), Vec::new())) };
+    }
+    PLANE.with(|plane| {
+        let mut plane = plane.borrow_mut();
+        let (geometry, phases, row_buf) = &mut *plane;
+        let key = [sw, ph, qw, pt, pl, h, w];
+        if *geometry != key || phases.len() != sw * ph * qw {
+            phases.clear();
+            phases.resize(sw * ph * qw, 0.0);
+            *geometry = key;
+        }
+        for y in 0..h {
+            let row = &input[y * w..][..w];
+            if sw == 1 {
+                let dst = &mut phases[(y + pt) * qw + pl..][..w];
+                dst.copy_from_slice(row);
+                apply_steps(dst, prologue);
+            } else {
+                row_buf.clear();
+                row_buf.extend_from_slice(row);
+                apply_steps(row_buf, prologue);
+                for (x, &v) in row_buf.iter().enumerate() {
+                    let px = x + pl;
+                    phases[((px % sw) * ph + y + pt) * qw + px / sw] = v;
+                }
             }
         }
-    }
+        rows(
+            isa,
+            phases,
+            k,
+            bias,
+            [kh, kw],
+            [sh, sw],
+            ph,
+            qw,
+            epilogue,
+            out,
+            [oh, ow],
+        );
+    });
+}
+
+/// What makes two channels' padded planes the same positions: stride across, padded height,
+/// phase width, top and left padding, height and width.
+type Geometry = [usize; 7];
+
+/// The output rows of one channel from its padded plane (see [`channel`]).
+#[allow(clippy::too_many_arguments)]
+fn rows(
+    isa: Isa,
+    phases: &[f32],
+    k: &[f32],
+    bias: f32,
+    [kh, kw]: [usize; 2],
+    [sh, sw]: [usize; 2],
+    ph: usize,
+    qw: usize,
+    epilogue: &[Step],
+    out: &mut [f32],
+    [oh, ow]: [usize; 2],
+) {
     // Offset of each filter tap in `phases` (output row 0, column 0) and its weight.
     let taps: Vec<(usize, f32)> = (0..kh)
         .flat_map(|ky| (0..kw).map(move |kx| (ky, kx)))
@@ -825,10 +919,10 @@ fn channel(
             // SAFETY (both): the features were detected at run time (`Isa::available`); the
             // bound was asserted above.
             #[cfg(target_arch = "x86_64")]
-            Isa::Avx512 => unsafe { row_avx512(&phases, &taps, row0, bias, epilogue, out_row) },
+            Isa::Avx512 => unsafe { row_avx512(phases, &taps, row0, bias, epilogue, out_row) },
             #[cfg(target_arch = "x86_64")]
-            Isa::Avx2 => unsafe { row_avx2(&phases, &taps, row0, bias, epilogue, out_row) },
-            Isa::Portable => row_portable(&phases, &taps, row0, bias, epilogue, out_row),
+            Isa::Avx2 => unsafe { row_avx2(phases, &taps, row0, bias, epilogue, out_row) },
+            Isa::Portable => row_portable(phases, &taps, row0, bias, epilogue, out_row),
         }
     }
 }
@@ -878,21 +972,7 @@ unsafe fn row_avx512(
     use std::arch::x86_64::*;
     let ow = out.len();
     let p = phases.as_ptr().add(row0);
-    let finish = |mut v: __m512| -> __m512 {
-        for &step in epilogue {
-            v = match step {
-                Step::Mul(c) => _mm512_mul_ps(v, _mm512_set1_ps(c)),
-                Step::Add(c) => _mm512_add_ps(v, _mm512_set1_ps(c)),
-                Step::Affine(m, a) => _mm512_fmadd_ps(v, _mm512_set1_ps(m), _mm512_set1_ps(a)),
-                Step::HardSwish { add, lo, hi, div } => {
-                    let t = _mm512_add_ps(v, _mm512_set1_ps(add));
-                    let t = _mm512_min_ps(_mm512_max_ps(t, _mm512_set1_ps(lo)), _mm512_set1_ps(hi));
-                    _mm512_mul_ps(_mm512_mul_ps(v, t), _mm512_set1_ps(1.0 / div))
-                }
-            };
-        }
-        v
-    };
+    let finish = |v: __m512| finish_avx512(v, epilogue);
     let mut x0 = 0;
     while x0 + 64 <= ow {
         let b = _mm512_set1_ps(bias);
@@ -1059,6 +1139,69 @@ mod tests {
             }
         }
         (out, [oh, ow])
+    }
+
+    /// The padded plane is reused between channels of the same geometry only: a narrower input
+    /// after a wider one (same phase width at stride 2) must not see the wider one's columns.
+    #[test]
+    fn reused_plane_keeps_its_padding() {
+        let conv = DwConv {
+            input: NodeId::from_u32(0),
+            output: NodeId::from_u32(0),
+            channels: 1,
+            kernel: [3, 3],
+            stride: [1, 2],
+            pads: [1, 1, 1, 1],
+            weights: vec![1.0; 9],
+            bias: vec![0.0],
+            epilogue: Vec::new(),
+        };
+        for w in [100, 99, 100, 99] {
+            let x: Vec<f32> = (0..4 * w).map(|i| 1.0 + (i % 7) as f32).collect();
+            let (want, _) = reference(&x, [1, 4, w], &conv);
+            let got = conv.apply(NdTensor::from_data([1, 1, 4, w], x), &[]);
+            for (g, v) in got.iter().zip(&want) {
+                assert!((g - v).abs() < 1e-4, "w={w}: {g} vs {v}");
+            }
+        }
+    }
+
+    #[test]
+    fn step_kernels_agree() {
+        let steps = [
+            Step::HardSwish {
+                add: 3.0,
+                lo: 0.0,
+                hi: 6.0,
+                div: 6.0,
+            },
+            Step::Affine(0.7, -0.1),
+            Step::Mul(1.5),
+            Step::Add(0.25),
+        ];
+        let xs: Vec<f32> = (0..37).map(|i| i as f32 * 0.5 - 9.0).collect();
+        let want: Vec<f32> = xs
+            .iter()
+            .map(|&x| steps.iter().fold(x, |v, s| s.apply(v)))
+            .collect();
+        for isa in Isa::available() {
+            let mut got = xs.clone();
+            match isa {
+                // SAFETY: `Isa::available` detected the features.
+                #[cfg(target_arch = "x86_64")]
+                Isa::Avx512 => unsafe { apply_steps_avx512(&mut got, &steps) },
+                #[cfg(target_arch = "x86_64")]
+                Isa::Avx2 => unsafe { apply_steps_avx2(&mut got, &steps) },
+                Isa::Portable => {
+                    for &step in &steps {
+                        got.iter_mut().for_each(|x| *x = step.apply(*x));
+                    }
+                }
+            }
+            for (g, w) in got.iter().zip(&want) {
+                assert!((g - w).abs() < 1e-5, "{isa:?}: {g} vs {w}");
+            }
+        }
     }
 
     #[test]
