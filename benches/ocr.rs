@@ -7,6 +7,7 @@
 //! encodings = 120 pictures). Filters, comma-separated:
 //! `cargo bench --bench ocr -- --tables t3 --scales 0.8,1.4 --lw 1 --enc png,q60`.
 //! `RTEN_NUM_THREADS` defaults to 1 here so the times are for one core.
+//! `OCR_BENCH_NO_CALIBRATION=1` skips the calibration runs (for profiling).
 //!
 //! Values are random but consistent: every identity of the tables (表三 row totals, column totals
 //! and column balance; 表四 block totals) holds in the truth. A picture is judged end to end:
@@ -189,6 +190,9 @@ fn map(grid: TableGrid) -> Mapped {
 /// this shared machine, so compare pictures' CPU times in proportion to this).
 fn calibration() -> f64 {
     use rten_tensor::NdTensor;
+    if std::env::var_os("OCR_BENCH_NO_CALIBRATION").is_some() {
+        return f64::NAN;
+    }
     let Ok(model) = rten::Model::load_file(models_dir(None).join(nianbao::ocr::REC_MODEL)) else {
         return f64::NAN;
     };

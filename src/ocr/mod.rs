@@ -42,8 +42,9 @@ pub const STRIP_GAP: usize = 8;
 /// next to a strip's gap misread at 0.8× in JPEG (`62570` → `52570`, `1` → `7`, `8` → `日`).
 const KEEP_MARGIN: u32 = 2;
 /// Lines wider than this (model-input pixels, 3 × the height: longer than any count of a
-/// statistics table) are read narrowed — the labels, most of a table's columns. A narrowed line
-/// that reads as a number is read again at full width.
+/// statistics table) are read narrowed — the labels, most of a table's columns — and so are
+/// shorter lines the caller knows to be text. A narrowed line that reads as a number is read
+/// again at full width.
 const NARROW_FROM: f32 = 144.0;
 /// How much long lines are narrowed: a Chinese character then takes about 2 output steps of 8
 /// columns instead of 4. Measured on 24 tables (表二, 表三; scales 0.8–1.6; PNG, JPEG q60/q90):
@@ -259,13 +260,30 @@ impl Recogniser {
             .expect("one result per crop"))
     }
 
-    /// Recognises several text lines; pixel-identical crops are read once.
+    /// Recognises several text lines.
     ///
-    /// Lines are scaled to the model's height and read side by side, [`STRIP_GAP`] pixels of
-    /// white apart, in strips of up to [`STRIP_WIDTH`] pixels: one inference per strip instead
-    /// of one per line. The model is convolutional with one output step per 8 input columns, so
-    /// each line is decoded from the steps over its own columns (and half the gaps either side).
+    /// - Pixel-identical crops are read once (and remembered across calls); a short crop nearly
+    ///   identical to one read in the same call takes its reading ([`near_identical`]).
+    /// - Lines are scaled to the model's height and read side by side, [`STRIP_GAP`] pixels of
+    ///   white apart, in strips of up to [`STRIP_WIDTH`] pixels: one inference per strip
+    ///   instead of one per line. The model is convolutional with one output step per 8 input
+    ///   columns, so each line is decoded from the steps over its own columns (and half the
+    ///   gaps either side).
+    /// - Long lines are read narrowed ([`NARROW`]), in strips of their own; one that reads as a
+    ///   number is read again at full width.
     pub fn recognise_batch(&self, crops: &[GrayImage]) -> Result<Vec<Line>, OcrError> {
+        self.recognise_lines(crops, &[])
+    }
+
+    /// [`recognise_batch`](Self::recognise_batch), where `text_like[i]` says that crop `i` is
+    /// known to be text rather than digits (in a table: its ink is taller than the table's
+    /// digits), so that it is read narrowed however short it is. A narrowed line that reads as
+    /// a number is still read again at full width.
+    pub fn recognise_lines(
+        &self,
+        crops: &[GrayImage],
+        text_like: &[bool],
+    ) -> Result<Vec<Line>, OcrError> {
         let mut out: Vec<Option<Line>> = vec![None; crops.len()];
         // Deduplicate by pixel content, against the cache and within the batch.
         let mut todo: Vec<(Vec<u8>, Vec<usize>)> = Vec::new();
@@ -320,7 +338,15 @@ impl Recogniser {
         // (numbers are never taken from a narrowed line).
         let narrowed: Vec<(GrayImage, bool)> = to_read
             .iter()
-            .map(|&t| strip_line(&crops[todo[t].1[0]], true))
+            .map(|&t| {
+                let i = todo[t].1[0];
+                let narrow = if text_like.get(i).copied().unwrap_or(false) {
+                    Narrow::Always
+                } else {
+                    Narrow::Long
+                };
+                strip_line(&crops[i], narrow)
+            })
             .collect();
         // Narrowed lines go in strips of their own: a narrowed line's first character is
         // sometimes emitted a step early, into the gap, where it would be taken for the end of
@@ -345,7 +371,7 @@ impl Recogniser {
         if !again.is_empty() {
             let full: Vec<GrayImage> = again
                 .iter()
-                .map(|&k| strip_line(&crops[todo[to_read[k]].1[0]], false).0)
+                .map(|&k| strip_line(&crops[todo[to_read[k]].1[0]], Narrow::Never).0)
                 .collect();
             let reread = self.read_lines(&full.iter().collect::<Vec<_>>())?;
             for (&k, line) in again.iter().zip(reread) {
@@ -565,7 +591,7 @@ pub fn to_line_height(img: &GrayImage) -> GrayImage {
 /// A line for a strip: scaled to the model's height by its full height (its top and bottom
 /// margins included, so the text keeps its size relative to the height), with the white
 /// columns at either end dropped but [`KEEP_MARGIN`]: the strip's gaps separate lines.
-fn strip_line(img: &GrayImage, narrow: bool) -> (GrayImage, bool) {
+fn strip_line(img: &GrayImage, narrow: Narrow) -> (GrayImage, bool) {
     let (w, h) = img.dimensions();
     let white_col = |x: u32| (0..h).all(|y| img.get_pixel(x, y).0[0] == 255);
     let white_row = |y: u32| (0..w).all(|x| img.get_pixel(x, y).0[0] == 255);
@@ -582,14 +608,19 @@ fn strip_line(img: &GrayImage, narrow: bool) -> (GrayImage, bool) {
     let natural = (x1 - x0) as f32 * scale;
     let mut nw = natural;
     let mut narrowed = false;
-    if narrow && natural > NARROW_FROM {
+    let long = match narrow {
+        Narrow::Never => false,
+        Narrow::Long => natural > NARROW_FROM,
+        Narrow::Always => true,
+    };
+    if long {
         // Ink height in the model's input: text drawn larger than the reference is narrowed
         // more, so that a Chinese character takes about the same number of columns at any scale.
         let y0 = (0..h).find(|&y| !white_row(y)).unwrap_or(0);
         let y1 = (0..h).rev().find(|&y| !white_row(y)).map_or(h, |y| y + 1);
         let ink = (y1.saturating_sub(y0)).max(1) as f32 * scale;
         let xs = NARROW * (TEXT_REF / ink).min(1.0);
-        nw = (natural * xs).max(NARROW_FROM);
+        nw = natural * xs;
         narrowed = nw < natural;
     }
     let sub = image::imageops::crop_imm(img, x0, 0, x1 - x0, h).to_image();
@@ -603,6 +634,16 @@ fn strip_line(img: &GrayImage, narrow: bool) -> (GrayImage, bool) {
         filter,
     );
     (out, narrowed)
+}
+
+/// Whether a line is read narrowed (see [`NARROW`]).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Narrow {
+    Never,
+    /// When wider than [`NARROW_FROM`].
+    Long,
+    /// The caller knows it is text, not digits.
+    Always,
 }
 
 /// Whether two crops show the same glyphs, differing only by compression noise: the same size,

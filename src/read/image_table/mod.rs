@@ -373,7 +373,13 @@ fn read_cells(
         })
         .collect();
     let crops: Vec<GrayImage> = per_cell.iter().flatten().map(|&b| crop(gray, b)).collect();
-    let read = ocr.recognise_batch(&crops)?;
+    // Lines of ink taller than the table's digits are text: the recogniser reads them narrowed.
+    let text_like: Vec<bool> = per_cell
+        .iter()
+        .flatten()
+        .map(|b| (b.y1 - b.y0 + 1) * 100 > table_line_h * 115)
+        .collect();
+    let read = ocr.recognise_lines(&crops, &text_like)?;
     let mut read = read.into_iter();
     let mut cells = Vec::with_capacity(grid.cells.len());
     for (gc, lines) in grid.cells.iter().zip(&per_cell) {
