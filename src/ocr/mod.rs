@@ -38,6 +38,9 @@ pub const STRIP_WIDTH: usize = 1024;
 /// White between two lines of a strip (model-input pixels), besides what is left of their own
 /// margins ([`KEEP_MARGIN`]).
 pub const STRIP_GAP: usize = 8;
+/// White between two narrowed lines: with 8, the first character of a narrowed label was now
+/// and then emitted a step early and ended the label before it (`…禁止公开3`, `7四、…`).
+pub const NARROW_GAP: usize = 16;
 /// White columns of a crop's own side margins kept in a strip (crop pixels). With none, digits
 /// next to a strip's gap misread at 0.8× in JPEG (`62570` → `52570`, `1` → `7`, `8` → `日`).
 const KEEP_MARGIN: u32 = 2;
@@ -357,7 +360,8 @@ impl Recogniser {
                 .filter(|&k| narrowed[k].1 == long)
                 .collect();
             let imgs: Vec<&GrayImage> = ks.iter().map(|&k| &narrowed[k].0).collect();
-            for (&k, line) in ks.iter().zip(self.read_lines(&imgs)?) {
+            let gap = if long { NARROW_GAP } else { STRIP_GAP };
+            for (&k, line) in ks.iter().zip(self.read_lines(&imgs, gap)?) {
                 read[k] = Some(line);
             }
         }
@@ -373,7 +377,7 @@ impl Recogniser {
                 .iter()
                 .map(|&k| strip_line(&crops[todo[to_read[k]].1[0]], Narrow::Never).0)
                 .collect();
-            let reread = self.read_lines(&full.iter().collect::<Vec<_>>())?;
+            let reread = self.read_lines(&full.iter().collect::<Vec<_>>(), STRIP_GAP)?;
             for (&k, line) in again.iter().zip(reread) {
                 read[k] = line;
             }
@@ -399,43 +403,43 @@ impl Recogniser {
     }
 
     /// Reads line images already scaled to [`LINE_HEIGHT`], packed in order into strips.
-    fn read_lines(&self, imgs: &[&GrayImage]) -> Result<Vec<Line>, OcrError> {
+    fn read_lines(&self, imgs: &[&GrayImage], gap: usize) -> Result<Vec<Line>, OcrError> {
         let mut strips: Vec<Vec<usize>> = Vec::new();
         let mut width = 0;
         for (t, img) in imgs.iter().enumerate() {
             let w = img.width() as usize;
             match strips.last_mut() {
-                Some(strip) if width + STRIP_GAP + w <= self.strip_width => {
+                Some(strip) if width + gap + w <= self.strip_width => {
                     strip.push(t);
-                    width += STRIP_GAP + w;
+                    width += gap + w;
                 }
                 _ => {
                     strips.push(vec![t]);
-                    width = STRIP_GAP + w;
+                    width = gap + w;
                 }
             }
         }
         let mut out = Vec::with_capacity(imgs.len());
         for strip in strips {
             let lines: Vec<&GrayImage> = strip.iter().map(|&t| imgs[t]).collect();
-            out.extend(self.infer_strip(&lines)?);
+            out.extend(self.infer_strip(&lines, gap)?);
         }
         Ok(out)
     }
 
     /// One forward pass over line images already scaled to [`LINE_HEIGHT`], laid side by side
-    /// [`STRIP_GAP`] apart (a single line is padded on the right to [`MIN_WIDTH`]).
-    fn infer_strip(&self, lines: &[&GrayImage]) -> Result<Vec<Line>, OcrError> {
+    /// `gap` apart (a single line is padded on the right to [`MIN_WIDTH`]).
+    fn infer_strip(&self, lines: &[&GrayImage], gap: usize) -> Result<Vec<Line>, OcrError> {
         let h = LINE_HEIGHT as usize;
         // Half a gap of white before the first line and after the last.
         let mut spans = Vec::with_capacity(lines.len());
-        let mut x = STRIP_GAP / 2;
+        let mut x = gap / 2;
         for im in lines {
             let w = im.width() as usize;
             spans.push(x..x + w);
-            x += w + STRIP_GAP;
+            x += w + gap;
         }
-        let w = (x - STRIP_GAP / 2).max(MIN_WIDTH);
+        let w = (x - gap / 2).max(MIN_WIDTH);
         {
             let mut s = self.stats.lock().unwrap_or_else(|e| e.into_inner());
             s.inferences += 1;
@@ -481,7 +485,7 @@ impl Recogniser {
         let rows: Vec<&[f32]> = probs.data().chunks_exact(classes).collect();
         // Input columns per output step (8 for PP-OCRv4).
         let per_step = w as f32 / steps as f32;
-        let half_gap = STRIP_GAP as f32 / 2.0;
+        let half_gap = gap as f32 / 2.0;
         Ok(spans
             .iter()
             .map(|span| {
