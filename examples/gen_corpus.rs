@@ -15,7 +15,10 @@
 //!
 //! `--huge-mb M` also writes `huge.docx`: a standard report followed by filler blocks (paragraphs
 //! of varied Chinese text and a copy of 表三 with fresh numbers) until the file is about M MiB.
-//! `--pictures` replaces the three Word tables by ruled PNG pictures of tables (for OCR runs).
+//! `--photos-mb M` also writes `photos.docx`: a standard report with about M MiB of JPEG photos
+//! (how real reports get large). `--big-picture` writes `big_picture.docx` with one
+//! 100-megapixel scan.
+//! `--pictures` writes the reports with their three tables as rendered pictures (for OCR runs).
 
 #[path = "../tests/support/mod.rs"]
 mod support;
@@ -96,6 +99,8 @@ struct Args {
     n: usize,
     out: PathBuf,
     huge_mb: u64,
+    photos_mb: u64,
+    big_picture: bool,
     pictures: bool,
     seed: u64,
     shapes: Vec<String>,
@@ -103,10 +108,11 @@ struct Args {
 
 fn usage() -> ! {
     eprintln!(
-        "usage: gen_corpus --n N --out DIR [--huge-mb M] [--pictures] [--seed S] [--shapes A,B]\n\
+        "usage: gen_corpus --n N --out DIR [--huge-mb M] [--photos-mb M] [--big-picture] [--pictures]\n\
+         \x20      [--seed S] [--shapes A,B]\n\
          shapes: standard, numbered, tricky, variant_28x8, strict_renamed \
          (default: all but strict_renamed)\n\
-         writes DIR/report_00000_<shape>.docx … (and DIR/huge.docx with --huge-mb)"
+         writes DIR/report_00000_<shape>.docx … (and DIR/huge.docx, photos.docx, big_picture.docx)"
     );
     std::process::exit(2)
 }
@@ -116,6 +122,8 @@ fn parse_args() -> Args {
         n: 200,
         out: PathBuf::new(),
         huge_mb: 0,
+        photos_mb: 0,
+        big_picture: false,
         pictures: false,
         seed: 2024,
         shapes: DEFAULT_SHAPES.iter().map(|s| s.to_string()).collect(),
@@ -127,6 +135,8 @@ fn parse_args() -> Args {
             "--n" => args.n = val().parse().unwrap_or_else(|_| usage()),
             "--out" => args.out = PathBuf::from(val()),
             "--huge-mb" => args.huge_mb = val().parse().unwrap_or_else(|_| usage()),
+            "--photos-mb" => args.photos_mb = val().parse().unwrap_or_else(|_| usage()),
+            "--big-picture" => args.big_picture = true,
             "--seed" => args.seed = val().parse().unwrap_or_else(|_| usage()),
             "--pictures" => args.pictures = true,
             "--shapes" => {
@@ -222,9 +232,8 @@ fn build_shape(shape: &str, spec: &ReportSpec) -> Vec<u8> {
     }
 }
 
-/// The body of a plain report up to (not including) the closing lines; the three tables are
-/// Word tables, or ruled PNG pictures of tables when `pictures`.
-fn plain_body(d: &mut Docx, spec: &ReportSpec, pictures: bool) {
+/// The body of a plain report up to (not including) the closing lines, with Word tables.
+fn plain_body(d: &mut Docx, spec: &ReportSpec) {
     d.push(&p_style(
         "Title",
         &run(&format!(
@@ -245,7 +254,6 @@ fn plain_body(d: &mut Docx, spec: &ReportSpec, pictures: bool) {
         spec.email
     )));
     let look = Look::plain();
-    let mut image_no = 0u32;
     for s in &spec.sections {
         d.push(&p_style("1", &run(&s.heading())));
         for para in &s.intro {
@@ -257,27 +265,13 @@ fn plain_body(d: &mut Docx, spec: &ReportSpec, pictures: bool) {
         for para in &s.outro {
             d.push(&p(para));
         }
-        let (table, size) = match s.id {
-            "active_disclosure" => (report::table2(spec, &look), (640, 440, 14, 4)),
-            "requests" => (report::table3(spec, &look), (760, 1120, 28, 10)),
-            "review_litigation" => (report::table4(spec, &look), (900, 180, 4, 15)),
+        let table = match s.id {
+            "active_disclosure" => report::table2(spec, &look),
+            "requests" => report::table3(spec, &look),
+            "review_litigation" => report::table4(spec, &look),
             _ => continue,
         };
-        if pictures {
-            let (w, h, rows, cols) = size;
-            image_no += 1;
-            let rid = d.add_png(support::png::ruled_placeholder(w, h, rows, cols));
-            let emu = 9525u64;
-            d.push(&p_center(&docx::image_run(
-                image_no,
-                &format!("图片{image_no}"),
-                &rid,
-                u64::from(w) * emu,
-                u64::from(h) * emu,
-            )));
-        } else {
-            d.push(&table);
-        }
+        d.push(&table);
     }
 }
 
@@ -324,10 +318,81 @@ fn build_huge(blocks: usize, seed: u64) -> Vec<u8> {
     let spec = spec_for(999_999, &mut rng);
     let alphabet = alphabet();
     let mut d = Docx::new();
-    plain_body(&mut d, &spec, false);
+    plain_body(&mut d, &spec);
     for _ in 0..blocks {
         filler_block(&mut d, &spec, &alphabet, &mut rng);
     }
+    closing(&mut d, &spec);
+    d.build()
+}
+
+/// A photo-like JPEG: smooth shapes plus sensor noise, so it neither compresses to nothing nor
+/// looks like a table to the grid detector. 6 megapixels at quality 85 is 2–3 MB, like a phone
+/// photo pasted into a report.
+fn photo_jpeg(rng: &mut Rng) -> Vec<u8> {
+    let (w, h) = (3000u32, 2000u32);
+    let (fx, fy) = (1 + rng.below(7) as u32, 1 + rng.below(5) as u32);
+    let mut noise = Rng(rng.next());
+    let img = image::RgbImage::from_fn(w, h, |x, y| {
+        let base = ((x * fx / 23 + y * fy / 17) % 200) as u8;
+        let n = (noise.next() & 0x3f) as u8;
+        image::Rgb([base.wrapping_add(n), base / 2 + n, 255 - base])
+    });
+    let mut out = Vec::new();
+    image::codecs::jpeg::JpegEncoder::new_with_quality(&mut out, 85)
+        .encode_image(&img)
+        .expect("encode a photo");
+    out
+}
+
+/// A standard report (Word tables) whose bulk is photos: what a 50 MB report really is.
+fn build_photos(mb: u64, seed: u64) -> (Vec<u8>, usize) {
+    let mut rng = Rng(seed ^ 0x5048_4f54);
+    let spec = spec_for(999_998, &mut rng);
+    let mut d = Docx::new();
+    plain_body(&mut d, &spec);
+    let mut bytes = 0u64;
+    let mut n = 0;
+    while bytes < mb << 20 {
+        let jpeg = photo_jpeg(&mut rng);
+        bytes += jpeg.len() as u64;
+        n += 1;
+        let rid = d.add_jpeg(jpeg);
+        d.push(&p_center(&docx::image_run(
+            900 + n as u32,
+            &format!("照片{n}"),
+            &rid,
+            5_400_000,
+            3_600_000,
+        )));
+        d.push(&p_center(&run(&format!("图{n} 政务公开活动现场"))));
+    }
+    closing(&mut d, &spec);
+    (d.build(), n)
+}
+
+/// A standard report with one 100-megapixel scan (10,000 × 10,000, mostly white): small as a
+/// file, 100 MB as grey pixels, 400 MB as RGBA if anything decoded it whole.
+fn build_big_picture(seed: u64) -> Vec<u8> {
+    let mut rng = Rng(seed ^ 0x4249_4750);
+    let spec = spec_for(999_997, &mut rng);
+    let mut d = Docx::new();
+    plain_body(&mut d, &spec);
+    let img = image::GrayImage::from_fn(10_000, 10_000, |x, y| {
+        let line = x % 1000 < 2 || y % 400 < 2;
+        image::Luma([if line { 0 } else { 255 }])
+    });
+    let mut png = Vec::new();
+    img.write_to(&mut std::io::Cursor::new(&mut png), image::ImageFormat::Png)
+        .expect("encode the scan");
+    let rid = d.add_png(png);
+    d.push(&p_center(&docx::image_run(
+        990,
+        "扫描件",
+        &rid,
+        5_400_000,
+        5_400_000,
+    )));
     closing(&mut d, &spec);
     d.build()
 }
@@ -341,10 +406,17 @@ fn main() {
     for i in 0..args.n {
         let spec = spec_for(i, &mut rng);
         let (name, bytes) = if args.pictures {
-            let mut d = Docx::new();
-            plain_body(&mut d, &spec, true);
-            closing(&mut d, &spec);
-            (format!("report_{i:05}_pictures.docx"), d.build())
+            // The standard report with its three tables rendered as pictures (CJK font, as
+            // the OCR tests draw them): what the OCR benchmark needs is real text to read.
+            let style = nianbao::ocr::render::RenderStyle::default();
+            (
+                format!("report_{i:05}_pictures.docx"),
+                support::pictures::pictures_docx(
+                    &spec,
+                    &style,
+                    support::pictures::T3Pictures::Whole,
+                ),
+            )
         } else {
             let shape = &args.shapes[i % args.shapes.len()];
             (
@@ -381,6 +453,28 @@ fn main() {
             blocks + 3,
             bytes.len() as f64 / 1048576.0,
             t.elapsed().as_secs_f64(),
+            path.display()
+        );
+    }
+    if args.photos_mb > 0 {
+        let t = Instant::now();
+        let (bytes, photos) = build_photos(args.photos_mb, args.seed);
+        let path = args.out.join("photos.docx");
+        std::fs::write(&path, &bytes).expect("write photos.docx");
+        eprintln!(
+            "gen_corpus: report with {photos} photos, {:.1} MiB, in {:.1} s → {}",
+            bytes.len() as f64 / 1048576.0,
+            t.elapsed().as_secs_f64(),
+            path.display()
+        );
+    }
+    if args.big_picture {
+        let bytes = build_big_picture(args.seed);
+        let path = args.out.join("big_picture.docx");
+        std::fs::write(&path, &bytes).expect("write big_picture.docx");
+        eprintln!(
+            "gen_corpus: report with a 100-megapixel picture, {:.1} MiB → {}",
+            bytes.len() as f64 / 1048576.0,
             path.display()
         );
     }

@@ -5,7 +5,7 @@ use std::collections::{BTreeMap, HashSet};
 use std::io::Read;
 use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicUsize, Ordering};
-use std::sync::{mpsc, Arc, Condvar, Mutex};
+use std::sync::{mpsc, Arc, Condvar, Mutex, OnceLock};
 
 use sha2::{Digest, Sha256};
 
@@ -16,15 +16,22 @@ use crate::read::image_table::{self, emf};
 use crate::read::{self, Limits};
 use crate::recognise::{recognise, AnnualReport, ReportKind};
 
+mod reread;
+
 /// Settings of one run.
 #[derive(Debug, Clone)]
 pub struct Options {
     pub limits: Limits,
     /// Largest input file read at all, in bytes.
     pub max_file_bytes: u64,
-    /// The OCR recogniser for pictures of tables, loaded once per run and shared by the threads;
-    /// `None` reads no pictures (they are still listed and saved) and marks such files partial.
-    pub ocr: Option<Arc<Recogniser>>,
+    /// The OCR recogniser for pictures of tables, loaded once per run — when the first picture
+    /// needs it — and shared by the threads; `None` reads no pictures (they are still listed
+    /// and saved) and marks such files partial.
+    pub ocr: Option<Arc<LazyRecogniser>>,
+    /// In a batch, files are read at the same time only while their
+    /// [`memory_estimate`](read::memory_estimate)s add up to at most this many bytes; a file
+    /// larger than the budget is read alone.
+    pub memory_budget: u64,
 }
 
 impl Default for Options {
@@ -33,6 +40,7 @@ impl Default for Options {
             limits: Limits::default(),
             max_file_bytes: 512 << 20,
             ocr: None,
+            memory_budget: 128 << 20,
         }
     }
 }
@@ -41,11 +49,47 @@ impl Options {
     /// Default options with the OCR models from `dir` (or where [`crate::ocr::models_dir`]
     /// finds them).
     pub fn with_ocr(dir: Option<&Path>) -> Result<Options, OcrError> {
-        let ocr = Recogniser::load(&crate::ocr::models_dir(dir))?;
+        let ocr = LazyRecogniser::new(&crate::ocr::models_dir(dir))?;
         Ok(Options {
             ocr: Some(Arc::new(ocr)),
             ..Options::default()
         })
+    }
+}
+
+/// The recogniser of a run, loaded the first time a picture needs it: a batch without
+/// pictures never pays for parsing the model (≈ 50 ms and 17 MB, a tenth of the time of 200
+/// reports).
+#[derive(Debug)]
+pub struct LazyRecogniser {
+    dir: PathBuf,
+    loaded: OnceLock<Result<Recogniser, OcrError>>,
+}
+
+impl LazyRecogniser {
+    /// Fails at once when the model file is missing, so a run warns before it starts.
+    pub fn new(dir: &Path) -> Result<Self, OcrError> {
+        if !dir.join(crate::ocr::REC_MODEL).is_file() {
+            return Err(OcrError::ModelsNotFound(dir.display().to_string()));
+        }
+        Ok(LazyRecogniser {
+            dir: dir.to_path_buf(),
+            loaded: OnceLock::new(),
+        })
+    }
+
+    /// A recogniser already loaded (tests, benchmarks).
+    pub fn loaded(recogniser: Recogniser) -> Self {
+        LazyRecogniser {
+            dir: PathBuf::new(),
+            loaded: OnceLock::from(Ok(recogniser)),
+        }
+    }
+
+    pub fn get(&self) -> Result<&Recogniser, &OcrError> {
+        self.loaded
+            .get_or_init(|| Recogniser::load(&self.dir))
+            .as_ref()
     }
 }
 
@@ -110,13 +154,14 @@ pub struct ImageInfo {
 
 impl Extracted {
     /// `partial` when something in the file could not be read (its warnings say what).
-    /// Notes on how a label was matched (fuzzy matches) inform; they do not make a file partial.
+    /// Notes on how the tables were read (fuzzy label matches, joined pieces) inform; they do
+    /// not make a file partial.
     pub fn status(&self) -> &'static str {
         let lost = self
             .report
             .warnings
             .iter()
-            .any(|w| !crate::recognise::is_matching_note(w));
+            .any(|w| !crate::recognise::is_reading_note(w));
         if self.document.warnings.is_empty() && !lost {
             "ok"
         } else {
@@ -198,11 +243,24 @@ pub fn process_file_unless(
     opts: &Options,
     known: &(dyn Fn(&str) -> bool + Sync),
 ) -> BatchItem {
+    process_within(path, opts, known, None).0
+}
+
+/// [`process_file_unless`] that first waits for the file's share of `budget`, and returns the
+/// permit so the caller can hold it while it prepares the outcome for writing.
+fn process_within<'b>(
+    path: &Path,
+    opts: &Options,
+    known: &(dyn Fn(&str) -> bool + Sync),
+    budget: Option<&'b MemoryBudget>,
+) -> (BatchItem, Option<Permit<'b>>) {
     let source = path.to_string_lossy().into_owned();
+    // Taken before the file is read: a file waiting for its turn holds nothing yet.
+    let permit = budget.map(|b| b.acquire(read::memory_estimate(path)));
     let bytes = match read_capped(path, opts.max_file_bytes) {
         Ok(b) => b,
         Err(message) => {
-            return BatchItem::Processed(Box::new(FileOutcome {
+            let failed = BatchItem::Processed(Box::new(FileOutcome {
                 source,
                 sha256: String::new(),
                 format: String::new(),
@@ -210,16 +268,23 @@ pub fn process_file_unless(
                     stage: Stage::Open,
                     message,
                 }),
-            }))
+            }));
+            return (failed, permit);
         }
     };
     let sha256 = hex(&Sha256::digest(&bytes));
     if known(&sha256) {
-        return BatchItem::Unchanged { source, sha256 };
+        return (BatchItem::Unchanged { source, sha256 }, permit);
     }
     let format = read::sniff(&bytes).name().to_string();
     // The recogniser's cache is behind a Mutex that tolerates poisoning, so unwinding is safe.
-    let run = std::panic::AssertUnwindSafe(|| process_bytes(&bytes, opts));
+    // The file's bytes are dropped as soon as the document is read: for a report of 50 MB of
+    // photos they are as large as the document's own copies of the pictures.
+    let run = std::panic::AssertUnwindSafe(move || {
+        let document = read_document(&bytes, opts)?;
+        drop(bytes);
+        Ok(finish_document(document, opts))
+    });
     let result = std::panic::catch_unwind(run).unwrap_or_else(|p| {
         let what = p
             .downcast_ref::<&str>()
@@ -231,27 +296,107 @@ pub fn process_file_unless(
             message: format!("internal error while reading this file (please report it): {what}"),
         })
     });
-    BatchItem::Processed(Box::new(FileOutcome {
+    let outcome = BatchItem::Processed(Box::new(FileOutcome {
         source,
         sha256,
         format,
         result,
-    }))
+    }));
+    (outcome, permit)
+}
+
+/// Bytes of estimated memory that the files being read may take together.
+struct MemoryBudget {
+    total: u64,
+    used: Mutex<u64>,
+    freed: Condvar,
+}
+
+/// A file's share of the [`MemoryBudget`], given back when dropped.
+struct Permit<'b> {
+    budget: &'b MemoryBudget,
+    amount: u64,
+}
+
+impl MemoryBudget {
+    fn new(total: u64) -> Self {
+        MemoryBudget {
+            total,
+            used: Mutex::new(0),
+            freed: Condvar::new(),
+        }
+    }
+
+    /// Waits until `amount` fits beside what is in use; a file over the whole budget waits until
+    /// nothing else is being read, then goes alone.
+    fn acquire(&self, amount: u64) -> Permit<'_> {
+        let amount = amount.min(self.total);
+        let mut used = self.used.lock().unwrap_or_else(|e| e.into_inner());
+        while !fits(*used, amount, self.total) {
+            used = self.freed.wait(used).unwrap_or_else(|e| e.into_inner());
+        }
+        *used += amount;
+        Permit {
+            budget: self,
+            amount,
+        }
+    }
+}
+
+/// Whether a file of `amount` may start beside `used`: when it fits, or when nothing else runs.
+fn fits(used: u64, amount: u64, total: u64) -> bool {
+    used == 0 || used + amount <= total
+}
+
+impl Drop for Permit<'_> {
+    fn drop(&mut self) {
+        // glibc keeps the memory a large file's document was freed into, spread over its heaps;
+        // the next large file then adds to it instead of reusing it. Hand it back to the system.
+        #[cfg(all(target_os = "linux", target_env = "gnu"))]
+        if self.amount > self.budget.total / 4 {
+            // SAFETY: malloc_trim only releases free memory; it has no preconditions.
+            unsafe {
+                libc::malloc_trim(0);
+            }
+        }
+        let mut used = self.budget.used.lock().unwrap_or_else(|e| e.into_inner());
+        *used -= self.amount;
+        self.budget.freed.notify_all();
+    }
 }
 
 /// The pipeline on bytes already in memory.
 pub fn process_bytes(bytes: &[u8], opts: &Options) -> Result<Extracted, FileError> {
-    let mut document = read::read_auto(bytes, &opts.limits).map_err(|e| FileError {
+    Ok(finish_document(read_document(bytes, opts)?, opts))
+}
+
+fn read_document(bytes: &[u8], opts: &Options) -> Result<Document, FileError> {
+    read::read_auto(bytes, &opts.limits).map_err(|e| FileError {
         stage: Stage::Read,
         message: name_limit_flags(&e.to_string()),
-    })?;
+    })
+}
+
+/// Everything after reading: the tables in pictures, recognition, checks.
+fn finish_document(mut document: Document, opts: &Options) -> Extracted {
     read_picture_tables(&mut document, opts);
-    let report = recognise(&document);
-    let checks = if report.kind == ReportKind::Annual {
+    let mut report = recognise(&document);
+    let mut checks = if report.kind == ReportKind::Annual {
         check_report(&report)
     } else {
         Vec::new()
     };
+    // Only digits read by OCR are read again; asking for the recogniser loads it.
+    let read_by_ocr = document
+        .tables()
+        .any(|t| matches!(t.origin, crate::model::TableOrigin::Image { .. }));
+    let reader = opts.ocr.as_ref().filter(|_| read_by_ocr).map(|o| o.get());
+    if let Some(Ok(reader)) = reader {
+        if reread::reread_doubted_digits(&mut document, &report, &checks, reader, &opts.limits) {
+            report = recognise(&document);
+            checks = check_report(&report);
+        }
+    }
     let images = describe_images(&document, &report);
     // With OCR, an oversized picture was already reported when its table was to be read.
     if opts.ocr.is_none() {
@@ -259,12 +404,12 @@ pub fn process_bytes(bytes: &[u8], opts: &Options) -> Result<Extracted, FileErro
             .warnings
             .extend(oversized_images(&images, opts.limits.max_image_pixels));
     }
-    Ok(Extracted {
+    Extracted {
         document,
         report,
         checks,
         images,
-    })
+    }
 }
 
 /// Reads the tables in the document's pictures and puts each right after its picture, where
@@ -281,12 +426,21 @@ fn read_picture_tables(doc: &mut Document, opts: &Options) {
         })
         .collect();
     let mut unread = 0;
+    let mut why_unread = "no OCR models (run scripts/setup-models)".to_string();
     // From the end, so inserting a table does not move the positions still to visit.
     for (pos, index) in anchored.into_iter().rev() {
         let Some(image) = doc.images.get(index) else {
             continue;
         };
-        let result = match &opts.ocr {
+        let ocr = match opts.ocr.as_ref().map(|o| o.get()) {
+            Some(Ok(ocr)) => Some(ocr),
+            Some(Err(e)) => {
+                why_unread = e.to_string();
+                None
+            }
+            None => None,
+        };
+        let result = match ocr {
             Some(ocr) => image_table::read_table_image(&image.data, index, ocr, &opts.limits),
             None if emf::is_emf(&image.data) => emf::read_emf_table(&image.data, index),
             None => {
@@ -305,7 +459,7 @@ fn read_picture_tables(doc: &mut Document, opts: &Options) {
     }
     if unread > 0 {
         doc.warnings.push(format!(
-            "{unread} picture(s) not read for tables: no OCR models (run scripts/setup-models)"
+            "{unread} picture(s) not read for tables: {why_unread}"
         ));
     }
 }
@@ -436,26 +590,32 @@ fn hex(bytes: &[u8]) -> String {
 /// Processes `inputs` on `jobs` threads and hands each outcome to `sink` in input order, as soon
 /// as all earlier ones are done — so memory holds only the files in flight, not the batch.
 ///
+/// `prepare` runs on the worker right after a file is read: whatever can be done per file
+/// (rendering its CSV, saving its images) is done in parallel there, and the document is dropped
+/// before the outcome waits for its turn, so the one thread that writes only appends.
+///
 /// Workers take the next input from a shared counter and may run at most `jobs * 8` files ahead
 /// of the one the sink waits for. (A rayon `par_iter` over the list split it into contiguous
 /// halves, so with two threads the outcomes of the second half waited in memory until the first
 /// half was done: 380 MB for 5,000 reports.)
-pub fn run_batch(
+pub fn run_batch<T: Send>(
     inputs: &[PathBuf],
     opts: &Options,
     jobs: usize,
     known: &(dyn Fn(&str) -> bool + Sync),
-    mut sink: impl FnMut(BatchItem),
+    prepare: &(dyn Fn(BatchItem) -> T + Sync),
+    mut sink: impl FnMut(T),
 ) -> Result<(), rayon::ThreadPoolBuildError> {
     let jobs = jobs.max(1);
     let window = jobs * 8;
     let pool = rayon::ThreadPoolBuilder::new().num_threads(jobs).build()?;
-    let (tx, rx) = mpsc::sync_channel::<(usize, BatchItem)>(window);
+    let (tx, rx) = mpsc::sync_channel::<(usize, T)>(window);
     let next_input = AtomicUsize::new(0);
     // How many outcomes the sink has had; workers wait while they are `window` ahead of it.
     let delivered = Delivered::default();
+    let budget = MemoryBudget::new(opts.memory_budget);
     std::thread::scope(|scope| {
-        let (next_input, delivered) = (&next_input, &delivered);
+        let (next_input, delivered, budget) = (&next_input, &delivered, &budget);
         scope.spawn(move || {
             pool.scope(|s| {
                 for _ in 0..jobs {
@@ -465,10 +625,11 @@ pub fn run_batch(
                         if i >= inputs.len() || !delivered.wait_below(i, window) {
                             break;
                         }
-                        if tx
-                            .send((i, process_file_unless(&inputs[i], opts, known)))
-                            .is_err()
-                        {
+                        let (item, permit) = process_within(&inputs[i], opts, known, Some(budget));
+                        let prepared = prepare(item);
+                        // The share is held through `prepare`, which renders the whole file.
+                        drop(permit);
+                        if tx.send((i, prepared)).is_err() {
                             break;
                         }
                     });
@@ -594,6 +755,28 @@ impl Shard {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn files_share_the_memory_budget_and_a_larger_one_goes_alone() {
+        assert!(fits(0, 500, 128), "over the budget, alone");
+        assert!(
+            !fits(1, 500, 128),
+            "over the budget waits for every other file"
+        );
+        assert!(fits(100, 28, 128));
+        assert!(!fits(100, 29, 128));
+        let budget = MemoryBudget::new(128);
+        let a = budget.acquire(100);
+        let b = budget.acquire(20);
+        assert_eq!(*budget.used.lock().unwrap(), 120);
+        drop((a, b));
+        assert_eq!(*budget.used.lock().unwrap(), 0);
+        // a share is capped at the whole budget, so it is given back whole
+        let big = budget.acquire(1 << 40);
+        assert_eq!(*budget.used.lock().unwrap(), 128);
+        drop(big);
+        assert_eq!(*budget.used.lock().unwrap(), 0);
+    }
 
     #[test]
     fn shards_partition_the_inputs() {

@@ -38,6 +38,8 @@ pub struct CheckResult {
     /// Which identity: `t3.column_balance`, `t3.column_total`, `t3.row_total`, `t4.block_total`,
     /// `values.valid`, or a soft `text.*` comparison of the narrative against the tables.
     pub check: String,
+    /// What the identity was checked on; for a failure followed by `; cells ` and the
+    /// `location` of every term (table, cell, picture and box), in the order of `metrics`.
     pub scope: String,
     pub status: CheckStatus,
     pub expected: Option<f64>,
@@ -137,13 +139,25 @@ fn balance(check: &str, scope: &str, f: &Figures, lhs: &[String], rhs: &[String]
         (true, true) => CheckStatus::Pass,
         (false, true) => CheckStatus::Fail,
     };
+    let metrics: Vec<String> = lhs.iter().chain(rhs).cloned().collect();
+    // A finding says where to look: the cells (and pictures) of its terms, in metric order.
+    let scope = if status == CheckStatus::Fail {
+        let cells: Vec<&str> = metrics
+            .iter()
+            .filter_map(|id| f.0.get(id.as_str()))
+            .map(|fig| fig.location.as_str())
+            .collect();
+        format!("{scope}; cells {}", cells.join(", "))
+    } else {
+        scope.to_string()
+    };
     CheckResult {
         check: check.to_string(),
-        scope: scope.to_string(),
+        scope,
         status,
         expected: Some(expected),
         actual: Some(actual),
-        metrics: lhs.iter().chain(rhs).cloned().collect(),
+        metrics,
     }
 }
 
@@ -251,7 +265,7 @@ fn check_values(report: &AnnualReport, out: &mut Vec<CheckResult>) {
         if let Some(problem) = problem {
             out.push(CheckResult {
                 check: "values.valid".into(),
-                scope: format!("{id}: {problem} ({})", fig.raw),
+                scope: format!("{id}: {problem} ({}); cells {}", fig.raw, fig.location),
                 status: if fig.semantic == Semantic::Text {
                     CheckStatus::Uncertain
                 } else {
@@ -277,7 +291,8 @@ mod tests {
             raw: value.map(|v| v.to_string()).unwrap_or_default(),
             semantic,
             origin: "word".into(),
-            location: String::new(),
+            location: format!("T1 cell of {id}"),
+            cell: None,
         }
     }
 
@@ -371,8 +386,14 @@ mod tests {
         assert_eq!(
             failed,
             vec![
-                "column natural_person: new + carried_in = total + carried_out",
-                "row carried_out: total = sum of applicant columns"
+                "column natural_person: new + carried_in = total + carried_out; cells \
+                 T1 cell of t3.new.natural_person, T1 cell of t3.carried_in.natural_person, \
+                 T1 cell of t3.total.natural_person, T1 cell of t3.carried_out.natural_person",
+                "row carried_out: total = sum of applicant columns; cells \
+                 T1 cell of t3.carried_out.total, T1 cell of t3.carried_out.natural_person, \
+                 T1 cell of t3.carried_out.business, T1 cell of t3.carried_out.research, \
+                 T1 cell of t3.carried_out.nonprofit, T1 cell of t3.carried_out.legal_service, \
+                 T1 cell of t3.carried_out.other_org"
             ]
         );
     }
@@ -445,8 +466,8 @@ mod tests {
         assert_eq!(
             scopes,
             vec![
-                "t2.licensing.decisions: negative (-3)",
-                "t2.penalty.decisions: not a whole number (2.5)"
+                "t2.licensing.decisions: negative (-3); cells T1 cell of t2.licensing.decisions",
+                "t2.penalty.decisions: not a whole number (2.5); cells T1 cell of t2.penalty.decisions"
             ]
         );
     }

@@ -20,12 +20,14 @@ struct Claim {
 }
 
 static CLAIMS: LazyLock<Vec<Claim>> = LazyLock::new(|| {
+    // ASCII digits (`[0-9]`, not `\d`): a gap of `{0,24}` copies of a class without Unicode's
+    // digits compiled to a large automaton, 11 ms of every run.
     let re = |s: &str| Regex::new(s).expect("static regex");
     vec![
         Claim {
             check: "text.requests_received",
             count: re(
-                r"(?:新收|收到|受理)[^，。；,;\d]{0,24}?申请[^，。；,;\d]{0,8}?(\d+)\s*(?:件|条|个)",
+                r"(?:新收|收到|受理)[^，。；,;0-9]{0,24}?申请[^，。；,;0-9]{0,8}?([0-9]+)\s*(?:件|条|个)",
             ),
             none: Some(re(r"(?:未|没有)(?:收到|受理)[^，。；,;]{0,24}申请")),
             metrics: &["t3.new.total"],
@@ -33,20 +35,20 @@ static CLAIMS: LazyLock<Vec<Claim>> = LazyLock::new(|| {
         Claim {
             check: "text.requests_carried_out",
             count: re(
-                r"结转(?:下年度|至下年|到下年|下一年度?)[^，。；,;\d]{0,12}?(\d+)\s*(?:件|条|个)",
+                r"结转(?:下年度|至下年|到下年|下一年度?)[^，。；,;0-9]{0,12}?([0-9]+)\s*(?:件|条|个)",
             ),
             none: None,
             metrics: &["t3.carried_out.total"],
         },
         Claim {
             check: "text.review",
-            count: re(r"行政复议[^，。；,;\d]{0,8}?(\d+)\s*(?:件|起|次)"),
+            count: re(r"行政复议[^，。；,;0-9]{0,8}?([0-9]+)\s*(?:件|起|次)"),
             none: Some(re(r"(?:未|没有)(?:发生|收到)[^，。；,;]{0,16}行政复议")),
             metrics: &["t4.review.total"],
         },
         Claim {
             check: "text.litigation",
-            count: re(r"行政诉讼[^，。；,;\d]{0,8}?(\d+)\s*(?:件|起|次)"),
+            count: re(r"行政诉讼[^，。；,;0-9]{0,8}?([0-9]+)\s*(?:件|起|次)"),
             none: Some(re(r"(?:未|没有)(?:发生|收到)[^，。；,;]{0,16}行政诉讼")),
             metrics: &["t4.suit_direct.total", "t4.suit_after_review.total"],
         },

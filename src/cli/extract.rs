@@ -8,8 +8,11 @@ use anyhow::Context;
 use indicatif::{ProgressBar, ProgressStyle};
 
 use nianbao::check::office_key;
+use nianbao::pipeline::FileOutcome;
 use nianbao::pipeline::{collect_inputs, run_batch, BatchItem, Options, Shard};
 use nianbao::recognise::ReportKind;
+use nianbao::write::csv_out::{CsvRecords, RenderedCsv};
+use nianbao::write::rows::visit_outcome;
 use nianbao::write::{save_images, CsvOutput, Rows, Store};
 
 #[derive(clap::Args)]
@@ -73,6 +76,10 @@ pub struct Args {
     /// Largest image read, in megapixels (decompression bomb guard).
     #[arg(long, default_value_t = 40)]
     max_image_mp: u64,
+    /// Files are read in parallel only while their estimated memory (file + XML parts twice +
+    /// other parts) adds up to at most this many MiB; a larger file is read alone.
+    #[arg(long, default_value_t = 128)]
+    memory_budget_mb: u64,
 }
 
 /// Counts for the closing summary line.
@@ -101,6 +108,7 @@ pub fn run(args: Args) -> anyhow::Result<ExitCode> {
     }
     let mut opts = Options {
         max_file_bytes: args.max_file_mb << 20,
+        memory_budget: args.memory_budget_mb << 20,
         ..super::options_with_ocr(args.models.as_deref(), args.no_ocr)
     };
     opts.limits.max_total_inflated = args.max_inflated_mb << 20;
@@ -136,15 +144,24 @@ pub fn run(args: Args) -> anyhow::Result<ExitCode> {
 
     let mut tally = Tally::default();
     let mut error: Option<anyhow::Error> = None;
-    run_batch(&inputs, &opts, jobs, &|sha| known.contains(sha), |item| {
-        if error.is_none() {
-            if let Err(e) = handle(item, &args, &mut store, &mut out, &mut tally) {
-                error = Some(e);
+    let with_db = store.is_some();
+    let prepare = |item| prepare(item, &args, with_db);
+    run_batch(
+        &inputs,
+        &opts,
+        jobs,
+        &|sha| known.contains(sha),
+        &prepare,
+        |item| {
+            if error.is_none() {
+                if let Err(e) = handle(item, &args, &mut store, &mut out, &mut tally) {
+                    error = Some(e);
+                }
             }
-        }
-        bar.inc(1);
-        bar.set_message(format!("{} failed", tally.failed));
-    })
+            bar.inc(1);
+            bar.set_message(format!("{} failed", tally.failed));
+        },
+    )
     .context("cannot start worker threads")?;
     bar.finish_and_clear();
     if let Some(e) = error {
@@ -189,16 +206,82 @@ fn progress_bar(len: usize) -> ProgressBar {
     bar
 }
 
+/// What the writer needs of one file, made on the worker thread that read it.
+enum Prepared {
+    Unchanged {
+        source: String,
+        sha256: String,
+    },
+    Processed {
+        annual: bool,
+        figures: usize,
+        failed: bool,
+        csv: Option<RenderedCsv>,
+        db: Option<Box<ForDb>>,
+        saved_images: anyhow::Result<()>,
+    },
+}
+
+/// What the database stores of one file.
+struct ForDb {
+    rows: Rows,
+    office_key: Option<String>,
+    /// The images' bytes by content hash.
+    images: Vec<(String, Vec<u8>)>,
+}
+
+fn prepare(item: BatchItem, args: &Args, with_db: bool) -> Prepared {
+    let outcome: FileOutcome = match item {
+        BatchItem::Unchanged { source, sha256 } => return Prepared::Unchanged { source, sha256 },
+        BatchItem::Processed(outcome) => *outcome,
+    };
+    let x = outcome.result.as_ref().ok();
+    let saved_images = match (x, &args.out, args.no_images) {
+        (Some(x), Some(dir), false) => save_images(dir, x).context("cannot save images"),
+        _ => Ok(()),
+    };
+    let csv = args.out.as_ref().map(|_| {
+        let mut records = CsvRecords::default();
+        visit_outcome(&outcome, &mut records);
+        records.finish()
+    });
+    let db = with_db.then(|| {
+        let key = x.and_then(|x| x.report.office.as_deref()).map(office_key);
+        let images = x
+            .map(|x| {
+                x.images
+                    .iter()
+                    .zip(&x.document.images)
+                    .map(|(i, p)| (i.sha256.clone(), p.data.clone()))
+                    .collect()
+            })
+            .unwrap_or_default();
+        Box::new(ForDb {
+            rows: Rows::from_outcome(&outcome),
+            office_key: key,
+            images,
+        })
+    });
+    Prepared::Processed {
+        annual: x.is_some_and(|x| x.report.kind == ReportKind::Annual),
+        figures: x.map_or(0, |x| x.report.figures.len()),
+        failed: x.is_none(),
+        csv,
+        db,
+        saved_images,
+    }
+}
+
 /// Writes one result to the database and the CSV folder.
 fn handle(
-    item: BatchItem,
+    item: Prepared,
     args: &Args,
     store: &mut Option<Store>,
     out: &mut Option<CsvOutput>,
     tally: &mut Tally,
 ) -> anyhow::Result<()> {
-    let rows = match item {
-        BatchItem::Unchanged { source, sha256 } => {
+    let csv = match item {
+        Prepared::Unchanged { source, sha256 } => {
             tally.unchanged += 1;
             let store = store
                 .as_mut()
@@ -215,41 +298,44 @@ fn handle(
                     }
                 }
             }
-            rows
+            out.is_some().then(|| RenderedCsv::of_rows(&rows))
         }
-        BatchItem::Processed(outcome) => {
-            let rows = Rows::from_outcome(&outcome);
-            match &outcome.result {
-                Ok(x) => {
-                    tally.reports += usize::from(x.report.kind == ReportKind::Annual);
-                    tally.figures += x.report.figures.len();
-                    if let (Some(dir), false) = (&args.out, args.no_images) {
-                        save_images(dir, x).context("cannot save images")?;
-                    }
-                }
-                Err(_) => tally.failed += 1,
-            }
-            if let Some(store) = store.as_mut() {
-                let x = outcome.result.as_ref().ok();
-                let key = x.and_then(|x| x.report.office.as_deref()).map(office_key);
-                let images: Vec<(&str, &[u8])> = x
-                    .map(|x| {
-                        x.images
-                            .iter()
-                            .zip(&x.document.images)
-                            .map(|(i, p)| (i.sha256.as_str(), p.data.as_slice()))
-                            .collect()
-                    })
+        Prepared::Processed {
+            annual,
+            figures,
+            failed,
+            csv,
+            db,
+            saved_images,
+        } => {
+            saved_images?;
+            tally.reports += usize::from(annual);
+            tally.figures += figures;
+            tally.failed += usize::from(failed);
+            if let (Some(store), Some(db)) = (store.as_mut(), db) {
+                let ForDb {
+                    rows,
+                    office_key,
+                    images,
+                } = *db;
+                let images: Vec<(&str, &[u8])> = images
+                    .iter()
+                    .map(|(sha, data)| (sha.as_str(), data.as_slice()))
+                    .collect();
+                let source = rows
+                    .reports
+                    .first()
+                    .map(|r| r[0].clone())
                     .unwrap_or_default();
                 store
-                    .store(&rows, key.as_deref(), &images)
-                    .with_context(|| format!("cannot store {}", outcome.source))?;
+                    .store(&rows, office_key.as_deref(), &images)
+                    .with_context(|| format!("cannot store {source}"))?;
             }
-            rows
+            csv
         }
     };
-    if let Some(out) = out.as_mut() {
-        out.write(&rows).context("cannot write the CSV files")?;
+    if let (Some(out), Some(csv)) = (out.as_mut(), csv) {
+        out.append(&csv).context("cannot write the CSV files")?;
     }
     Ok(())
 }

@@ -7,7 +7,7 @@
 //!
 //! One forward pass yields two decodings: free (any character) and numeric (argmax restricted to
 //! the blank, digits, `.` and `-`, so that a lone `0` never comes out as the letter `o`).
-//! Results are cached by the exact pixels of the crop: most cells of a statistics table are `0`.
+//! Pixel-identical crops of one call are read once: most cells of a statistics table are `0`.
 //! The other crops are read several at a time, side by side in one input ("strips", see
 //! [`Recogniser::recognise_batch`]): an inference costs about its width, so a short crop read
 //! alone (padded to [`MIN_WIDTH`]) cost as much as a long one, plus a fixed share per run.
@@ -58,7 +58,7 @@ const NARROW: f32 = 0.55;
 const TEXT_REF: f32 = 30.0;
 /// Short crops are padded on the right with white to this width (2 × the height). Observed on a
 /// JPEG q60 表四 header: 尚未 unpadded read as 尚末; padded, right. Costs little: short crops are
-/// the cheap ones, and most of them are cache hits.
+/// the cheap ones, and most of them are read once per picture.
 const MIN_WIDTH: usize = 96;
 
 /// Why OCR could not run.
@@ -140,7 +140,6 @@ pub struct Recogniser {
     classes: Vec<String>,
     /// Classes allowed in numeric decoding (besides the blank).
     numeric_classes: Vec<usize>,
-    cache: Mutex<HashMap<Vec<u8>, Line>>,
     stats: Mutex<Stats>,
     strip_width: usize,
     near_duplicates: bool,
@@ -216,7 +215,6 @@ impl Recogniser {
             convs,
             classes,
             numeric_classes,
-            cache: Mutex::new(HashMap::new()),
             stats: Mutex::new(Stats::default()),
             strip_width: STRIP_WIDTH,
             near_duplicates: true,
@@ -249,12 +247,6 @@ impl Recogniser {
         self.near_duplicates = on;
     }
 
-    /// Forgets cached readings (benchmarks measure each picture from cold).
-    pub fn clear_cache(&self) {
-        self.cache.lock().unwrap_or_else(|e| e.into_inner()).clear();
-        *self.stats.lock().unwrap_or_else(|e| e.into_inner()) = Stats::default();
-    }
-
     /// Recognises one text line (dark text on a light ground, cropped with a small margin).
     pub fn recognise(&self, crop: &GrayImage) -> Result<Line, OcrError> {
         Ok(self
@@ -265,7 +257,7 @@ impl Recogniser {
 
     /// Recognises several text lines.
     ///
-    /// - Pixel-identical crops are read once (and remembered across calls); a short crop nearly
+    /// - Pixel-identical crops are read once; a short crop nearly
     ///   identical to one read in the same call takes its reading ([`near_identical`]).
     /// - Lines are scaled to the model's height and read side by side, [`STRIP_GAP`] pixels of
     ///   white apart, in strips of up to [`STRIP_WIDTH`] pixels: one inference per strip
@@ -288,17 +280,14 @@ impl Recogniser {
         text_like: &[bool],
     ) -> Result<Vec<Line>, OcrError> {
         let mut out: Vec<Option<Line>> = vec![None; crops.len()];
-        // Deduplicate by pixel content, against the cache and within the batch.
+        // Deduplicate by pixel content within the batch. Not against earlier calls: a line is
+        // read in the context of the strip it shares, so a reading remembered from another
+        // picture would make the output depend on which picture another thread read first.
         let mut todo: Vec<(Vec<u8>, Vec<usize>)> = Vec::new();
         {
-            let cache = self.cache.lock().unwrap_or_else(|e| e.into_inner());
             let mut pos: HashMap<Vec<u8>, usize> = HashMap::new();
             for (i, crop) in crops.iter().enumerate() {
                 let key = cache_key(crop);
-                if let Some(hit) = cache.get(&key) {
-                    out[i] = Some(hit.clone());
-                    continue;
-                }
                 match pos.get(&key) {
                     Some(&j) => todo[j].1.push(i),
                     None => {
@@ -386,15 +375,11 @@ impl Recogniser {
         for (&t, line) in to_read.iter().zip(read) {
             by_todo[t] = Some(line);
         }
-        for (t, (key, idx)) in todo.into_iter().enumerate() {
+        for (t, (_, idx)) in todo.into_iter().enumerate() {
             let line = by_todo[rep[t]].clone().expect("representative read");
             for &i in &idx {
                 out[i] = Some(line.clone());
             }
-            self.cache
-                .lock()
-                .unwrap_or_else(|e| e.into_inner())
-                .insert(key, line);
         }
         Ok(out
             .into_iter()

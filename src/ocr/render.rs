@@ -105,6 +105,51 @@ impl TableSpec {
         let rows = taken.len().max(self.rows.len());
         (out, rows, cols)
     }
+
+    /// The two pieces a page break before grid row `at` cuts the table into, as offices
+    /// screenshot them: the rows above it; then the first `repeat` rows again (Word's repeated
+    /// header rows; 0 for none) and the rows from `at` on. A merged cell crossing the break keeps
+    /// its text above and continues below as an empty cell, as Word prints it. Render the pieces
+    /// with [`render_pieces`] so that both keep the columns of the whole table.
+    pub fn split_at(&self, at: usize, repeat: usize) -> (TableSpec, TableSpec) {
+        let (cells, rows, _) = self.placed();
+        let at = at.min(rows);
+        let repeat = repeat.min(at);
+        let mut top = vec![Vec::new(); at];
+        let mut bottom = vec![Vec::new(); repeat + rows - at];
+        for c in &cells {
+            let end = c.row + c.rowspan;
+            if c.row < at {
+                top[c.row].push((
+                    c.col,
+                    CellSpec::span(&c.text, end.min(at) - c.row, c.colspan),
+                ));
+            }
+            if c.row < repeat {
+                let span = end.min(repeat) - c.row;
+                bottom[c.row].push((c.col, CellSpec::span(&c.text, span, c.colspan)));
+            }
+            if end > at {
+                let (row, text) = if c.row >= at {
+                    (c.row, c.text.as_str())
+                } else {
+                    (at, "")
+                };
+                let span = end - row;
+                bottom[repeat + row - at].push((c.col, CellSpec::span(text, span, c.colspan)));
+            }
+        }
+        let piece = |rows: Vec<Vec<(usize, CellSpec)>>| TableSpec {
+            rows: rows
+                .into_iter()
+                .map(|mut r| {
+                    r.sort_by_key(|(col, _)| *col);
+                    r.into_iter().map(|(_, c)| c).collect()
+                })
+                .collect(),
+        };
+        (piece(top), piece(bottom))
+    }
 }
 
 /// Output encoding.
@@ -163,7 +208,10 @@ pub fn render_table(spec: &TableSpec, style: &RenderStyle) -> Vec<u8> {
 
 /// Renders `spec` as an image file (PNG or JPEG bytes).
 pub fn try_render_table(spec: &TableSpec, style: &RenderStyle) -> Result<Vec<u8>, RenderError> {
-    let img = render_gray(spec, style)?;
+    encode(&render_gray(spec, style)?, style)
+}
+
+fn encode(img: &GrayImage, style: &RenderStyle) -> Result<Vec<u8>, RenderError> {
     let mut out = std::io::Cursor::new(Vec::new());
     match style.encoding {
         Encoding::Png => img
@@ -184,21 +232,63 @@ fn load_font(style: &RenderStyle) -> Result<FontVec, RenderError> {
     FontVec::try_from_vec_and_index(data, 0).map_err(|_| RenderError::BadFont(path.to_string()))
 }
 
+/// Renders the pieces of `whole` (from [`TableSpec::split_at`]) as image files, each laid out
+/// with the column widths of the whole table — a page break cuts rows, never moves columns.
+pub fn render_pieces(
+    whole: &TableSpec,
+    pieces: &[TableSpec],
+    style: &RenderStyle,
+) -> Result<Vec<Vec<u8>>, RenderError> {
+    let font = load_font(style)?;
+    let (col_w, _) = layout(whole, style, &font);
+    pieces
+        .iter()
+        .map(|p| encode(&draw(p, style, &font, Some(&col_w)), style))
+        .collect()
+}
+
 /// Renders `spec` to a grayscale image.
 pub fn render_gray(spec: &TableSpec, style: &RenderStyle) -> Result<GrayImage, RenderError> {
     let font = load_font(style)?;
+    Ok(draw(spec, style, &font, None))
+}
+
+/// Font size, line height, cell padding, rule width and margin at the style's scale.
+struct Metrics {
+    px: PxScale,
+    line_h: u32,
+    pad: u32,
+    lw: u32,
+    margin: u32,
+}
+
+fn metrics(style: &RenderStyle, font: &FontVec) -> Metrics {
     let s = style.scale.max(0.1);
     let px = PxScale::from(16.0 * s);
-    let line_h = font.as_scaled(px).height().ceil() as u32;
-    let pad = (6.0 * s).round() as u32;
-    let lw = ((style.line_width as f32 * s).round() as u32).max(1);
-    let margin = (style.margin as f32 * s).round() as u32;
-    let (cells, rows, cols) = spec.placed();
+    Metrics {
+        px,
+        line_h: font.as_scaled(px).height().ceil() as u32,
+        pad: (6.0 * s).round() as u32,
+        lw: ((style.line_width as f32 * s).round() as u32).max(1),
+        margin: (style.margin as f32 * s).round() as u32,
+    }
+}
 
+/// Column widths and row heights that fit every cell's text.
+fn layout(spec: &TableSpec, style: &RenderStyle, font: &FontVec) -> (Vec<u32>, Vec<u32>) {
+    let Metrics {
+        px,
+        line_h,
+        pad,
+        lw,
+        ..
+    } = metrics(style, font);
+    let s = style.scale.max(0.1);
+    let (cells, rows, cols) = spec.placed();
     let measure = |text: &str| -> (u32, u32) {
         let w = text
             .split('\n')
-            .map(|l| text_size(px, &font, l).0)
+            .map(|l| text_size(px, font, l).0)
             .max()
             .unwrap_or(0);
         let n = text.split('\n').count().max(1) as u32;
@@ -230,6 +320,40 @@ pub fn render_gray(spec: &TableSpec, style: &RenderStyle) -> Result<GrayImage, R
             }
         }
     }
+    (col_w, row_h)
+}
+
+/// Where [`render_gray`] draws each cell: `[x, y, width, height]` in pixels, the rules around it
+/// included (as the boxes of cells read from pictures are), in the order of
+/// [`TableSpec::placed`]. For tests that damage one cell of a picture.
+pub fn cell_boxes(spec: &TableSpec, style: &RenderStyle) -> Result<Vec<[u32; 4]>, RenderError> {
+    let font = load_font(style)?;
+    let lw = metrics(style, &font).lw;
+    let (xs, ys) = rules(spec, style, &font, None);
+    let (cells, _, _) = spec.placed();
+    Ok(cells
+        .iter()
+        .map(|c| {
+            let (x0, x1) = (xs[c.col], xs[c.col + c.colspan]);
+            let (y0, y1) = (ys[c.row], ys[c.row + c.rowspan]);
+            [x0, y0, x1 - x0 + lw, y1 - y0 + lw]
+        })
+        .collect())
+}
+
+/// The x of every column rule and the y of every row rule.
+fn rules(
+    spec: &TableSpec,
+    style: &RenderStyle,
+    font: &FontVec,
+    cols_of: Option<&[u32]>,
+) -> (Vec<u32>, Vec<u32>) {
+    let margin = metrics(style, font).margin;
+    let (_, _, cols) = spec.placed();
+    let (mut col_w, row_h) = layout(spec, style, font);
+    if let Some(w) = cols_of.filter(|w| w.len() == cols) {
+        col_w = w.to_vec();
+    }
     let xs: Vec<u32> = std::iter::once(margin)
         .chain(col_w.iter().scan(margin, |acc, w| {
             *acc += w;
@@ -242,6 +366,24 @@ pub fn render_gray(spec: &TableSpec, style: &RenderStyle) -> Result<GrayImage, R
             Some(*acc)
         }))
         .collect();
+    (xs, ys)
+}
+
+fn draw(
+    spec: &TableSpec,
+    style: &RenderStyle,
+    font: &FontVec,
+    cols_of: Option<&[u32]>,
+) -> GrayImage {
+    let Metrics {
+        px,
+        line_h,
+        lw,
+        margin,
+        ..
+    } = metrics(style, font);
+    let (cells, rows, cols) = spec.placed();
+    let (xs, ys) = rules(spec, style, font, cols_of);
     let width = xs[cols] + lw + margin;
     let height = ys[rows] + lw + margin;
     let mut img = GrayImage::from_pixel(width, height, Luma([255]));
@@ -263,14 +405,14 @@ pub fn render_gray(spec: &TableSpec, style: &RenderStyle) -> Result<GrayImage, R
         let inner_h = y1 - y0 - lw;
         let mut y = y0 + lw + inner_h.saturating_sub(block_h) / 2;
         for l in lines {
-            let w = text_size(px, &font, l).0;
+            let w = text_size(px, font, l).0;
             let inner_w = x1 - x0 - lw;
             let x = x0 + lw + inner_w.saturating_sub(w) / 2;
-            draw_text_mut(&mut img, black, x as i32, y as i32, px, &font, l);
+            draw_text_mut(&mut img, black, x as i32, y as i32, px, font, l);
             y += line_h;
         }
     }
-    Ok(img)
+    img
 }
 
 fn row(cells: Vec<CellSpec>) -> Vec<CellSpec> {
@@ -448,5 +590,43 @@ pub fn table4_2021(values: &[String]) -> TableSpec {
             h3,
             values.iter().map(|v| CellSpec::new(v.clone())).collect(),
         ],
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn grid(spec: &TableSpec) -> Vec<(usize, usize, usize, usize, String)> {
+        let (cells, _, _) = spec.placed();
+        cells
+            .into_iter()
+            .map(|c| (c.row, c.col, c.rowspan, c.colspan, c.text))
+            .collect()
+    }
+
+    #[test]
+    fn a_page_break_cuts_merged_cells_and_may_repeat_the_header() {
+        let values: Vec<String> = (0..175).map(|i| i.to_string()).collect();
+        let whole = table3_2021(&values);
+        let (_, rows, cols) = whole.placed();
+        // Before data row 13 (grid row 16): inside 三、本年度办理结果 (grid rows 5–26) and inside
+        // （四）无法提供 (grid rows 15–17).
+        let (top, bottom) = whole.split_at(16, 3);
+        let (_, top_rows, top_cols) = top.placed();
+        let (_, bottom_rows, bottom_cols) = bottom.placed();
+        assert_eq!((top_rows, top_cols), (16, cols));
+        assert_eq!((bottom_rows, bottom_cols), (3 + rows - 16, cols));
+        let top = grid(&top);
+        let bottom = grid(&bottom);
+        assert!(top.contains(&(5, 0, 11, 1, "三、本年度\n办理结果".into())));
+        assert!(top.contains(&(15, 1, 1, 1, "（四）无法提供".into())));
+        // The header again, then the merged cells continued without their text.
+        assert_eq!(&bottom[..9], &grid(&whole)[..9]);
+        assert!(bottom.contains(&(3, 0, 11, 1, String::new())));
+        assert!(bottom.contains(&(3, 1, 2, 1, String::new())));
+        assert!(bottom.contains(&(3, 2, 1, 1, TABLE3_ROWS[13].into())));
+        let (_, no_header) = whole.split_at(16, 0);
+        assert_eq!(grid(&no_header)[0], (0, 0, 11, 1, String::new()));
     }
 }

@@ -38,6 +38,37 @@ pub enum ReadError {
     Other(String),
 }
 
+/// A rough upper bound, in bytes, of the memory that reading a file takes: the file, its XML
+/// parts twice (the inflated text, then the document model made of it) and its other parts
+/// once (pictures are copied out of the package). A batch uses it to keep the files it reads at
+/// once within a memory budget, before it reads them. Only the zip directory at the end of a
+/// large file is read; a small file is assumed to inflate tenfold. Declared sizes are taken as
+/// they are: the caps apply later, when the parts are really inflated.
+pub fn memory_estimate(path: &std::path::Path) -> u64 {
+    const SMALL: u64 = 1 << 20;
+    let Ok(file) = std::fs::File::open(path) else {
+        return 0;
+    };
+    let len = file.metadata().map_or(0, |m| m.len());
+    if len < SMALL {
+        return len.saturating_mul(20);
+    }
+    let Ok(mut zip) = zip::ZipArchive::new(std::io::BufReader::new(file)) else {
+        return len.saturating_mul(2);
+    };
+    let mut total = len;
+    for i in 0..zip.len() {
+        let Ok(part) = zip.by_index_raw(i) else {
+            continue;
+        };
+        let xml = part
+            .name()
+            .is_ok_and(|name| name.to_ascii_lowercase().ends_with(".xml"));
+        total = total.saturating_add(part.size().saturating_mul(if xml { 2 } else { 1 }));
+    }
+    total
+}
+
 /// Reads any supported document from its bytes, choosing the reader by content.
 pub fn read_auto(bytes: &[u8], limits: &Limits) -> Result<Document, ReadError> {
     match sniff(bytes) {

@@ -99,20 +99,34 @@ impl<'a> Package<'a> {
             return Err(limit_error(name, file.size(), &self.limits));
         }
         let declared = file.size();
-        let mut data = Vec::with_capacity(declared.min(cap).min(64 << 20) as usize);
-        let read = (&mut file)
-            .take(cap + 1)
-            .read_to_end(&mut data)
-            .map_err(|e| inflate_error(name, declared, e))?;
-        if read as u64 > cap {
-            return Err(limit_error(name, read as u64, &self.limits));
+        // Reserved at the declared size (already checked against the cap): growing by doubling
+        // left up to half of the largest part's buffer unused. Pages never written cost nothing.
+        let mut data = Vec::with_capacity(declared.min(cap) as usize);
+        // Elements are counted as the part inflates, so an XML bomb is refused when it crosses
+        // the limit, not after all of it has been held in memory.
+        let mut counter = is_xml_part(name).then(TagCounter::default);
+        let mut chunk = vec![0u8; 64 << 10];
+        let mut limited = (&mut file).take(cap + 1);
+        loop {
+            let n = match limited.read(&mut chunk) {
+                Ok(0) => break,
+                Ok(n) => n,
+                Err(e) if e.kind() == std::io::ErrorKind::Interrupted => continue,
+                Err(e) => return Err(inflate_error(name, declared, e)),
+            };
+            if let Some(counter) = counter.as_mut() {
+                counter.feed(&chunk[..n]);
+                if counter.count > self.limits.max_xml_elements {
+                    return Err(elements_error(&self.limits, name));
+                }
+            }
+            data.extend_from_slice(&chunk[..n]);
         }
-        self.inflated += read as u64;
-        if is_xml_part(name) {
-            let mut counter = TagCounter::default();
-            counter.feed(&data);
-            check_elements(&self.limits, name, counter.count)?;
+        let read = data.len() as u64;
+        if read > cap {
+            return Err(limit_error(name, read, &self.limits));
         }
+        self.inflated += read;
         Ok(Some(data))
     }
 
@@ -215,13 +229,17 @@ fn inflate_error(part: &str, declared: u64, e: std::io::Error) -> ReadError {
 
 fn check_elements(limits: &Limits, name: &str, count: usize) -> Result<(), ReadError> {
     if count > limits.max_xml_elements {
-        return Err(ReadError::Limit(format!(
-            "XML part {name} has more than {} elements ({count}; --max-xml-elements raises \
-             the limit) — possibly an XML bomb",
-            limits.max_xml_elements
-        )));
+        return Err(elements_error(limits, name));
     }
     Ok(())
+}
+
+fn elements_error(limits: &Limits, name: &str) -> ReadError {
+    ReadError::Limit(format!(
+        "XML part {name} has more than {} elements (--max-xml-elements raises the limit) \
+         — possibly an XML bomb",
+        limits.max_xml_elements
+    ))
 }
 
 /// Parts parsed as XML (their elements are counted).
@@ -268,7 +286,7 @@ impl std::io::Write for TagCounter {
 
 /// Local name of a (possibly prefixed) XML name: matching by local name keeps Strict OOXML working.
 pub fn local_name(name: &str) -> &str {
-    match name.rfind(':') {
+    match name.bytes().rposition(|b| b == b':') {
         Some(i) => &name[i + 1..],
         None => name,
     }

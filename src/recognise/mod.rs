@@ -136,6 +136,18 @@ pub struct Figure {
     pub origin: String,
     /// Which table and cell (or image and pixel box) — enough to find it again by hand.
     pub location: String,
+    /// The same place for a program: the table cell the figure was read from (`None` for text).
+    pub cell: Option<CellRef>,
+}
+
+/// A cell of a body table: `T{table} r{row+1}c{col+1}` in a figure's `location`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct CellRef {
+    /// 1-based number of the table among the document's body tables (the `T{n}` of tables.csv).
+    pub table: usize,
+    /// The cell's top-left slot in that table, 0-based.
+    pub row: usize,
+    pub col: usize,
 }
 
 /// Which national format a statistical table (or a whole report) follows.
@@ -162,9 +174,10 @@ pub struct AnnualReport {
     pub warnings: Vec<String>,
 }
 
-/// Whether a warning only says how a label was matched (a fuzzy match): the figure was read.
-pub fn is_matching_note(warning: &str) -> bool {
-    warning.contains(": fuzzy ")
+/// Whether a warning only says how the tables were read — a label matched fuzzily, a table cut
+/// at a page break joined again — with nothing lost.
+pub fn is_reading_note(warning: &str) -> bool {
+    warning.contains(": fuzzy ") || warning.contains(": joined ")
 }
 
 /// Recognises the annual report in a document.

@@ -4,8 +4,11 @@
 //! table is recognised as 表二, 表三 or 表四 from its own labels (never from the year), its
 //! column headers and row labels are matched to the catalogue by normalised labels (tolerating
 //! spaces, bracket and digit widths, `1、`, years in headers, old names and small typos), and
-//! each data cell becomes a [`Figure`]. A table without a header that continues the previous
-//! table of the same kind (a table cut at a page break) borrows that table's column layout.
+//! each data cell becomes a [`Figure`]. A table cut at a page break into two body tables (or two
+//! pictures) is joined first ([`join`]); a table without a header that continues an earlier table
+//! of the same kind further away borrows that table's column layout.
+
+mod join;
 
 use std::collections::HashMap;
 use std::sync::LazyLock;
@@ -14,8 +17,9 @@ use regex::Regex;
 
 use super::metrics::{self, MetricId};
 use super::text::{edit_distance, normalise_label, split_numbering, Numbering};
-use super::{Figure, Semantic, TableFormat};
+use super::{CellRef, Figure, Semantic, TableFormat};
 use crate::model::{Cell, Document, TableGrid, TableOrigin};
+use join::Unit;
 
 #[derive(Debug, Default)]
 pub struct MappedTables {
@@ -215,13 +219,31 @@ type Cand = (&'static str, &'static str, &'static [&'static str]);
 /// each time was a tenth of the time spent mapping tables.
 fn normalised_canon(canon: &'static str) -> &'static str {
     use std::cell::RefCell;
+    // Keyed by the constant's address, hashed by one multiplication: SipHash of the whole
+    // string cost more than the lookup saved.
+    #[derive(Default)]
+    struct AddressHasher(u64);
+    impl std::hash::Hasher for AddressHasher {
+        fn finish(&self) -> u64 {
+            self.0
+        }
+        fn write(&mut self, bytes: &[u8]) {
+            for &b in bytes {
+                self.0 = (self.0 ^ u64::from(b)).wrapping_mul(0x100_0000_01b3);
+            }
+        }
+        fn write_usize(&mut self, n: usize) {
+            self.0 = (n as u64).wrapping_mul(0x9E37_79B9_7F4A_7C15);
+        }
+    }
+    type ByAddress = HashMap<usize, &'static str, std::hash::BuildHasherDefault<AddressHasher>>;
     thread_local! {
-        static CACHE: RefCell<HashMap<&'static str, &'static str>> = RefCell::new(HashMap::new());
+        static CACHE: RefCell<ByAddress> = RefCell::new(ByAddress::default());
     }
     CACHE.with(|cache| {
         *cache
             .borrow_mut()
-            .entry(canon)
+            .entry(canon.as_ptr() as usize ^ (canon.len() << 48))
             // The candidates are a fixed set of constants, so what is leaked is bounded.
             .or_insert_with(|| Box::leak(normalise_label(canon).into_boxed_str()))
     })
@@ -245,10 +267,15 @@ fn match_label(text: &str, cands: &[Cand]) -> Option<(&'static str, bool)> {
     }
     let mut best: Option<(usize, &'static str)> = None;
     let mut tie = false;
+    let m = text.chars().count();
     for (key, canon, _) in cands {
         let canon = normalised_canon(canon);
         let n = canon.chars().count();
         let bound = (n / 4).max(1);
+        // The distance is at least the difference in length: most candidates stop here.
+        if n.abs_diff(m) > bound {
+            continue;
+        }
         let d = edit_distance(text, canon);
         if d <= bound {
             match best {
@@ -496,9 +523,27 @@ struct Found {
     figure: Figure,
 }
 
-fn location(n: usize, g: &TableGrid, cell: &Cell) -> String {
-    let mut s = format!("T{n} r{}c{}", cell.row + 1, cell.col + 1);
-    if let TableOrigin::Image { image } | TableOrigin::Vector { image } = g.origin {
+/// Where a cell of `u` was printed: its own table and row (a joined table's pieces keep theirs).
+fn cell_ref(u: &Unit, cell: &Cell) -> (CellRef, &'static str, Option<usize>) {
+    let (table, row, origin) = u.source(cell.row);
+    let image = match origin {
+        TableOrigin::Image { image } | TableOrigin::Vector { image } => Some(*image),
+        _ => None,
+    };
+    (
+        CellRef {
+            table,
+            row,
+            col: cell.col,
+        },
+        origin.as_str(),
+        image,
+    )
+}
+
+fn location(at: CellRef, image: Option<usize>, cell: &Cell) -> String {
+    let mut s = format!("T{} r{}c{}", at.table, at.row + 1, at.col + 1);
+    if let Some(image) = image {
         // The same id as images.csv's `image` column.
         s.push_str(&format!(" image I{}", image + 1));
         if let Some([x, y, w, h]) = cell.bbox {
@@ -508,39 +553,48 @@ fn location(n: usize, g: &TableGrid, cell: &Cell) -> String {
     s
 }
 
-fn figure(n: usize, g: &TableGrid, cell: &Cell, metric: String) -> Found {
+fn figure(u: &Unit, cell: &Cell, metric: String) -> Found {
     let (value, semantic) = parse_value(&cell.text);
+    let (at, origin, image) = cell_ref(u, cell);
     Found {
         figure: Figure {
             metric: MetricId(metric.clone()),
             value,
             raw: cell.text.clone(),
             semantic,
-            origin: g.origin.as_str().to_string(),
-            location: location(n, g, cell),
+            origin: origin.to_string(),
+            location: location(at, image, cell),
+            cell: Some(at),
         },
         metric,
     }
 }
 
 /// Maps a 表三. Returns figures and the format, updating the layout for continuations.
+/// A 表三's header: the row and column of 自然人, and the first data row below it (the first
+/// row whose label is a 表三 row).
+fn t3_header(v: &View) -> Option<(usize, usize, usize)> {
+    let g = v.g;
+    let (hr, hc) = (0..g.rows).find_map(|r| {
+        (0..g.cols).find_map(|c| v.text(r, c).contains("自然人").then_some((r, c)))
+    })?;
+    let mut ctx = None;
+    let start = (hr + 1..g.rows)
+        .find(|&r| !matches!(t3_row(&v.labels(r, 0..hc), &mut ctx), RowKind::Skip))
+        .unwrap_or(g.rows);
+    Some((hr, hc, start))
+}
+
 fn map_t3(
-    n: usize,
-    g: &TableGrid,
+    u: &Unit,
     prev: &mut Option<T3Layout>,
     warnings: &mut Vec<String>,
 ) -> (Vec<Found>, TableFormat) {
+    let g = u.grid.as_ref();
+    let n = u.name();
     let v = View::new(g);
-    // header: the row holding 自然人
-    let header_at = (0..g.rows)
-        .find_map(|r| (0..g.cols).find_map(|c| v.text(r, c).contains("自然人").then_some((r, c))));
     let mut data_from = 0;
-    let layout = if let Some((hr, hc)) = header_at {
-        // data start: first row after the header whose label is a 表三 row
-        let mut ctx = None;
-        let start = (hr + 1..g.rows)
-            .find(|&r| !matches!(t3_row(&v.labels(r, 0..hc), &mut ctx), RowKind::Skip))
-            .unwrap_or(g.rows);
+    let layout = if let Some((_, hc, start)) = t3_header(&v) {
         let col_keys: Vec<Option<&'static str>> = (0..g.cols)
             .map(|c| {
                 if c < hc {
@@ -550,7 +604,7 @@ fn map_t3(
                 match t3_col(&h) {
                     Some((key, fuzzy)) => {
                         if fuzzy {
-                            warnings.push(format!("T{n}: fuzzy column label {h:?} read as {key}"));
+                            warnings.push(format!("{n}: fuzzy column label {h:?} read as {key}"));
                         }
                         Some(key)
                     }
@@ -574,7 +628,7 @@ fn map_t3(
         }
     } else if let Some(p) = prev.as_ref().filter(|p| p.cols == g.cols) {
         warnings.push(format!(
-            "T{n}: 表三 without header, read with the columns of the previous 表三"
+            "{n}: 表三 without header, read with the columns of the previous 表三"
         ));
         p.clone()
     } else {
@@ -588,7 +642,7 @@ fn map_t3(
         match first {
             Some(f) if g.cols - f == 7 => {
                 warnings.push(format!(
-                    "T{n}: 表三 without header, columns read by position"
+                    "{n}: 表三 without header, columns read by position"
                 ));
                 T3Layout {
                     cols: g.cols,
@@ -599,7 +653,7 @@ fn map_t3(
                 }
             }
             _ => {
-                warnings.push(format!("T{n}: 表三 without a recognisable column header"));
+                warnings.push(format!("{n}: 表三 without a recognisable column header"));
                 return (Vec::new(), TableFormat::F2021);
             }
         }
@@ -609,7 +663,7 @@ fn map_t3(
     for r in data_from..g.rows {
         let kind = t3_row(&v.labels(r, 0..layout.first_data), &mut ctx);
         if let RowKind::Metric(key, true, raw) = &kind {
-            warnings.push(format!("T{n}: fuzzy row label {raw:?} read as {key}"));
+            warnings.push(format!("{n}: fuzzy row label {raw:?} read as {key}"));
         }
         rows.push((r, kind));
     }
@@ -638,7 +692,7 @@ fn map_t3(
         for (c, ck) in layout.col_keys.iter().enumerate() {
             let Some(ck) = ck else { continue };
             if let Some(cell) = v.value_cell(*r, c) {
-                out.push(figure(n, g, &cell, format!("t3.{key}.{ck}")));
+                out.push(figure(u, &cell, format!("t3.{key}.{ck}")));
             }
         }
     }
@@ -647,10 +701,8 @@ fn map_t3(
 }
 
 /// Maps a 表四: a header of up to three rows, then one data row of 15 figures.
-fn map_t4(n: usize, g: &TableGrid, caption: Option<&str>) -> Vec<Found> {
-    let v = View::new(g);
-    // a block printed as its own table under a caption (行政诉讼（复议后起诉）) names its block there
-    let caption = caption.map(normalise_label).unwrap_or_default();
+/// The last header row of a 表四: the last row with one of its labels.
+fn t4_header_end(v: &View) -> Option<usize> {
     let is_kw = |t: &str| {
         [
             "复议", "诉讼", "起诉", "维持", "纠正", "其他", "审结", "总计", "合计",
@@ -658,10 +710,17 @@ fn map_t4(n: usize, g: &TableGrid, caption: Option<&str>) -> Vec<Found> {
         .iter()
         .any(|k| t.contains(k))
     };
-    let Some(header_end) = (0..g.rows)
+    (0..v.g.rows)
         .rev()
-        .find(|&r| (0..g.cols).any(|c| is_kw(v.text(r, c))))
-    else {
+        .find(|&r| (0..v.g.cols).any(|c| is_kw(v.text(r, c))))
+}
+
+fn map_t4(u: &Unit, caption: Option<&str>) -> Vec<Found> {
+    let g = u.grid.as_ref();
+    let v = View::new(g);
+    // a block printed as its own table under a caption (行政诉讼（复议后起诉）) names its block there
+    let caption = caption.map(normalise_label).unwrap_or_default();
+    let Some(header_end) = t4_header_end(&v) else {
         return Vec::new();
     };
     let data = header_end + 1;
@@ -699,7 +758,7 @@ fn map_t4(n: usize, g: &TableGrid, caption: Option<&str>) -> Vec<Found> {
             continue;
         };
         if let Some(cell) = v.value_cell(data, c) {
-            out.push(figure(n, g, &cell, format!("t4.{block}.{col}")));
+            out.push(figure(u, &cell, format!("t4.{block}.{col}")));
         }
     }
     out
@@ -751,11 +810,12 @@ fn t2_col(h: &str) -> Option<&'static str> {
 
 /// Maps a 表二, row by row: `信息内容` header rows set the column keys, data rows use them.
 fn map_t2(
-    n: usize,
-    g: &TableGrid,
+    u: &Unit,
     header: &mut Option<Vec<Option<&'static str>>>,
     warnings: &mut Vec<String>,
 ) -> (Vec<Found>, TableFormat) {
+    let g = u.grid.as_ref();
+    let n = u.name();
     let v = View::new(g);
     let mut cand: Vec<Found> = Vec::new();
     let mut f2019 = false;
@@ -827,7 +887,7 @@ fn map_t2(
             continue;
         };
         if fuzzy {
-            warnings.push(format!("T{n}: fuzzy row label {label:?} read as {row}"));
+            warnings.push(format!("{n}: fuzzy row label {label:?} read as {row}"));
         }
         let mut row_cand: Vec<Found> = Vec::new();
         for (pos, &(c, i)) in values.iter().enumerate() {
@@ -848,7 +908,7 @@ fn map_t2(
                 if cell.row != r {
                     continue;
                 }
-                let f = figure(n, g, cell, format!("t2.{row}.{col}"));
+                let f = figure(u, cell, format!("t2.{row}.{col}"));
                 // one value under a merged header split into cells: the first non-blank wins
                 match row_cand.iter_mut().find(|x| x.metric == f.metric) {
                     Some(x) if x.figure.semantic == Semantic::Blank => *x = f,
@@ -866,7 +926,7 @@ fn map_t2(
                     continue;
                 }
                 if let Some(cell) = v.value_cell(r, c) {
-                    row_cand.push(figure(n, g, &cell, metric));
+                    row_cand.push(figure(u, &cell, metric));
                 }
             }
         }
@@ -929,7 +989,9 @@ pub fn t4_unlabelled(doc: &Document) -> Option<(Vec<Figure>, &'static str)> {
                     let figs = cells
                         .iter()
                         .zip(ids)
-                        .map(|(c, metric)| figure(tables, g, c, metric.0).figure)
+                        .map(|(c, metric)| {
+                            figure(&Unit::single(tables, g, None), c, metric.0).figure
+                        })
                         .collect();
                     return Some((figs, "表四 read from a row of 15 numbers without labels"));
                 }
@@ -977,6 +1039,7 @@ pub fn t4_unlabelled(doc: &Document) -> Option<(Vec<Figure>, &'static str)> {
                     semantic,
                     origin: "text".into(),
                     location: format!("text p{n} item {}", k + 1),
+                    cell: None,
                 }
             })
             .collect();
@@ -1045,6 +1108,7 @@ pub fn t4_from_prose(doc: &Document) -> (Vec<Figure>, Vec<String>) {
             },
             origin: "text".into(),
             location: format!("text p{n}"),
+            cell: None,
         })
     };
     if let Some(r) = &found[0] {
@@ -1183,26 +1247,6 @@ fn shift_location(location: &str, (dr, dc): (usize, usize)) -> String {
     }
 }
 
-/// Every body table with the short paragraph just before it (within two blocks), its caption.
-fn captioned_tables(doc: &Document) -> Vec<(&TableGrid, Option<&str>)> {
-    use crate::model::Block;
-    let mut out = Vec::new();
-    let mut caption: Option<(&str, usize)> = None;
-    for (i, b) in doc.body.iter().enumerate() {
-        match b {
-            Block::Paragraph(p) if !p.text.trim().is_empty() => {
-                caption = (p.text.chars().count() <= 40).then_some((p.text.as_str(), i));
-            }
-            Block::Table(g) => {
-                out.push((g, caption.filter(|(_, at)| i - at <= 2).map(|(t, _)| t)));
-                caption = None;
-            }
-            _ => {}
-        }
-    }
-    out
-}
-
 /// A table of 表四's result columns whose block is named only by its caption.
 fn t4_by_caption(g: &TableGrid, caption: Option<&str>) -> Option<Kind> {
     let caption = normalise_label(caption?);
@@ -1216,15 +1260,22 @@ const MAX_SLOTS: usize = 100_000;
 
 /// Maps every body table to standard figures.
 pub fn map_tables(doc: &Document, warnings: &mut Vec<String>) -> MappedTables {
-    let mut found: Vec<Found> = Vec::new();
+    // Each table's figures are kept or set aside as it is mapped, so a report that repeats its
+    // tables a thousand times never holds a thousand tables' worth of figures.
+    let mut by_id: HashMap<String, Figure> = HashMap::new();
+    // Figures read again with another value, grouped by the table they were read again in: a
+    // report that repeats its tables (or a whole copy of itself) gets one warning per table.
+    let mut again: Vec<(String, usize, String)> = Vec::new();
     let mut formats = Vec::new();
     let mut t3_layout: Option<T3Layout> = None;
     let mut t2_header: Option<Vec<Option<&'static str>>> = None;
     let mut last_format = None;
     // the kind of the table just before, for a continuation without recognisable labels
     let mut prev_kind: Option<Kind> = None;
-    for (i, (g, caption)) in captioned_tables(doc).into_iter().enumerate() {
-        let n = i + 1;
+    for unit in join::units(doc) {
+        let n = unit.name();
+        let g = unit.grid.as_ref();
+        let caption = unit.caption;
         let classified = classify(g).or_else(|| t4_by_caption(g, caption));
         let continued = prev_kind.filter(|k| *k != Kind::T4);
         prev_kind = None;
@@ -1232,30 +1283,36 @@ pub fn map_tables(doc: &Document, warnings: &mut Vec<String>) -> MappedTables {
             continue;
         };
         // a table cut from a sheet keeps the sheet's coordinates: map it from its first cell
-        let shifted;
-        let (g, offset) = match at_origin(g) {
-            Some((grid, offset)) => {
-                shifted = grid;
-                (&shifted, offset)
-            }
-            None => (g, (0, 0)),
+        let (unit, offset) = match at_origin(g) {
+            Some((grid, offset)) => (unit.with_grid(grid), offset),
+            None => (unit, (0, 0)),
         };
+        let g = unit.grid.as_ref();
         if g.rows.saturating_mul(g.cols) > MAX_SLOTS {
             warnings.push(format!(
-                "T{n}: {}×{} table too large to map as a statistical table",
+                "{n}: {}×{} table too large to map as a statistical table",
                 g.rows, g.cols
             ));
             continue;
         }
         // a guessed continuation only counts if it maps: work on copies until then
         let mut w = Vec::new();
+        if unit.is_joined() {
+            let dropped = match unit.dropped_headers() {
+                0 => "",
+                _ => ", the header repeated after the break dropped",
+            };
+            w.push(format!(
+                "{n}: joined as one table cut at a page break{dropped}"
+            ));
+        }
         let mut layout = t3_layout.clone();
         let mut header = t2_header.clone();
         let (figs, format) = match kind {
-            Kind::T3 => map_t3(n, g, &mut layout, &mut w),
-            Kind::T2 => map_t2(n, g, &mut header, &mut w),
+            Kind::T3 => map_t3(&unit, &mut layout, &mut w),
+            Kind::T2 => map_t2(&unit, &mut header, &mut w),
             Kind::T4 => (
-                map_t4(n, g, caption),
+                map_t4(&unit, caption),
                 last_format.unwrap_or(TableFormat::F2021),
             ),
         };
@@ -1267,7 +1324,7 @@ pub fn map_tables(doc: &Document, warnings: &mut Vec<String>) -> MappedTables {
                     Kind::T4 => "表四",
                 };
                 warnings.extend(w);
-                warnings.push(format!("T{n}: looks like {name} but no figure was mapped"));
+                warnings.push(format!("{n}: looks like {name} but no figure was mapped"));
             }
             continue;
         }
@@ -1279,34 +1336,66 @@ pub fn map_tables(doc: &Document, warnings: &mut Vec<String>) -> MappedTables {
             last_format = Some(format);
         }
         formats.push(format);
-        found.extend(figs.into_iter().map(|mut f| {
+        for mut f in figs {
             if offset != (0, 0) {
                 f.figure.location = shift_location(&f.figure.location, offset);
-            }
-            f
-        }));
-    }
-    let mut by_id: HashMap<String, Figure> = HashMap::new();
-    for f in found {
-        match by_id.get(&f.metric) {
-            Some(prev) => {
-                if prev.raw.trim() != f.figure.raw.trim() {
-                    warnings.push(format!(
-                        "{} read twice ({:?} at {}, {:?} at {}), the first kept",
-                        f.metric, prev.raw, prev.location, f.figure.raw, f.figure.location
-                    ));
+                if let Some(at) = f.figure.cell.as_mut() {
+                    at.row += offset.0;
+                    at.col += offset.1;
                 }
             }
-            None => {
-                by_id.insert(f.metric, f.figure);
-            }
+            keep_first(f, &mut by_id, &mut again);
         }
+    }
+    for (table, n, first) in again {
+        warnings.push(if n == 1 {
+            format!("{first}: read twice, the first kept")
+        } else {
+            format!(
+                "{table}: {n} figures read again with other values ({first}, …), the first kept"
+            )
+        });
     }
     let figures = metrics::ids_ordered()
         .iter()
         .filter_map(|id| by_id.remove(&id.0))
         .collect();
     MappedTables { figures, formats }
+}
+
+/// Keeps the first reading of a metric; a later one with another value is noted in `again`.
+fn keep_first(
+    f: Found,
+    by_id: &mut HashMap<String, Figure>,
+    again: &mut Vec<(String, usize, String)>,
+) {
+    match by_id.get(&f.metric) {
+        Some(prev) => {
+            if prev.raw.trim() != f.figure.raw.trim() {
+                let table = f
+                    .figure
+                    .location
+                    .split(' ')
+                    .next()
+                    .unwrap_or("")
+                    .to_string();
+                match again.last_mut() {
+                    Some((t, n, _)) if *t == table => *n += 1,
+                    _ => again.push((
+                        table,
+                        1,
+                        format!(
+                            "{} {:?} at {}, {:?} at {}",
+                            f.metric, prev.raw, prev.location, f.figure.raw, f.figure.location
+                        ),
+                    )),
+                }
+            }
+        }
+        None => {
+            by_id.insert(f.metric, f.figure);
+        }
+    }
 }
 
 #[cfg(test)]
@@ -1330,6 +1419,36 @@ mod tests {
         let mut w = Vec::new();
         let m = map_tables(&d, &mut w);
         (m, w)
+    }
+
+    #[test]
+    fn a_repeated_table_gives_one_warning_per_table_and_the_first_reading() {
+        let first = t3_word();
+        let mut second = t3_word();
+        for c in second.cells.iter_mut().filter(|c| c.row >= 3 && c.col >= 3) {
+            c.text = format!("{}9", c.text);
+        }
+        let same = t3_word();
+        let d = doc(vec![
+            para("表"),
+            Block::Table(first),
+            para("表"),
+            Block::Table(second),
+            para("表"),
+            Block::Table(same),
+        ]);
+        let mut w = Vec::new();
+        let m = map_tables(&d, &mut w);
+        assert_eq!(get(&m, "t3.new.natural_person").raw, "0");
+        let again: Vec<&String> = w.iter().filter(|w| w.contains("read again")).collect();
+        assert_eq!(again.len(), 1, "{w:#?}");
+        assert!(
+            again[0].starts_with("T2: 175 figures read again with other values (t3.new.natural_person \"0\" at T1 r4c4, \"09\" at T2 r4c4"),
+            "{}",
+            again[0]
+        );
+        // the third table repeats the first exactly: nothing to say
+        assert!(!w.iter().any(|w| w.starts_with("T3")), "{w:#?}");
     }
 
     fn get<'a>(m: &'a MappedTables, id: &str) -> &'a Figure {
@@ -1547,75 +1666,171 @@ mod tests {
         assert_eq!(get(&m, "t3.total.natural_person").value, Some(230.0));
     }
 
-    #[test]
-    fn t3_split_over_two_tables() {
-        let g = t3_word();
-        // cut after data row 10 (grid row 13): second part without header
-        let cut = 13;
-        let mut a = Vec::new();
-        let mut b = Vec::new();
+    /// `g` cut before grid row `cut` as a page break cuts a Word table: the merged cells crossing
+    /// the break go on as empty cells below; the first `repeat` rows (the header) again on top.
+    fn cut(g: &TableGrid, cut: usize, repeat: usize) -> (TableGrid, TableGrid) {
+        let (mut a, mut b) = (Vec::new(), Vec::new());
         for c in &g.cells {
+            let end = c.row + c.rowspan;
             if c.row < cut {
-                let mut c = c.clone();
-                c.rowspan = c.rowspan.min(cut - c.row);
-                a.push(c);
-            } else {
-                let mut c = c.clone();
-                c.row -= cut;
-                b.push(c);
+                a.push(Cell {
+                    rowspan: end.min(cut) - c.row,
+                    ..c.clone()
+                });
+            }
+            if c.row < repeat {
+                b.push(c.clone());
+            }
+            if end > cut {
+                let top = c.row.max(cut);
+                b.push(Cell {
+                    row: top - cut + repeat,
+                    rowspan: end - top,
+                    text: if c.row < cut {
+                        String::new()
+                    } else {
+                        c.text.clone()
+                    },
+                    ..c.clone()
+                });
             }
         }
-        // the merged label cells continue on the second page
-        b.push(cell(0, 0, 15, 1, "三、本年度办理结果"));
-        b.push(cell(0, 1, 2, 1, "（三）不予公开"));
-        let ga = grid(a);
-        let gb = grid(b);
-        assert_eq!(gb.cols, 10);
-        let d = doc(vec![Block::Table(ga), para("续表"), Block::Table(gb)]);
-        let mut w = Vec::new();
-        let m = map_tables(&d, &mut w);
-        let ids: Vec<String> = m.figures.iter().map(|f| f.metric.0.clone()).collect();
-        assert_eq!(ids, ids_2021_t3());
-        assert_eq!(
-            get(&m, "t3.denied.enforcement_file.natural_person").location,
-            "T2 r1c4"
-        );
-        assert_eq!(get(&m, "t3.carried_out.total").value, Some(246.0));
-        assert_eq!(m.formats.len(), 2);
+        (grid(a), grid(b))
+    }
+
+    fn ids(m: &MappedTables) -> Vec<String> {
+        m.figures.iter().map(|f| f.metric.0.clone()).collect()
     }
 
     #[test]
-    fn continuation_with_too_few_labels_to_classify() {
-        let g = t3_word();
-        // the last two rows (（七）总计, 四、结转下年度继续办理) on the next page
-        let cut = 26;
-        let (mut a, mut b) = (Vec::new(), Vec::new());
-        for c in &g.cells {
-            let mut c = c.clone();
-            if c.row < cut {
-                c.rowspan = c.rowspan.min(cut - c.row);
-                a.push(c);
-            } else {
-                c.row -= cut;
-                b.push(c);
-            }
-        }
-        b.push(cell(0, 0, 1, 1, "三、本年度办理结果"));
-        let gb = grid(b);
-        assert_eq!(classify(&gb), None);
-        let unrelated = simple_grid(&[&["项目", "金额"], &["收入", "5"]]);
+    fn t3_split_over_two_tables() {
+        // cut after data row 10 (grid row 13), inside （三）不予公开: second part without header
+        let (ga, mut gb) = cut(&t3_word(), 13, 0);
+        // the merged label cells go on on the second page, here with their text printed again
+        gb.cells[0].text = "三、本年度办理结果".into();
+        gb.cells[1].text = "（三）不予公开".into();
+        assert_eq!(gb.cols, 10);
         let d = doc(vec![
-            Block::Table(grid(a)),
-            Block::Table(gb),
-            Block::Table(unrelated),
+            Block::Table(ga.clone()),
+            para("续表"),
+            Block::Table(gb.clone()),
         ]);
         let mut w = Vec::new();
         let m = map_tables(&d, &mut w);
-        let ids: Vec<String> = m.figures.iter().map(|f| f.metric.0.clone()).collect();
-        assert_eq!(ids, ids_2021_t3());
-        assert_eq!(get(&m, "t3.carried_out.total").location, "T2 r2c10");
-        assert_eq!(w.len(), 1, "{w:?}");
+        assert_eq!(ids(&m), ids_2021_t3());
+        let f = get(&m, "t3.denied.enforcement_file.natural_person");
+        assert_eq!(f.location, "T2 r1c4");
+        assert_eq!(
+            f.cell,
+            Some(CellRef {
+                table: 2,
+                row: 0,
+                col: 3
+            })
+        );
+        assert_eq!(get(&m, "t3.carried_out.total").value, Some(246.0));
+        assert_eq!(
+            get(&m, "t3.denied.process_info.total").location,
+            "T1 r13c10"
+        );
+        assert_eq!(m.formats.len(), 1, "one table");
+        assert_eq!(w, ["T1+T2: joined as one table cut at a page break"]);
+
+        // Text between the two is not a page break: the second borrows the first's columns.
+        let d = doc(vec![
+            Block::Table(ga),
+            para("注：本表数据截至2023年12月31日。"),
+            Block::Table(gb),
+        ]);
+        let mut w = Vec::new();
+        let m = map_tables(&d, &mut w);
+        assert_eq!(ids(&m), ids_2021_t3());
         assert_eq!(m.formats.len(), 2);
+        assert_eq!(
+            w,
+            ["T2: 表三 without header, read with the columns of the previous 表三"]
+        );
+    }
+
+    /// Cut inside （六）其他处理: `3．其他` below the break means nothing without its group, which
+    /// only the joined table has.
+    #[test]
+    fn a_cut_inside_a_group_keeps_the_group() {
+        let (ga, gb) = cut(&t3_word(), 24, 0);
+        assert!(gb.cells.iter().any(|c| c.row == 0
+            && c.text
+                == "2．申请人逾期未按收费通知要求缴纳费用、行政机关不再处理其政府信息公开申请"));
+        let d = doc(vec![Block::Table(ga), para(""), Block::Table(gb)]);
+        let mut w = Vec::new();
+        let m = map_tables(&d, &mut w);
+        assert_eq!(ids(&m), ids_2021_t3());
+        let f = get(&m, "t3.other.other.other_org");
+        assert_eq!((f.value, f.location.as_str()), (Some(225.0), "T2 r2c9"));
+    }
+
+    /// The second piece repeats the header: it is dropped, and rows are counted in the piece.
+    #[test]
+    fn a_repeated_header_is_dropped() {
+        let (ga, mut gb) = cut(&t3_word(), 16, 3);
+        // misread once in the repeat
+        gb.cells[1].text = "申请入情况".into();
+        let d = doc(vec![Block::Table(ga), Block::Table(gb)]);
+        let mut w = Vec::new();
+        let m = map_tables(&d, &mut w);
+        assert_eq!(ids(&m), ids_2021_t3());
+        assert_eq!(m.formats.len(), 1);
+        assert_eq!(
+            w,
+            ["T1+T2: joined as one table cut at a page break, the header repeated after the break dropped"]
+        );
+        // data row 13 (grid row 16) is the first row under the repeated header of T2
+        let f = get(&m, "t3.unavailable.needs_creation.natural_person");
+        assert_eq!((f.value, f.location.as_str()), (Some(130.0), "T2 r4c4"));
+        assert_eq!(
+            get(&m, "t3.unavailable.not_held.total").location,
+            "T1 r16c10"
+        );
+    }
+
+    /// What is not one table stays two: a complete first table, another header, other columns.
+    #[test]
+    fn tables_that_only_follow_each_other_are_not_joined() {
+        let mut w = Vec::new();
+        let d = doc(vec![Block::Table(t3_word()), Block::Table(t3_word())]);
+        let m = map_tables(&d, &mut w);
+        assert_eq!(m.formats.len(), 2);
+        assert!(w.iter().all(|w| !w.contains("joined")), "{w:?}");
+
+        // below the break, a header of other columns
+        let (ga, mut gb) = cut(&t3_word(), 16, 3);
+        gb.cells.retain(|c| c.row >= 3);
+        gb.cells.push(cell(0, 0, 3, 3, "项目"));
+        gb.cells.push(cell(0, 3, 3, 7, "2022年"));
+        let gb = grid(gb.cells);
+        let mut w = Vec::new();
+        map_tables(&doc(vec![Block::Table(ga), Block::Table(gb)]), &mut w);
+        assert!(w.iter().all(|w| !w.contains("joined")), "{w:?}");
+
+        let (ga, gb) = cut(&t3_word(), 16, 0);
+        let narrower = grid(gb.cells.into_iter().filter(|c| c.col < 9).collect());
+        let mut w = Vec::new();
+        map_tables(&doc(vec![Block::Table(ga), Block::Table(narrower)]), &mut w);
+        assert!(w.iter().all(|w| !w.contains("joined")), "{w:?}");
+    }
+
+    /// 表四's header on one page, its row of numbers on the next.
+    #[test]
+    fn t4_header_and_values_on_two_pages() {
+        let vals = [
+            "1", "2", "3", "4", "10", "0", "0", "0", "1", "1", "", "/", "0", "0", "0",
+        ];
+        let (ga, gb) = cut(&t4_grid(vals), 3, 0);
+        let d = doc(vec![Block::Table(ga), Block::Table(gb)]);
+        let mut w = Vec::new();
+        let m = map_tables(&d, &mut w);
+        assert_eq!(m.figures.len(), 15, "{w:?}");
+        assert_eq!(get(&m, "t4.review.total").location, "T2 r1c5");
+        assert_eq!(w, ["T1+T2: joined as one table cut at a page break"]);
     }
 
     #[test]
@@ -1735,7 +1950,12 @@ mod tests {
         let m = map_tables(&d, &mut w);
         assert_eq!(m.figures.len(), 15);
         assert_eq!(get(&m, "t4.review.total").value, Some(1.0));
-        assert_eq!(w.len(), 15);
+        assert_eq!(w.len(), 1, "{w:#?}");
+        assert!(
+            w[0].starts_with("T2: 15 figures read again with other values"),
+            "{}",
+            w[0]
+        );
     }
 
     #[test]

@@ -56,17 +56,16 @@ pub fn compact(s: &str) -> String {
 /// Normalises a table label for matching: [`compact`], quotes dropped, `1、`/`1．` → `1.`,
 /// `、` after a Chinese numeral kept (that is a section number, `一、`).
 pub fn normalise_label(s: &str) -> String {
-    let c: Vec<char> = compact(s)
-        .chars()
-        .filter(|c| !matches!(c, '“' | '”' | '"' | '\'' | '‘' | '’' | '「' | '」'))
-        .collect();
-    let mut out = String::with_capacity(c.len() * 3);
-    for (i, &ch) in c.iter().enumerate() {
-        if ch == '、' && i > 0 && c[i - 1].is_ascii_digit() {
-            out.push('.');
-        } else {
-            out.push(ch);
+    // One pass: this runs for every cell of every table.
+    let mut out = String::with_capacity(s.len());
+    let mut after_digit = false;
+    for ch in s.chars().map(fold_char) {
+        if is_space(ch) || matches!(ch, '“' | '”' | '"' | '\'' | '‘' | '’' | '「' | '」')
+        {
+            continue;
         }
+        out.push(if ch == '、' && after_digit { '.' } else { ch });
+        after_digit = ch.is_ascii_digit();
     }
     out
 }
@@ -160,7 +159,15 @@ pub enum Numbering {
 /// Splits a leading number (`一、`, `1、`, `1.`, `（三）`, `(3)`, `三.`, `第三部分`) off a
 /// compacted label; returns the number and the rest.
 pub fn split_numbering(s: &str) -> (Option<Numbering>, &str) {
-    let chars: Vec<(usize, char)> = s.char_indices().collect();
+    // A numbering prefix is a few characters long: the first 16 decide, kept on the stack
+    // (this runs for every label cell and paragraph).
+    let mut buf = [(0usize, '\0'); 16];
+    let mut n = 0;
+    for (slot, ic) in buf.iter_mut().zip(s.char_indices()) {
+        *slot = ic;
+        n += 1;
+    }
+    let chars = &buf[..n];
     let is_cn = |c: char| cn_digit(c).is_some_and(|d| d > 0) || c == '十' || c == '〇';
     // （三） / (3)
     if let Some(&(_, '(')) = chars.first() {

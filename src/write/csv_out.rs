@@ -1,23 +1,113 @@
 //! The CSV files of an output folder. Each is written under a temporary name and renamed into
 //! place by [`CsvOutput::finish`], so an interrupted run never leaves a CSV that looks whole.
+//!
+//! Records are rendered to bytes by [`CsvRecords`] first — in the batch, on the worker thread
+//! that read the file — so the one thread that appends to the files only copies bytes.
 
 use std::fs::File;
 use std::io::{BufWriter, Write};
 use std::path::{Path, PathBuf};
 
 use super::excel_safe;
-use super::rows::{Rows, Table};
+use super::rows::{RowSink, Rows, Table};
 
 /// UTF-8 byte-order mark: Excel and WPS on Chinese Windows need it to read UTF-8.
 const BOM: &[u8] = b"\xEF\xBB\xBF";
 
-/// One CSV file being written: BOM, CRLF, text columns guarded against formula injection.
-pub struct CsvFile {
+/// Records of one table rendered as CSV: CRLF, text columns guarded against formula injection.
+struct Renderer {
     /// Which columns hold numbers (written as they are).
     numeric: Vec<bool>,
+    csv: csv::Writer<Vec<u8>>,
+}
+
+impl Renderer {
+    fn new(numeric: Vec<bool>) -> Self {
+        Renderer {
+            numeric,
+            csv: Self::writer(),
+        }
+    }
+
+    fn writer() -> csv::Writer<Vec<u8>> {
+        csv::WriterBuilder::new()
+            .terminator(csv::Terminator::CRLF)
+            .from_writer(Vec::new())
+    }
+
+    fn for_table(t: Table) -> Self {
+        Renderer::new(
+            (0..t.columns().len())
+                .map(|i| t.is_numeric_column(i))
+                .collect(),
+        )
+    }
+
+    fn record(&mut self, fields: &[&str]) {
+        for (i, f) in fields.iter().enumerate() {
+            let field = if self.numeric.get(i).copied().unwrap_or(false) {
+                std::borrow::Cow::Borrowed(*f)
+            } else {
+                excel_safe(f)
+            };
+            // Writing into a Vec cannot fail.
+            let _ = self.csv.write_field(field.as_bytes());
+        }
+        let _ = self.csv.write_record(None::<&[u8]>);
+    }
+
+    /// The bytes rendered so far, leaving the renderer empty.
+    fn take(&mut self) -> Vec<u8> {
+        std::mem::replace(&mut self.csv, Self::writer())
+            .into_inner()
+            .unwrap_or_default()
+    }
+}
+
+/// One file's records rendered as the bytes of every output CSV (a [`RowSink`]).
+pub struct CsvRecords {
+    tables: Vec<Renderer>,
+}
+
+impl Default for CsvRecords {
+    fn default() -> Self {
+        CsvRecords {
+            tables: Table::ALL.iter().map(|&t| Renderer::for_table(t)).collect(),
+        }
+    }
+}
+
+impl RowSink for CsvRecords {
+    fn record(&mut self, table: Table, fields: &[&str]) {
+        self.tables[table as usize].record(fields);
+    }
+}
+
+impl CsvRecords {
+    /// The rendered bytes, one buffer per table in [`Table::ALL`] order.
+    pub fn finish(mut self) -> RenderedCsv {
+        RenderedCsv(self.tables.iter_mut().map(Renderer::take).collect())
+    }
+}
+
+/// CSV bytes of one input file, ready to be appended to the output files.
+#[derive(Debug, Default)]
+pub struct RenderedCsv(Vec<Vec<u8>>);
+
+impl RenderedCsv {
+    pub fn of_rows(rows: &Rows) -> RenderedCsv {
+        let mut records = CsvRecords::default();
+        rows.visit(&mut records);
+        records.finish()
+    }
+}
+
+/// One CSV file being written, with a BOM for Excel.
+pub struct CsvFile {
+    renderer: Renderer,
     tmp: PathBuf,
     dest: PathBuf,
-    csv: csv::Writer<BufWriter<File>>,
+    file: BufWriter<File>,
 }
 
 impl CsvFile {
@@ -31,38 +121,32 @@ impl CsvFile {
         let tmp = dir.join(format!(".{name}.csv.partial"));
         let mut file = BufWriter::new(File::create(&tmp)?);
         file.write_all(BOM)?;
-        let mut csv = csv::WriterBuilder::new()
-            .terminator(csv::Terminator::CRLF)
-            .from_writer(file);
-        csv.write_record(header)?;
+        let mut header_csv = Renderer::new(Vec::new());
+        header_csv.record(header);
+        file.write_all(&header_csv.take())?;
         Ok(CsvFile {
-            numeric,
+            renderer: Renderer::new(numeric),
             tmp,
             dest,
-            csv,
+            file,
         })
     }
 
     pub fn write(&mut self, record: &[String]) -> std::io::Result<()> {
-        let numeric = &self.numeric;
-        let fields = record.iter().enumerate().map(|(i, f)| {
-            let field = if numeric.get(i).copied().unwrap_or(false) {
-                std::borrow::Cow::Borrowed(f.as_str())
-            } else {
-                excel_safe(f)
-            };
-            field.into_owned().into_bytes()
-        });
-        self.csv.write_record(fields).map_err(std::io::Error::other)
+        let fields: Vec<&str> = record.iter().map(String::as_str).collect();
+        self.renderer.record(&fields);
+        let bytes = self.renderer.take();
+        self.file.write_all(&bytes)
+    }
+
+    fn append(&mut self, bytes: &[u8]) -> std::io::Result<()> {
+        self.file.write_all(bytes)
     }
 
     /// Flushes and renames the file into place.
     pub fn finish(self) -> std::io::Result<()> {
-        let file = self
-            .csv
+        self.file
             .into_inner()
-            .map_err(|e| std::io::Error::other(e.to_string()))?;
-        file.into_inner()
             .map_err(|e| std::io::Error::other(e.to_string()))?
             .sync_all()?;
         std::fs::rename(&self.tmp, &self.dest)
@@ -71,7 +155,7 @@ impl CsvFile {
 
 /// All CSV files of one output folder.
 pub struct CsvOutput {
-    files: Vec<(Table, CsvFile)>,
+    files: Vec<CsvFile>,
 }
 
 impl CsvOutput {
@@ -83,7 +167,7 @@ impl CsvOutput {
                 let numeric = (0..t.columns().len())
                     .map(|i| t.is_numeric_column(i))
                     .collect();
-                CsvFile::create(dir, t.name(), t.columns(), numeric).map(|f| (t, f))
+                CsvFile::create(dir, t.name(), t.columns(), numeric)
             })
             .collect::<std::io::Result<_>>()?;
         Ok(CsvOutput { files })
@@ -91,17 +175,20 @@ impl CsvOutput {
 
     /// Appends one file's records to every table.
     pub fn write(&mut self, rows: &Rows) -> std::io::Result<()> {
-        for (table, file) in &mut self.files {
-            for record in rows.get(*table) {
-                file.write(record)?;
-            }
+        self.append(&RenderedCsv::of_rows(rows))
+    }
+
+    /// Appends one file's records rendered beforehand.
+    pub fn append(&mut self, rendered: &RenderedCsv) -> std::io::Result<()> {
+        for (file, bytes) in self.files.iter_mut().zip(&rendered.0) {
+            file.append(bytes)?;
         }
         Ok(())
     }
 
     /// Renames every file into place. Until this runs, only `.*.partial` files exist.
     pub fn finish(self) -> std::io::Result<()> {
-        for (_, file) in self.files {
+        for file in self.files {
             file.finish()?;
         }
         Ok(())

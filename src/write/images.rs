@@ -28,7 +28,11 @@ pub fn save_image_bytes(
     }
     std::fs::create_dir_all(&dir)?;
     // Written under a temporary name first: a half-written picture never has its final name.
-    let tmp = dir.join(format!(".{sha256}.partial"));
+    // Workers save in parallel and two reports may hold the same picture, so each writer has
+    // its own temporary name; the second rename replaces identical bytes.
+    static NEXT: std::sync::atomic::AtomicU64 = std::sync::atomic::AtomicU64::new(0);
+    let n = NEXT.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+    let tmp = dir.join(format!(".{sha256}.{}-{n}.partial", std::process::id()));
     let mut f = std::fs::File::create(&tmp)?;
     f.write_all(data)?;
     f.sync_all()?;

@@ -190,6 +190,29 @@ fn table_format(formats: &[crate::recognise::TableFormat]) -> &'static str {
     }
 }
 
+/// Longest warnings field: Excel and WPS hold at most 32,767 characters in a cell.
+const MAX_WARNINGS_CHARS: usize = 30_000;
+
+/// The warnings of one file as one field, cut to what a spreadsheet cell holds with a count of
+/// what was left out.
+fn join_warnings(warnings: &[&str]) -> String {
+    let mut out = String::new();
+    let mut chars = 0;
+    for (i, w) in warnings.iter().enumerate() {
+        let n = w.chars().count() + 2;
+        if chars + n > MAX_WARNINGS_CHARS {
+            out.push_str(&format!("; … and {} more warnings", warnings.len() - i));
+            break;
+        }
+        if i > 0 {
+            out.push_str("; ");
+        }
+        out.push_str(w);
+        chars += n;
+    }
+    out
+}
+
 fn opt<T: ToString>(v: &Option<T>) -> String {
     v.as_ref().map(ToString::to_string).unwrap_or_default()
 }
@@ -210,163 +233,241 @@ pub fn image_file_name(sha256: &str, content_type: &str) -> String {
     format!("{sha256}.{ext}")
 }
 
+/// Receives the records of one file, table by table, as borrowed fields: a writer renders
+/// them straight away, so a document with a million cells is never copied into owned rows.
+pub trait RowSink {
+    fn record(&mut self, table: Table, fields: &[&str]);
+}
+
+impl RowSink for Rows {
+    fn record(&mut self, table: Table, fields: &[&str]) {
+        self.get_mut(table)
+            .push(fields.iter().map(|f| f.to_string()).collect());
+    }
+}
+
 impl Rows {
     /// All records of one file's outcome.
     pub fn from_outcome(outcome: &FileOutcome) -> Rows {
         let mut rows = Rows::default();
-        let source = outcome.source.clone();
-        match &outcome.result {
-            Err(err) => {
-                let mut report = vec![
-                    source.clone(),
-                    outcome.sha256.clone(),
-                    outcome.format.clone(),
-                    "failed".to_string(),
-                ];
-                report.resize(Table::Reports.columns().len(), String::new());
-                rows.reports.push(report);
-                rows.errors
-                    .push(vec![source, err.stage.to_string(), err.message.clone()]);
-            }
-            Ok(x) => rows.add_extracted(&source, outcome, x),
-        }
+        visit_outcome(outcome, &mut rows);
         rows
     }
 
-    fn add_extracted(&mut self, source: &str, outcome: &FileOutcome, x: &Extracted) {
-        let r = &x.report;
-        let office = opt(&r.office);
-        let year = opt(&r.year);
-        let c = &r.contacts;
-        let checks_failed = x
-            .checks
-            .iter()
-            .filter(|c| c.is_hard() && c.status == CheckStatus::Fail)
-            .count();
-        let mut warnings: Vec<&str> = x.document.warnings.iter().map(String::as_str).collect();
-        warnings.extend(r.warnings.iter().map(String::as_str));
-        self.reports.push(vec![
-            source.to_string(),
-            outcome.sha256.clone(),
-            outcome.format.clone(),
-            x.status().to_string(),
-            r.kind.as_str().to_string(),
-            office.clone(),
-            year.clone(),
-            opt(&r.published),
-            opt(&r.period_start),
-            opt(&r.period_end),
-            opt(&c.address),
-            opt(&c.postcode),
-            c.phones.join("; "),
-            opt(&c.fax),
-            opt(&c.email),
-            opt(&c.website),
-            r.sections.len().to_string(),
-            r.figures.len().to_string(),
-            x.document.tables().count().to_string(),
-            x.document.images.len().to_string(),
-            checks_failed.to_string(),
-            warnings.join("; "),
-        ]);
-        let region = crate::recognise::region::split_region(r.office.as_deref().unwrap_or(""));
-        let report = self.reports.last_mut().expect("just pushed");
-        report.extend([
-            opt(&region.province),
-            opt(&region.city),
-            opt(&region.county),
-            opt(&region.township),
-            table_format(&r.table_formats).to_string(),
-        ]);
-        for f in &r.figures {
-            self.figures.push(vec![
-                source.to_string(),
-                office.clone(),
-                year.clone(),
-                f.metric.0.clone(),
-                f.value.map(format_number).unwrap_or_default(),
-                f.raw.clone(),
-                f.semantic.as_str().to_string(),
-                f.origin.clone(),
-                f.location.clone(),
-            ]);
-        }
-        for s in &r.sections {
-            self.sections.push(vec![
-                source.to_string(),
-                s.id.as_str().to_string(),
-                s.heading.clone(),
-                s.text.clone(),
-            ]);
-        }
-        self.add_tables(source, &x.document);
-        for ch in &x.checks {
-            self.checks.push(vec![
-                source.to_string(),
-                office.clone(),
-                year.clone(),
-                ch.check.clone(),
-                ch.scope.clone(),
-                ch.status.as_str().to_string(),
-                ch.expected.map(format_number).unwrap_or_default(),
-                ch.actual.map(format_number).unwrap_or_default(),
-                ch.metrics.join(" "),
-            ]);
-        }
-        for img in &x.images {
-            self.images.push(vec![
-                source.to_string(),
-                img.id.clone(),
-                img.part.clone(),
-                img.content_type.clone(),
-                opt(&img.width),
-                opt(&img.height),
-                img.bytes.to_string(),
-                img.sha256.clone(),
-                img.section.clone(),
-                image_file_name(&img.sha256, &img.content_type),
-            ]);
-        }
-    }
-
-    fn add_tables(&mut self, source: &str, doc: &Document) {
-        let mut n = 0;
-        for block in &doc.body {
-            let Block::Table(t) = block else { continue };
-            n += 1;
-            let image = match &t.origin {
-                TableOrigin::Image { image } | TableOrigin::Vector { image } => doc
-                    .images
-                    .get(*image)
-                    .map(|i| i.part.clone())
-                    .unwrap_or_default(),
-                _ => String::new(),
-            };
-            let table = match &t.origin {
-                TableOrigin::Sheet { name, hidden } => {
-                    format!("T{n} {name}{}", if *hidden { " (hidden)" } else { "" })
-                }
-                _ => format!("T{n}"),
-            };
-            for cell in &t.cells {
-                self.tables.push(vec![
-                    source.to_string(),
-                    table.clone(),
-                    t.origin.as_str().to_string(),
-                    (cell.row + 1).to_string(),
-                    (cell.col + 1).to_string(),
-                    cell.rowspan.to_string(),
-                    cell.colspan.to_string(),
-                    cell.text.clone(),
-                    image.clone(),
-                    cell.bbox
-                        .map(|b| format!("{},{},{},{}", b[0], b[1], b[2], b[3]))
-                        .unwrap_or_default(),
-                    cell.confidence
-                        .map(|c| format!("{c:.3}"))
-                        .unwrap_or_default(),
-                ]);
+    /// Hands every record to `sink` in table order.
+    pub fn visit(&self, sink: &mut impl RowSink) {
+        let mut fields: Vec<&str> = Vec::new();
+        for t in Table::ALL {
+            for record in self.get(t) {
+                fields.clear();
+                fields.extend(record.iter().map(String::as_str));
+                sink.record(t, &fields);
             }
         }
+    }
+}
+
+/// Hands every record of one file's outcome to `sink`, grouped by table in [`Table::ALL`] order.
+pub fn visit_outcome(outcome: &FileOutcome, sink: &mut impl RowSink) {
+    let source = outcome.source.as_str();
+    match &outcome.result {
+        Err(err) => {
+            let mut report = vec![""; Table::Reports.columns().len()];
+            report[..4].copy_from_slice(&[source, &outcome.sha256, &outcome.format, "failed"]);
+            sink.record(Table::Reports, &report);
+            let stage = err.stage.to_string();
+            sink.record(Table::Errors, &[source, &stage, &err.message]);
+        }
+        Ok(x) => visit_extracted(source, outcome, x, sink),
+    }
+}
+
+fn visit_extracted(source: &str, outcome: &FileOutcome, x: &Extracted, sink: &mut impl RowSink) {
+    let r = &x.report;
+    let office = opt(&r.office);
+    let year = opt(&r.year);
+    let c = &r.contacts;
+    let checks_failed = x
+        .checks
+        .iter()
+        .filter(|c| c.is_hard() && c.status == CheckStatus::Fail)
+        .count();
+    let mut warnings: Vec<&str> = x.document.warnings.iter().map(String::as_str).collect();
+    warnings.extend(r.warnings.iter().map(String::as_str));
+    let region = crate::recognise::region::split_region(r.office.as_deref().unwrap_or(""));
+    let report = [
+        outcome.sha256.clone(),
+        outcome.format.clone(),
+        x.status().to_string(),
+        r.kind.as_str().to_string(),
+        office.clone(),
+        year.clone(),
+        opt(&r.published),
+        opt(&r.period_start),
+        opt(&r.period_end),
+        opt(&c.address),
+        opt(&c.postcode),
+        c.phones.join("; "),
+        opt(&c.fax),
+        opt(&c.email),
+        opt(&c.website),
+        r.sections.len().to_string(),
+        r.figures.len().to_string(),
+        x.document.tables().count().to_string(),
+        x.document.images.len().to_string(),
+        checks_failed.to_string(),
+        join_warnings(&warnings),
+        opt(&region.province),
+        opt(&region.city),
+        opt(&region.county),
+        opt(&region.township),
+        table_format(&r.table_formats).to_string(),
+    ];
+    let mut fields: Vec<&str> = vec![source];
+    fields.extend(report.iter().map(String::as_str));
+    sink.record(Table::Reports, &fields);
+    for f in &r.figures {
+        let value = f.value.map(format_number).unwrap_or_default();
+        sink.record(
+            Table::Figures,
+            &[
+                source,
+                &office,
+                &year,
+                &f.metric.0,
+                &value,
+                &f.raw,
+                f.semantic.as_str(),
+                &f.origin,
+                &f.location,
+            ],
+        );
+    }
+    for s in &r.sections {
+        sink.record(
+            Table::Sections,
+            &[source, s.id.as_str(), &s.heading, &s.text],
+        );
+    }
+    visit_tables(source, &x.document, sink);
+    for ch in &x.checks {
+        let expected = ch.expected.map(format_number).unwrap_or_default();
+        let actual = ch.actual.map(format_number).unwrap_or_default();
+        let metrics = ch.metrics.join(" ");
+        sink.record(
+            Table::Checks,
+            &[
+                source,
+                &office,
+                &year,
+                &ch.check,
+                &ch.scope,
+                ch.status.as_str(),
+                &expected,
+                &actual,
+                &metrics,
+            ],
+        );
+    }
+    for img in &x.images {
+        let (width, height, bytes) = (opt(&img.width), opt(&img.height), img.bytes.to_string());
+        let saved_as = image_file_name(&img.sha256, &img.content_type);
+        sink.record(
+            Table::Images,
+            &[
+                source,
+                &img.id,
+                &img.part,
+                &img.content_type,
+                &width,
+                &height,
+                &bytes,
+                &img.sha256,
+                &img.section,
+                &saved_as,
+            ],
+        );
+    }
+}
+
+/// One record per cell. The number fields are formatted into buffers reused from cell to
+/// cell: this is the bulk of the output, a million records for the largest documents.
+fn visit_tables(source: &str, doc: &Document, sink: &mut impl RowSink) {
+    use std::fmt::Write;
+    let mut n = 0;
+    let mut buf: [String; 6] = Default::default();
+    for block in &doc.body {
+        let Block::Table(t) = block else { continue };
+        n += 1;
+        let image = match &t.origin {
+            TableOrigin::Image { image } | TableOrigin::Vector { image } => doc
+                .images
+                .get(*image)
+                .map(|i| i.part.as_str())
+                .unwrap_or_default(),
+            _ => "",
+        };
+        let table = match &t.origin {
+            TableOrigin::Sheet { name, hidden } => {
+                format!("T{n} {name}{}", if *hidden { " (hidden)" } else { "" })
+            }
+            _ => format!("T{n}"),
+        };
+        for cell in &t.cells {
+            buf.iter_mut().for_each(String::clear);
+            let [row, col, rowspan, colspan, bbox, confidence] = &mut buf;
+            // Writing to a String cannot fail.
+            let _ = write!(row, "{}", cell.row + 1);
+            let _ = write!(col, "{}", cell.col + 1);
+            let _ = write!(rowspan, "{}", cell.rowspan);
+            let _ = write!(colspan, "{}", cell.colspan);
+            if let Some(b) = cell.bbox {
+                let _ = write!(bbox, "{},{},{},{}", b[0], b[1], b[2], b[3]);
+            }
+            if let Some(c) = cell.confidence {
+                let _ = write!(confidence, "{c:.3}");
+            }
+            sink.record(
+                Table::Tables,
+                &[
+                    source,
+                    &table,
+                    t.origin.as_str(),
+                    row,
+                    col,
+                    rowspan,
+                    colspan,
+                    &cell.text,
+                    image,
+                    bbox,
+                    confidence,
+                ],
+            );
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn warnings_are_joined_and_cut_to_what_a_spreadsheet_cell_holds() {
+        assert_eq!(join_warnings(&["a", "b"]), "a; b");
+        let long = "警告".repeat(1000);
+        let many: Vec<&str> = vec![long.as_str(); 40];
+        let joined = join_warnings(&many);
+        assert!(
+            joined.chars().count() <= 32_767,
+            "{}",
+            joined.chars().count()
+        );
+        // 2,002 characters per warning: 14 fit in 30,000, the other 26 are counted.
+        assert!(
+            joined.ends_with("; … and 26 more warnings"),
+            "{}",
+            &joined[joined.len() - 40..]
+        );
+        assert_eq!(joined.matches(&long).count(), 14);
     }
 }

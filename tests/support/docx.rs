@@ -497,6 +497,13 @@ impl Docx {
         format!("rIdImg{n}")
     }
 
+    /// Adds a JPEG part; returns its relationship id.
+    pub fn add_jpeg(&mut self, data: Vec<u8>) -> String {
+        let n = self.media.len() + 1;
+        self.media.push((format!("media/image{n}.jpg"), data));
+        format!("rIdImg{n}")
+    }
+
     /// Adds an embedded .xlsx workbook (as Word stores an inserted Excel object); returns its
     /// relationship id.
     pub fn add_embedded_xlsx(&mut self, data: Vec<u8>) -> String {
@@ -514,8 +521,11 @@ impl Docx {
 <Default Extension=\"rels\" ContentType=\"application/vnd.openxmlformats-package.relationships+xml\"/>\
 <Default Extension=\"xml\" ContentType=\"application/xml\"/>"
         );
-        if !self.media.is_empty() {
+        if self.media.iter().any(|(n, _)| n.ends_with(".png")) {
             ct.push_str("<Default Extension=\"png\" ContentType=\"image/png\"/>");
+        }
+        if self.media.iter().any(|(n, _)| n.ends_with(".jpg")) {
+            ct.push_str("<Default Extension=\"jpg\" ContentType=\"image/jpeg\"/>");
         }
         if !self.embeddings.is_empty() {
             ct.push_str("<Default Extension=\"xlsx\" ContentType=\"application/vnd.openxmlformats-officedocument.spreadsheetml.sheet\"/>");

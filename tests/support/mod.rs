@@ -5,6 +5,7 @@
 pub mod broken;
 pub mod docx;
 pub mod expect;
+pub mod pictures;
 pub mod png;
 pub mod report;
 pub mod seed;
@@ -86,6 +87,24 @@ pub fn samples() -> Vec<Sample> {
             name: "template_filled",
             bytes: template::build_template_filled(),
             expected: template::expected_template(),
+        },
+        Sample {
+            name: "pictures_t3_split_header",
+            bytes: pictures::pictures_docx(
+                &spec,
+                &Default::default(),
+                pictures::T3Pictures::SplitRepeatedHeader,
+            ),
+            expected: pictures::expected_split(&spec),
+        },
+        Sample {
+            name: "pictures_t3_split_bare",
+            bytes: pictures::pictures_docx(
+                &spec,
+                &Default::default(),
+                pictures::T3Pictures::SplitBare,
+            ),
+            expected: pictures::expected_split(&spec),
         },
     ]
 }

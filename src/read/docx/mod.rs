@@ -104,6 +104,8 @@ pub fn read_docx(bytes: &[u8], limits: &Limits) -> Result<Document, ReadError> {
         let mut x = Xml::new(&main_xml, &main, limits.max_xml_depth);
         story.read_part(&mut x)?
     };
+    // The main part's XML is by far the largest buffer; the rest of the package is read without it.
+    drop(main_xml);
 
     let mut body = body;
     read_embedded_workbooks(&mut pkg, &rels, limits, &mut warnings, &mut body)?;

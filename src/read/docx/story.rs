@@ -396,13 +396,11 @@ impl<'c> Story<'c> {
             .map(str::to_string);
         let style_id = props
             .style
-            .clone()
-            .or_else(|| self.styles.default_paragraph.clone());
+            .as_deref()
+            .or(self.styles.default_paragraph.as_deref());
         let outline_level = match props.outline {
             Some(l) => styles::level(l),
-            None => style_id
-                .as_deref()
-                .and_then(|id| self.styles.outline_level(id)),
+            None => style_id.and_then(|id| self.styles.outline_level(id)),
         };
         out.push(Block::Paragraph(Paragraph {
             label,

@@ -9,6 +9,7 @@
 
 pub mod emf;
 pub mod grid;
+pub mod reread;
 
 use std::io::Cursor;
 
