@@ -7,6 +7,7 @@
 //! encodings = 120 pictures). Filters, comma-separated:
 //! `cargo bench --bench ocr -- --tables t3 --scales 0.8,1.4 --lw 1 --enc png,q60`.
 //! `RTEN_NUM_THREADS` defaults to 1 here so the times are for one core.
+//! `OCR_BENCH_NO_CALIBRATION=1` skips the calibration runs (for profiling).
 //!
 //! Values are random but consistent: every identity of the tables (表三 row totals, column totals
 //! and column balance; 表四 block totals) holds in the truth. A picture is judged end to end:
@@ -184,6 +185,27 @@ fn map(grid: TableGrid) -> Mapped {
     Mapped { figures, checks }
 }
 
+/// Machine speed now: the least CPU time of five runs of the model as shipped, whole in rten,
+/// on a 48 × 512 line (a fixed amount of work: under load, the same work takes more CPU time on
+/// this shared machine, so compare pictures' CPU times in proportion to this).
+fn calibration() -> f64 {
+    use rten_tensor::NdTensor;
+    if std::env::var_os("OCR_BENCH_NO_CALIBRATION").is_some() {
+        return f64::NAN;
+    }
+    let Ok(model) = rten::Model::load_file(models_dir(None).join(nianbao::ocr::REC_MODEL)) else {
+        return f64::NAN;
+    };
+    (0..5)
+        .map(|_| {
+            let input = NdTensor::from_data([1, 3, 48, 512], vec![0.5f32; 3 * 48 * 512]);
+            let c = cpu_secs();
+            let _ = model.run_one(input.into(), None);
+            cpu_secs() - c
+        })
+        .fold(f64::INFINITY, f64::min)
+}
+
 type Build = fn(&[String]) -> TableSpec;
 type Values = fn(&mut Rng) -> Vec<String>;
 
@@ -227,6 +249,11 @@ fn main() {
     let c = cpu_secs();
     let ocr = Recogniser::load(&models_dir(None)).unwrap_or_else(|e| panic!("{e}"));
     println!("model load: {:.0} ms CPU", (cpu_secs() - c) * 1e3);
+    let calib_start = calibration();
+    println!(
+        "calibration: rten whole-model inference 48×512: {:.1} ms CPU (best of 5)",
+        calib_start * 1e3
+    );
     println!(
         "machine load: {}",
         std::fs::read_to_string("/proc/loadavg")
@@ -335,12 +362,13 @@ fn main() {
                         }
                     }
                     println!(
-                        "{tname} {sname:14} {w:>5}×{h:<5} cpu {:6.0} ms wall {:6.0} ms  figures {fo}/{}  values {vo}/{v}  labels {lo}/{l}  identities {io}/{itrue}  lines {} cached {} inferences {} columns {}{}",
+                        "{tname} {sname:14} {w:>5}×{h:<5} cpu {:6.0} ms wall {:6.0} ms  figures {fo}/{}  values {vo}/{v}  labels {lo}/{l}  identities {io}/{itrue}  lines {} cached {} near {} inferences {} columns {}{}",
                         cpu * 1e3,
                         wall * 1e3,
                         truth.figures.len(),
                         s.lines,
                         s.cache_hits,
+                        s.near_hits,
                         s.inferences,
                         s.columns,
                         if misses.is_empty() {
@@ -411,6 +439,14 @@ fn main() {
             );
         }
     }
+    println!(
+        "\ncalibration at the end: {:.1} ms CPU (start {:.1} ms); machine load: {}",
+        calibration() * 1e3,
+        calib_start * 1e3,
+        std::fs::read_to_string("/proc/loadavg")
+            .unwrap_or_default()
+            .trim()
+    );
     println!(
         "\nsummary: {} pictures, figures exact {:.2} % ({}/{}), cell values {}/{}, labels {}/{}, identities that hold in the truth hold in the output: {} ({}/{}), CPU {:.1} s",
         all.pictures,

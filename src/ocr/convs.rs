@@ -30,7 +30,9 @@ use std::collections::{HashMap, HashSet};
 
 use rayon::prelude::*;
 use rten::{Model, NodeId, Value};
-use rten_gemm::{BiasVector, GemmExecutor, GemmInputA, GemmInputB, GemmOptions, PackedAMatrix};
+use rten_gemm::{
+    BiasVector, GemmExecutor, GemmInputA, GemmInputB, GemmUninitOptions, PackedAMatrix,
+};
 use rten_onnx::onnx::{ModelProto, NodeProto, TensorProto};
 use rten_tensor::prelude::*;
 use rten_tensor::{NdTensor, NdTensorView};
@@ -417,6 +419,13 @@ impl Convs {
             else {
                 continue;
             };
+            // A scale and shift right after the convolution go into its weights and bias.
+            let (mut weights, mut bias, mut epilogue) = (weights, bias, epilogue);
+            if let Some(&Step::Affine(m, a)) = epilogue.first() {
+                weights.iter_mut().for_each(|w| *w *= m);
+                bias.iter_mut().for_each(|b| *b = *b * m + a);
+                epilogue.remove(0);
+            }
             // Depthwise: one input channel per filter, as many filters as groups.
             if group > 1 && group == cout && cin_g == 1 {
                 convs.push((
@@ -496,17 +505,33 @@ impl Convs {
             };
         let mut from = self.model_input;
         let mut value = input;
-        for conv in &self.convs {
+        // Steps of a pointwise convolution's tail not yet applied: a depthwise convolution right
+        // after applies them as it copies its input (one pass over the data fewer).
+        let mut pending: &[Step] = &[];
+        for (i, conv) in self.convs.iter().enumerate() {
             if from != conv.input() {
+                if !pending.is_empty() {
+                    value = apply_steps_tensor(value, pending);
+                    pending = &[];
+                }
                 value = segment(from, value, conv.input())?
                     .try_into()
                     .map_err(|e: rten::TryFromValueError| e.to_string())?;
             }
             value = match conv {
-                Conv::Depthwise(c) => c.apply(value),
-                Conv::Pointwise(c) => c.apply(value)?,
+                Conv::Depthwise(c) => c.apply(value, std::mem::take(&mut pending)),
+                Conv::Pointwise(c) => {
+                    let next_dw = matches!(self.convs.get(i + 1), Some(Conv::Depthwise(d)) if d.input == c.output);
+                    if next_dw {
+                        pending = &c.epilogue;
+                    }
+                    c.apply(value, !next_dw)?
+                }
             };
             from = conv.output();
+        }
+        if !pending.is_empty() {
+            value = apply_steps_tensor(value, pending);
         }
         segment(from, value, self.model_output)
     }
@@ -539,7 +564,8 @@ impl Convs {
 }
 
 impl PwConv {
-    fn apply(&self, x: NdTensor<f32, 4>) -> Result<NdTensor<f32, 4>, String> {
+    /// The convolution; its elementwise tail too unless `tail` is false (the caller applies it).
+    fn apply(&self, x: NdTensor<f32, 4>, tail: bool) -> Result<NdTensor<f32, 4>, String> {
         let [n, c, h, w] = x.shape();
         if c != self.cin {
             return Err(format!(
@@ -549,29 +575,47 @@ impl PwConv {
         }
         let x = x.to_contiguous();
         let hw = h * w;
-        let mut out = vec![0.0f32; n * self.cout * hw];
-        for (b, o) in out.chunks_mut(self.cout * hw).enumerate() {
+        let len = n * self.cout * hw;
+        let mut out: Vec<f32> = Vec::with_capacity(len);
+        // The matrix product writes every element: no need to zero the buffer first.
+        for (b, o) in out.spare_capacity_mut()[..len]
+            .chunks_mut(self.cout * hw)
+            .enumerate()
+        {
             let rhs =
                 NdTensorView::from_data([self.cin, hw], &x.data()[b * c * hw..(b + 1) * c * hw]);
-            rten::thread_pool()
+            let o = rten::thread_pool()
                 .run(|| {
                     with_gemm(|gemm| {
-                        gemm.gemm(
+                        gemm.gemm_uninit(
                             o,
                             GemmInputA::Packed(&self.weights),
                             GemmInputB::Unpacked(rhs),
-                            GemmOptions {
+                            GemmUninitOptions {
                                 bias: Some(BiasVector::Column(&self.bias)),
-                                ..GemmOptions::default()
+                                ..GemmUninitOptions::default()
                             },
                         )
                     })
                 })
                 .map_err(|e| e.to_string())?;
-            apply_steps(o, &self.epilogue);
+            if tail {
+                apply_steps(o, &self.epilogue);
+            }
         }
+        // SAFETY: `gemm_uninit` initialised every chunk of the first `len` elements (it returns
+        // the initialised slice; any error returned early above).
+        unsafe { out.set_len(len) };
         Ok(NdTensor::from_data([n, self.cout, h, w], out))
     }
+}
+
+/// `apply_steps` over a whole tensor.
+fn apply_steps_tensor(x: NdTensor<f32, 4>, steps: &[Step]) -> NdTensor<f32, 4> {
+    let shape = x.shape();
+    let mut data = x.into_data();
+    apply_steps(&mut data, steps);
+    NdTensor::from_data(shape, data)
 }
 
 /// rten-gemm's executor (not `Send`: one per thread; it picks the same kernel on every thread,
@@ -583,24 +627,67 @@ fn with_gemm<R>(f: impl FnOnce(&GemmExecutor<f32>) -> R) -> R {
     GEMM.with(f)
 }
 
-/// Applies elementwise steps to a slice (vectorised, with AVX2 when available).
+/// Applies elementwise steps to a slice (vectorised, with AVX-512 or AVX2 when available).
 fn apply_steps(xs: &mut [f32], steps: &[Step]) {
     if steps.is_empty() {
         return;
     }
-    #[cfg(target_arch = "x86_64")]
-    if std::is_x86_feature_detected!("avx2") && std::is_x86_feature_detected!("fma") {
-        // SAFETY: the features were detected at run time.
-        unsafe { apply_steps_avx2(xs, steps) };
-        return;
-    }
-    for &step in steps {
-        match step {
-            Step::Mul(c) => xs.iter_mut().for_each(|x| *x *= c),
-            Step::Add(c) => xs.iter_mut().for_each(|x| *x += c),
-            _ => xs.iter_mut().for_each(|x| *x = step.apply(*x)),
+    match Isa::detect() {
+        // SAFETY (both): the features were detected at run time (`Isa::available`).
+        #[cfg(target_arch = "x86_64")]
+        Isa::Avx512 => unsafe { apply_steps_avx512(xs, steps) },
+        #[cfg(target_arch = "x86_64")]
+        Isa::Avx2 => unsafe { apply_steps_avx2(xs, steps) },
+        Isa::Portable => {
+            for &step in steps {
+                match step {
+                    Step::Mul(c) => xs.iter_mut().for_each(|x| *x *= c),
+                    Step::Add(c) => xs.iter_mut().for_each(|x| *x += c),
+                    _ => xs.iter_mut().for_each(|x| *x = step.apply(*x)),
+                }
+            }
         }
     }
+}
+
+/// # Safety
+/// AVX-512F must be available.
+#[cfg(target_arch = "x86_64")]
+#[target_feature(enable = "avx512f")]
+unsafe fn apply_steps_avx512(xs: &mut [f32], steps: &[Step]) {
+    use std::arch::x86_64::*;
+    let mut chunks = xs.chunks_exact_mut(16);
+    for ch in chunks.by_ref() {
+        let p = ch.as_mut_ptr();
+        _mm512_storeu_ps(p, finish_avx512(_mm512_loadu_ps(p), steps));
+    }
+    for x in chunks.into_remainder() {
+        *x = steps.iter().fold(*x, |v, s| s.apply(v));
+    }
+}
+
+/// Applies elementwise steps to sixteen values in a register.
+#[cfg(target_arch = "x86_64")]
+#[target_feature(enable = "avx512f")]
+#[inline]
+unsafe fn finish_avx512(
+    mut v: std::arch::x86_64::__m512,
+    steps: &[Step],
+) -> std::arch::x86_64::__m512 {
+    use std::arch::x86_64::*;
+    for &step in steps {
+        v = match step {
+            Step::Mul(c) => _mm512_mul_ps(v, _mm512_set1_ps(c)),
+            Step::Add(c) => _mm512_add_ps(v, _mm512_set1_ps(c)),
+            Step::Affine(m, a) => _mm512_fmadd_ps(v, _mm512_set1_ps(m), _mm512_set1_ps(a)),
+            Step::HardSwish { add, lo, hi, div } => {
+                let t = _mm512_add_ps(v, _mm512_set1_ps(add));
+                let t = _mm512_min_ps(_mm512_max_ps(t, _mm512_set1_ps(lo)), _mm512_set1_ps(hi));
+                _mm512_mul_ps(_mm512_mul_ps(v, t), _mm512_set1_ps(1.0 / div))
+            }
+        };
+    }
+    v
 }
 
 /// # Safety
@@ -646,7 +733,12 @@ unsafe fn finish_avx2(
 }
 
 impl DwConv {
-    fn apply(&self, x: NdTensor<f32, 4>) -> NdTensor<f32, 4> {
+    /// The convolution of `x` with `prologue` applied to it first.
+    fn apply(&self, x: NdTensor<f32, 4>, prologue: &[Step]) -> NdTensor<f32, 4> {
+        self.apply_with(x, prologue, Isa::detect())
+    }
+
+    fn apply_with(&self, x: NdTensor<f32, 4>, prologue: &[Step], isa: Isa) -> NdTensor<f32, 4> {
         let [n, c, h, w] = x.shape();
         assert_eq!(c, self.channels, "depthwise input channels");
         let [kh, kw] = self.kernel;
@@ -663,6 +755,8 @@ impl DwConv {
                 let ch = i % c;
                 let k = &self.weights[ch * kh * kw..(ch + 1) * kh * kw];
                 channel(
+                    isa,
+                    prologue,
                     &data[i * h * w..(i + 1) * h * w],
                     [h, w],
                     k,
@@ -685,14 +779,50 @@ impl DwConv {
     }
 }
 
+/// Which row kernel a depthwise convolution uses.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Isa {
+    Portable,
+    #[cfg(target_arch = "x86_64")]
+    Avx2,
+    #[cfg(target_arch = "x86_64")]
+    Avx512,
+}
+
+impl Isa {
+    /// The best the processor has, detected once.
+    fn detect() -> Isa {
+        static ISA: std::sync::OnceLock<Isa> = std::sync::OnceLock::new();
+        *ISA.get_or_init(|| Isa::available().pop().unwrap_or(Isa::Portable))
+    }
+
+    /// Every kernel this processor can run, worst first.
+    fn available() -> Vec<Isa> {
+        #[allow(unused_mut)]
+        let mut isas = vec![Isa::Portable];
+        #[cfg(target_arch = "x86_64")]
+        {
+            if std::is_x86_feature_detected!("avx2") && std::is_x86_feature_detected!("fma") {
+                isas.push(Isa::Avx2);
+            }
+            if std::is_x86_feature_detected!("avx512f") {
+                isas.push(Isa::Avx512);
+            }
+        }
+        isas
+    }
+}
+
 /// Widest chunk of outputs a row kernel computes at once (slack needed right of each row).
-const MAX_CHUNK: usize = 32;
+const MAX_CHUNK: usize = 64;
 
 /// One channel: zero-pads the input plane (split into `stride` phases across, so that every
 /// filter tap reads a contiguous slice), then computes each output row: all filter taps summed
 /// in registers a chunk of outputs at a time, `epilogue` applied before storing.
 #[allow(clippy::too_many_arguments)]
 fn channel(
+    isa: Isa,
+    prologue: &[Step],
     input: &[f32],
     [h, w]: [usize; 2],
     k: &[f32],
@@ -708,38 +838,92 @@ fn channel(
     // Phase p holds the padded columns p, p + sw, p + 2 sw, …; slack on the right so that the
     // last chunk reads zeros instead of running off the row.
     let qw = pw.div_ceil(sw) + kw + MAX_CHUNK;
-    let mut phases = vec![0.0f32; sw * ph * qw];
-    for y in 0..h {
-        let row = &input[y * w..][..w];
-        if sw == 1 {
-            phases[(y + pt) * qw + pl..][..w].copy_from_slice(row);
-        } else {
-            for (x, &v) in row.iter().enumerate() {
-                let px = x + pl;
-                phases[((px % sw) * ph + y + pt) * qw + px / sw] = v;
+    // The padded plane is kept per thread and reused while the geometry is the same: every
+    // channel writes the same interior positions, so the zeros around them stay.
+    thread_local! {
+        static PLANE: std::cell::RefCell<(Geometry, Vec<f32>, Vec<f32>)> =
+            const { std::cell::RefCell::new(([0; 7], Vec::new(), Vec::new())) };
+    }
+    PLANE.with(|plane| {
+        let mut plane = plane.borrow_mut();
+        let (geometry, phases, row_buf) = &mut *plane;
+        let key = [sw, ph, qw, pt, pl, h, w];
+        if *geometry != key || phases.len() != sw * ph * qw {
+            phases.clear();
+            phases.resize(sw * ph * qw, 0.0);
+            *geometry = key;
+        }
+        for y in 0..h {
+            let row = &input[y * w..][..w];
+            if sw == 1 {
+                let dst = &mut phases[(y + pt) * qw + pl..][..w];
+                dst.copy_from_slice(row);
+                apply_steps(dst, prologue);
+            } else {
+                row_buf.clear();
+                row_buf.extend_from_slice(row);
+                apply_steps(row_buf, prologue);
+                for (x, &v) in row_buf.iter().enumerate() {
+                    let px = x + pl;
+                    phases[((px % sw) * ph + y + pt) * qw + px / sw] = v;
+                }
             }
         }
-    }
+        rows(
+            isa,
+            phases,
+            k,
+            bias,
+            [kh, kw],
+            [sh, sw],
+            ph,
+            qw,
+            epilogue,
+            out,
+            [oh, ow],
+        );
+    });
+}
+
+/// What makes two channels' padded planes the same positions: stride across, padded height,
+/// phase width, top and left padding, height and width.
+type Geometry = [usize; 7];
+
+/// The output rows of one channel from its padded plane (see [`channel`]).
+#[allow(clippy::too_many_arguments)]
+fn rows(
+    isa: Isa,
+    phases: &[f32],
+    k: &[f32],
+    bias: f32,
+    [kh, kw]: [usize; 2],
+    [sh, sw]: [usize; 2],
+    ph: usize,
+    qw: usize,
+    epilogue: &[Step],
+    out: &mut [f32],
+    [oh, ow]: [usize; 2],
+) {
     // Offset of each filter tap in `phases` (output row 0, column 0) and its weight.
     let taps: Vec<(usize, f32)> = (0..kh)
         .flat_map(|ky| (0..kw).map(move |kx| (ky, kx)))
         .map(|(ky, kx)| (((kx % sw) * ph + ky) * qw + kx / sw, k[ky * kw + kx]))
         .collect();
     let max_off = taps.iter().map(|t| t.0).max().unwrap_or(0);
-    #[cfg(target_arch = "x86_64")]
-    let avx2 = std::is_x86_feature_detected!("avx2") && std::is_x86_feature_detected!("fma");
     for oy in 0..oh {
         let row0 = oy * sh * qw;
         let out_row = &mut out[oy * ow..][..ow];
         // Every read of the row kernels stays below this (checked here, once per row).
-        assert!(row0 + max_off + ow.next_multiple_of(8).max(MAX_CHUNK) <= phases.len());
-        #[cfg(target_arch = "x86_64")]
-        if avx2 {
-            // SAFETY: the features were detected at run time; the bound was asserted above.
-            unsafe { row_avx2(&phases, &taps, row0, bias, epilogue, out_row) };
-            continue;
+        assert!(row0 + max_off + ow.next_multiple_of(16).max(MAX_CHUNK) <= phases.len());
+        match isa {
+            // SAFETY (both): the features were detected at run time (`Isa::available`); the
+            // bound was asserted above.
+            #[cfg(target_arch = "x86_64")]
+            Isa::Avx512 => unsafe { row_avx512(phases, &taps, row0, bias, epilogue, out_row) },
+            #[cfg(target_arch = "x86_64")]
+            Isa::Avx2 => unsafe { row_avx2(phases, &taps, row0, bias, epilogue, out_row) },
+            Isa::Portable => row_portable(phases, &taps, row0, bias, epilogue, out_row),
         }
-        row_portable(&phases, &taps, row0, bias, epilogue, out_row);
     }
 }
 
@@ -766,6 +950,83 @@ fn row_portable(
         }
         let n = CH.min(out.len() - x0);
         out[x0..x0 + n].copy_from_slice(&acc[..n]);
+    }
+}
+
+/// One output row with AVX-512: 64 outputs at a time in four accumulators (independent chains
+/// hide the FMA latency), then 16 at a time with the taps split over four accumulators.
+///
+/// # Safety
+/// AVX-512F must be available, and `row0 + max tap offset + max(64, out.len() rounded up to
+/// 16)` must not exceed `phases.len()`.
+#[cfg(target_arch = "x86_64")]
+#[target_feature(enable = "avx512f")]
+unsafe fn row_avx512(
+    phases: &[f32],
+    taps: &[(usize, f32)],
+    row0: usize,
+    bias: f32,
+    epilogue: &[Step],
+    out: &mut [f32],
+) {
+    use std::arch::x86_64::*;
+    let ow = out.len();
+    let p = phases.as_ptr().add(row0);
+    let finish = |v: __m512| finish_avx512(v, epilogue);
+    let mut x0 = 0;
+    while x0 + 64 <= ow {
+        let b = _mm512_set1_ps(bias);
+        let (mut a0, mut a1, mut a2, mut a3) = (b, b, b, b);
+        for &(off, w) in taps {
+            let s = p.add(off + x0);
+            let w = _mm512_set1_ps(w);
+            a0 = _mm512_fmadd_ps(_mm512_loadu_ps(s), w, a0);
+            a1 = _mm512_fmadd_ps(_mm512_loadu_ps(s.add(16)), w, a1);
+            a2 = _mm512_fmadd_ps(_mm512_loadu_ps(s.add(32)), w, a2);
+            a3 = _mm512_fmadd_ps(_mm512_loadu_ps(s.add(48)), w, a3);
+        }
+        let o = out.as_mut_ptr().add(x0);
+        _mm512_storeu_ps(o, finish(a0));
+        _mm512_storeu_ps(o.add(16), finish(a1));
+        _mm512_storeu_ps(o.add(32), finish(a2));
+        _mm512_storeu_ps(o.add(48), finish(a3));
+        x0 += 64;
+    }
+    while x0 < ow {
+        let z = _mm512_setzero_ps();
+        let (mut a0, mut a1, mut a2, mut a3) = (_mm512_set1_ps(bias), z, z, z);
+        let mut quads = taps.chunks_exact(4);
+        for q in quads.by_ref() {
+            a0 = _mm512_fmadd_ps(
+                _mm512_loadu_ps(p.add(q[0].0 + x0)),
+                _mm512_set1_ps(q[0].1),
+                a0,
+            );
+            a1 = _mm512_fmadd_ps(
+                _mm512_loadu_ps(p.add(q[1].0 + x0)),
+                _mm512_set1_ps(q[1].1),
+                a1,
+            );
+            a2 = _mm512_fmadd_ps(
+                _mm512_loadu_ps(p.add(q[2].0 + x0)),
+                _mm512_set1_ps(q[2].1),
+                a2,
+            );
+            a3 = _mm512_fmadd_ps(
+                _mm512_loadu_ps(p.add(q[3].0 + x0)),
+                _mm512_set1_ps(q[3].1),
+                a3,
+            );
+        }
+        for &(off, w) in quads.remainder() {
+            a0 = _mm512_fmadd_ps(_mm512_loadu_ps(p.add(off + x0)), _mm512_set1_ps(w), a0);
+        }
+        let a = _mm512_add_ps(_mm512_add_ps(a0, a1), _mm512_add_ps(a2, a3));
+        let mut tmp = [0.0f32; 16];
+        _mm512_storeu_ps(tmp.as_mut_ptr(), finish(a));
+        let n = 16.min(ow - x0);
+        out[x0..x0 + n].copy_from_slice(&tmp[..n]);
+        x0 += 16;
     }
 }
 
@@ -880,6 +1141,69 @@ mod tests {
         (out, [oh, ow])
     }
 
+    /// The padded plane is reused between channels of the same geometry only: a narrower input
+    /// after a wider one (same phase width at stride 2) must not see the wider one's columns.
+    #[test]
+    fn reused_plane_keeps_its_padding() {
+        let conv = DwConv {
+            input: NodeId::from_u32(0),
+            output: NodeId::from_u32(0),
+            channels: 1,
+            kernel: [3, 3],
+            stride: [1, 2],
+            pads: [1, 1, 1, 1],
+            weights: vec![1.0; 9],
+            bias: vec![0.0],
+            epilogue: Vec::new(),
+        };
+        for w in [100, 99, 100, 99] {
+            let x: Vec<f32> = (0..4 * w).map(|i| 1.0 + (i % 7) as f32).collect();
+            let (want, _) = reference(&x, [1, 4, w], &conv);
+            let got = conv.apply(NdTensor::from_data([1, 1, 4, w], x), &[]);
+            for (g, v) in got.iter().zip(&want) {
+                assert!((g - v).abs() < 1e-4, "w={w}: {g} vs {v}");
+            }
+        }
+    }
+
+    #[test]
+    fn step_kernels_agree() {
+        let steps = [
+            Step::HardSwish {
+                add: 3.0,
+                lo: 0.0,
+                hi: 6.0,
+                div: 6.0,
+            },
+            Step::Affine(0.7, -0.1),
+            Step::Mul(1.5),
+            Step::Add(0.25),
+        ];
+        let xs: Vec<f32> = (0..37).map(|i| i as f32 * 0.5 - 9.0).collect();
+        let want: Vec<f32> = xs
+            .iter()
+            .map(|&x| steps.iter().fold(x, |v, s| s.apply(v)))
+            .collect();
+        for isa in Isa::available() {
+            let mut got = xs.clone();
+            match isa {
+                // SAFETY: `Isa::available` detected the features.
+                #[cfg(target_arch = "x86_64")]
+                Isa::Avx512 => unsafe { apply_steps_avx512(&mut got, &steps) },
+                #[cfg(target_arch = "x86_64")]
+                Isa::Avx2 => unsafe { apply_steps_avx2(&mut got, &steps) },
+                Isa::Portable => {
+                    for &step in &steps {
+                        got.iter_mut().for_each(|x| *x = step.apply(*x));
+                    }
+                }
+            }
+            for (g, w) in got.iter().zip(&want) {
+                assert!((g - w).abs() < 1e-5, "{isa:?}: {g} vs {w}");
+            }
+        }
+    }
+
     #[test]
     fn matches_the_definition() {
         let mut seed = 7u64;
@@ -897,7 +1221,7 @@ mod tests {
             (5, [2, 1], [2, 2, 2, 2]),
             (3, [1, 1], [0, 1, 2, 0]),
         ] {
-            let (c, h, w) = (3, 7, 11);
+            let (c, h, w) = (3, 7, 11 + 70 * (k % 2));
             let conv = DwConv {
                 input: NodeId::from_u32(0),
                 output: NodeId::from_u32(0),
@@ -907,14 +1231,35 @@ mod tests {
                 pads,
                 weights: (0..c * k * k).map(|_| rnd()).collect(),
                 bias: (0..c).map(|_| rnd()).collect(),
-                epilogue: Vec::new(),
+                epilogue: vec![
+                    Step::HardSwish {
+                        add: 3.0,
+                        lo: 0.0,
+                        hi: 6.0,
+                        div: 6.0,
+                    },
+                    Step::Affine(0.9, 0.1),
+                ],
             };
             let x: Vec<f32> = (0..c * h * w).map(|_| rnd()).collect();
             let (want, [oh, ow]) = reference(&x, [c, h, w], &conv);
-            let got = conv.apply(NdTensor::from_data([1, c, h, w], x));
-            assert_eq!(got.shape(), [1, c, oh, ow]);
-            for (g, w) in got.iter().zip(&want) {
-                assert!((g - w).abs() < 1e-5, "{k} {stride:?} {pads:?}: {g} vs {w}");
+            // A prologue applies to the input, not to the zero padding.
+            let prologue = [Step::Affine(1.1, -0.2)];
+            let shifted: Vec<f32> = x.iter().map(|&v| prologue[0].apply(v)).collect();
+            let (want_p, _) = reference(&shifted, [c, h, w], &conv);
+            for isa in Isa::available() {
+                for (pro, want) in [(&[][..], &want), (&prologue[..], &want_p)] {
+                    let got =
+                        conv.apply_with(NdTensor::from_data([1, c, h, w], x.clone()), pro, isa);
+                    assert_eq!(got.shape(), [1, c, oh, ow]);
+                    for (g, w) in got.iter().zip(want) {
+                        let w = conv.epilogue.iter().fold(*w, |v, s| s.apply(v));
+                        assert!(
+                            (g - w).abs() < 1e-5,
+                            "{isa:?} {k} {stride:?} {pads:?} {pro:?}: {g} vs {w}"
+                        );
+                    }
+                }
             }
         }
     }

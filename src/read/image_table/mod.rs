@@ -276,7 +276,8 @@ const WEI_MO: [(&str, &str); 3] = [("尚末", "尚未"), ("末经", "未经"), (
 
 /// Normalises a label: full-width letters and digits → ASCII; in Chinese text, ASCII brackets
 /// and clause punctuation → the full-width forms the reports print (（一）, ：, ，); 末 read for
-/// 未 where only 未 makes a word ([`WEI_MO`]).
+/// 未 where only 未 makes a word ([`WEI_MO`]); a dash between Chinese characters or their
+/// brackets → 一 ([`yi_for_dash`]); no space between Chinese characters ([`drop_spaces`]).
 fn fold(s: &str) -> String {
     let mut s = s.to_string();
     for (wrong, right) in WEI_MO {
@@ -284,8 +285,9 @@ fn fold(s: &str) -> String {
             s = s.replace(wrong, right);
         }
     }
-    let cjk = s.chars().any(|c| ('\u{4e00}'..='\u{9fff}').contains(&c));
-    s.chars()
+    let cjk = s.chars().any(is_han);
+    let folded: String = s
+        .chars()
         .map(|c| match c {
             '０'..='９' | 'Ａ'..='Ｚ' | 'ａ'..='ｚ' => {
                 char::from_u32(c as u32 - 0xFEE0).unwrap_or(c)
@@ -296,6 +298,55 @@ fn fold(s: &str) -> String {
             ':' if cjk => '：',
             ';' if cjk => '；',
             _ => c,
+        })
+        .collect();
+    if cjk {
+        drop_spaces(&yi_for_dash(&folded))
+    } else {
+        folded
+    }
+}
+
+/// Chinese text has no spaces between characters: one read between two (`（七） 总计`) is noise.
+fn drop_spaces(s: &str) -> String {
+    let chars: Vec<char> = s.chars().collect();
+    let wide = |c: Option<&char>| c.is_some_and(|&c| is_han(c) || "（）、“”，：；。".contains(c));
+    chars
+        .iter()
+        .enumerate()
+        .filter(|&(i, &c)| {
+            !(c == ' '
+                && wide(i.checked_sub(1).and_then(|j| chars.get(j)))
+                && wide(chars.get(i + 1)))
+        })
+        .map(|(_, &c)| c)
+        .collect()
+}
+
+fn is_han(c: char) -> bool {
+    ('\u{4e00}'..='\u{9fff}').contains(&c)
+}
+
+/// 一 ("one", a single horizontal stroke) is read as a dash when a line is small or narrowed:
+/// `（-）予以公开`, `-、本年新收…`, `三安全-稳定`. Chinese text puts no dash between two characters,
+/// or between a character and the brackets and enumeration comma that frame a numeral, so a dash
+/// there is 一. A line that is only a dash (the "nothing to report" mark) is left alone.
+fn yi_for_dash(s: &str) -> String {
+    let chars: Vec<char> = s.chars().collect();
+    let frame = |c: Option<&char>| c.map(|&c| is_han(c) || "（）、“”".contains(c));
+    chars
+        .iter()
+        .enumerate()
+        .map(|(i, &c)| {
+            if !"-－—–".contains(c) {
+                return c;
+            }
+            let before = frame(i.checked_sub(1).and_then(|j| chars.get(j)));
+            let after = frame(chars.get(i + 1));
+            match (before, after) {
+                (Some(true), Some(true)) | (None, Some(true)) | (Some(true), None) => '一',
+                _ => c,
+            }
         })
         .collect()
 }
@@ -323,7 +374,13 @@ fn read_cells(
         })
         .collect();
     let crops: Vec<GrayImage> = per_cell.iter().flatten().map(|&b| crop(gray, b)).collect();
-    let read = ocr.recognise_batch(&crops)?;
+    // Lines of ink taller than the table's digits are text: the recogniser reads them narrowed.
+    let text_like: Vec<bool> = per_cell
+        .iter()
+        .flatten()
+        .map(|b| (b.y1 - b.y0 + 1) * 100 > table_line_h * 115)
+        .collect();
+    let read = ocr.recognise_lines(&crops, &text_like)?;
     let mut read = read.into_iter();
     let mut cells = Vec::with_capacity(grid.cells.len());
     for (gc, lines) in grid.cells.iter().zip(&per_cell) {
@@ -384,6 +441,22 @@ mod tests {
         assert_eq!(fold("尚末"), "尚未");
         assert_eq!(fold("末经复议直接起诉"), "未经复议直接起诉");
         assert_eq!(fold("年末"), "年末");
+    }
+
+    #[test]
+    fn dash_between_characters_is_yi() {
+        assert_eq!(fold("（-）予以公开"), "（一）予以公开");
+        assert_eq!(
+            fold("－、本年新收政府信息公开申请数量"),
+            "一、本年新收政府信息公开申请数量"
+        );
+        assert_eq!(fold("3.危及“三安全-稳定”"), "3.危及“三安全一稳定”");
+        assert_eq!(fold("第二十条第(-)项"), "第二十条第（一）项");
+        for kept in ["—", "-", "2020-2021", "12-3"] {
+            assert_eq!(fold(kept), kept);
+        }
+        assert_eq!(fold("（七） 总计"), "（七）总计");
+        assert_eq!(fold("PP OCR 总计"), "PP OCR 总计");
     }
 
     #[test]
