@@ -25,6 +25,9 @@
 //! boundaries are the value names of the ONNX graph. Anything unexpected (a weight that is not a
 //! constant, a name rten does not know, a segment rten cannot plan) leaves the plan unused:
 //! [`Convs::from_onnx`] returns `None` and the model runs whole, as before.
+//!
+//! With [`Precision::Int8`] the pointwise convolutions are int8 matrix products ([`int8`]),
+//! used only if the plan then reads a rendered line as rten running the model whole does.
 
 mod int8;
 

@@ -12,9 +12,9 @@
 //!   that a scale per tensor would spend on the largest pixel of the strip.
 //!
 //! Zero points are not given to the kernel: a prepacked A carries none, and rten-gemm 0.27's
-//! packing of B gives every full panel of 32 columns the zero points of the first (`pack_b_impl`
-//! indexes them by the column within the panel), so per-column zero points came out wrong past
-//! column 32. The kernel computes `acc = Σk (qw + 128) · q`; with `R[r] = Σk qw[r, k]`,
+//! packing of B gives every full panel of 32 columns the zero points of the column block's first
+//! 32 columns (`pack_b_impl` indexes them by the column within the panel), so per-column zero
+//! points came out wrong past column 32. The kernel computes `acc = Σk (qw + 128) · q`; with `R[r] = Σk qw[r, k]`,
 //! `Σk qw · (q − z) = acc − 128 · Σk q[k, c] − z[c] · R[r]`, exact in i32, so that
 //! `y = sw[r] · sx[c] · (acc − 128 · Σk q[k, c] − z[c] · R[r]) + bias[r]`, followed by the
 //! convolution's elementwise tail while the row is in cache.
