@@ -97,9 +97,13 @@ impl QuantWeights {
     ) -> Result<&'a mut [f32], String> {
         assert_eq!(x.len(), self.cin * hw);
         assert_eq!(out.len(), self.cout * hw);
-        SCRATCH.with(|scratch| {
-            let mut scratch = scratch.borrow_mut();
-            let s = &mut *scratch;
+        // Taken out of the thread's cell for the call rather than borrowed: while this thread
+        // waits for the parallel parts of the matrix product, rayon may have it run another
+        // inference's convolution (work stealing), which then finds the cell empty and uses a
+        // new one ("RefCell already borrowed" with `--jobs 2` otherwise).
+        let mut scratch = SCRATCH.take();
+        let result = (|| {
+            let s = &mut scratch;
             quantise_columns(x, self.cin, hw, s);
             let b = NdTensorView::from_data([self.cin, hw], &s.q[..self.cin * hw]);
             // SAFETY: i32 and f32 have the same size and alignment; the buffer is uninitialised
@@ -121,7 +125,9 @@ impl QuantWeights {
                 unsafe { std::slice::from_raw_parts_mut(acc.as_mut_ptr().cast(), acc.len()) };
             dequantise(out, hw, self, bias, s, steps);
             Ok(out)
-        })
+        })();
+        SCRATCH.set(scratch);
+        result
     }
 }
 
