@@ -25,6 +25,11 @@
 //! boundaries are the value names of the ONNX graph. Anything unexpected (a weight that is not a
 //! constant, a name rten does not know, a segment rten cannot plan) leaves the plan unused:
 //! [`Convs::from_onnx`] returns `None` and the model runs whole, as before.
+//!
+//! With [`Precision::Int8`] the pointwise convolutions are int8 matrix products ([`int8`]),
+//! used only if the plan then reads a rendered line as rten running the model whole does.
+
+mod int8;
 
 use std::collections::{HashMap, HashSet};
 
@@ -90,8 +95,34 @@ struct PwConv {
     cout: usize,
     /// The `cout × cin` weights, packed for rten-gemm.
     weights: PackedAMatrix<f32>,
+    /// The same quantised, where int8 is used for this convolution (see [`Precision`]).
+    int8: Option<int8::QuantWeights>,
     bias: Vec<f32>,
     epilogue: Vec<Step>,
+}
+
+/// How the pointwise convolutions are computed.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Precision {
+    F32,
+    /// int8 matrix products where the processor has a kernel for them that cannot saturate
+    /// (see [`int8`]), and where the model's check passes; f32 otherwise.
+    Int8,
+}
+
+impl Precision {
+    /// The environment variable that selects int8 (opt-in: see `docs/ocr-bench.md`, 2 labels
+    /// of 3160 fewer than f32 in the benchmark).
+    pub const INT8_VAR: &'static str = "NIANBAO_OCR_INT8";
+
+    /// [`Precision::Int8`] when `NIANBAO_OCR_INT8` is set to anything but `0` or nothing;
+    /// `var` reads the environment.
+    pub fn from_env(var: impl Fn(&str) -> Option<String>) -> Precision {
+        match var(Self::INT8_VAR) {
+            Some(v) if !v.is_empty() && v != "0" => Precision::Int8,
+            _ => Precision::F32,
+        }
+    }
 }
 
 enum Conv {
@@ -114,9 +145,18 @@ impl Conv {
     }
 }
 
+/// Largest difference of a probability allowed between the int8 plan and rten on the check
+/// line ([`Convs::agrees_quantised`]): 0.11 measured (at the space, 0.51 against 0.63).
+const INT8_MAX_DIFF: f32 = 0.25;
+
+/// Rendered text (`examples/gen_check_line.rs`) read at load by the int8 plan and by rten.
+const CHECK_LINE: &[u8] = include_bytes!("convs/check_line.png");
+
 /// The model's convolutions computed here, in graph order, and how to run around them.
 pub struct Convs {
     convs: Vec<Conv>,
+    /// Whether the pointwise convolutions that have int8 weights use them.
+    int8: bool,
     model_input: NodeId,
     model_output: NodeId,
 }
@@ -315,7 +355,8 @@ fn depends_only_on(
 impl Convs {
     /// Finds the depthwise and pointwise convolutions of the ONNX model `bytes` that `model`
     /// was loaded from. `None` when the model has none, or anything about them is unexpected.
-    pub fn from_onnx(bytes: &[u8], model: &Model) -> Option<Convs> {
+    pub fn from_onnx(bytes: &[u8], model: &Model, precision: Precision) -> Option<Convs> {
+        let int8 = precision == Precision::Int8 && int8::available();
         let proto = ModelProto::parse_buf(bytes).ok()?;
         let graph = proto.graph.as_ref()?;
         // Constant values by output name: initializers and Constant nodes.
@@ -443,6 +484,7 @@ impl Convs {
                     last,
                 ));
             } else if group == 1 && [kh, kw] == [1, 1] && stride == [1, 1] && pads == [0; 4] {
+                let quantised = int8.then(|| int8::QuantWeights::new(&weights, cout, cin_g));
                 let w = NdTensor::from_data([cout, cin_g], weights);
                 convs.push((
                     Conv::Pointwise(PwConv {
@@ -451,6 +493,7 @@ impl Convs {
                         cin: cin_g,
                         cout,
                         weights: with_gemm(|g| g.prepack_a(w.view())),
+                        int8: quantised,
                         bias,
                         epilogue,
                     }),
@@ -460,6 +503,7 @@ impl Convs {
         }
         let mut plan = Convs {
             convs: convs.into_iter().map(|(c, _)| c).collect(),
+            int8: false,
             model_input: *model.input_ids().first()?,
             model_output: *model.output_ids().first()?,
         };
@@ -468,11 +512,33 @@ impl Convs {
         // the end until it agrees with rten.
         while !plan.convs.is_empty() {
             if plan.agrees(model) {
+                plan.int8 = true;
+                if !plan.agrees_quantised(model) {
+                    plan.int8 = false;
+                    for c in &mut plan.convs {
+                        if let Conv::Pointwise(c) = c {
+                            c.int8 = None;
+                        }
+                    }
+                }
                 return Some(plan);
             }
             plan.convs.pop();
         }
         None
+    }
+
+    /// Whether int8 products are used.
+    pub fn precision(&self) -> Precision {
+        let quantised = self
+            .convs
+            .iter()
+            .any(|c| matches!(c, Conv::Pointwise(PwConv { int8: Some(_), .. })));
+        if self.int8 && quantised {
+            Precision::Int8
+        } else {
+            Precision::F32
+        }
     }
 
     /// Convolutions and the elementwise steps fused into each, for diagnostics.
@@ -488,7 +554,17 @@ impl Convs {
                     c.stride,
                     c.epilogue.len()
                 ),
-                Conv::Pointwise(c) => format!("pw {}→{} +{}", c.cin, c.cout, c.epilogue.len()),
+                Conv::Pointwise(c) => format!(
+                    "pw {}→{}{} +{}",
+                    c.cin,
+                    c.cout,
+                    if self.int8 && c.int8.is_some() {
+                        " int8"
+                    } else {
+                        ""
+                    },
+                    c.epilogue.len()
+                ),
             })
             .collect::<Vec<_>>()
             .join(", ")
@@ -521,11 +597,14 @@ impl Convs {
             value = match conv {
                 Conv::Depthwise(c) => c.apply(value, std::mem::take(&mut pending)),
                 Conv::Pointwise(c) => {
-                    let next_dw = matches!(self.convs.get(i + 1), Some(Conv::Depthwise(d)) if d.input == c.output);
+                    let quantised = c.int8.as_ref().filter(|_| self.int8);
+                    // The int8 product applies the tail as it dequantises, in cache anyway.
+                    let next_dw = quantised.is_none()
+                        && matches!(self.convs.get(i + 1), Some(Conv::Depthwise(d)) if d.input == c.output);
                     if next_dw {
                         pending = &c.epilogue;
                     }
-                    c.apply(value, !next_dw)?
+                    c.apply(value, !next_dw, quantised)?
                 }
             };
             from = conv.output();
@@ -534,6 +613,21 @@ impl Convs {
             value = apply_steps_tensor(value, pending);
         }
         segment(from, value, self.model_output)
+    }
+
+    /// The model's output on `input`, run whole by rten and split by this plan.
+    fn outputs(
+        &self,
+        model: &Model,
+        input: NdTensor<f32, 4>,
+    ) -> Option<(NdTensor<f32, 3>, NdTensor<f32, 3>)> {
+        let whole: NdTensor<f32, 3> = model
+            .run_one(input.view().into(), None)
+            .ok()?
+            .try_into()
+            .ok()?;
+        let split: NdTensor<f32, 3> = self.run(model, input).ok()?.try_into().ok()?;
+        (whole.shape() == split.shape()).then_some((whole, split))
     }
 
     /// Whether the split run works and gives what rten gives running the model whole, on a
@@ -548,24 +642,72 @@ impl Convs {
             })
             .collect();
         let input = NdTensor::from_data([1, 3, h, w], data);
-        let whole: Option<NdTensor<f32, 3>> = model
-            .run_one(input.view().into(), None)
-            .ok()
-            .and_then(|v| v.try_into().ok());
-        let split: Option<NdTensor<f32, 3>> =
-            self.run(model, input).ok().and_then(|v| v.try_into().ok());
-        match (whole, split) {
-            (Some(a), Some(b)) if a.shape() == b.shape() => {
-                a.iter().zip(b.iter()).all(|(p, q)| (p - q).abs() < 1e-3)
-            }
-            _ => false,
-        }
+        self.outputs(model, input)
+            .is_some_and(|(a, b)| a.iter().zip(b.iter()).all(|(p, q)| (p - q).abs() < 1e-3))
     }
+
+    /// Whether the run with int8 products reads a line of text as rten running the model whole
+    /// does: the same characters (spaces aside) and every probability within
+    /// [`INT8_MAX_DIFF`]. The line ([`CHECK_LINE`]) is rendered text, 492 × 48: on noise the
+    /// model is unsure everywhere, so a correct quantised run differed there as much as a wrong
+    /// one (0.24 against 0.38 for per-column zero points applied to the wrong columns).
+    fn agrees_quantised(&self, model: &Model) -> bool {
+        let Ok(line) = image::load_from_memory(CHECK_LINE) else {
+            return false;
+        };
+        let line = line.to_luma8();
+        let (h, w) = (line.height() as usize, line.width() as usize);
+        let plane = line.pixels().map(|p| (p.0[0] as f32 / 255.0 - 0.5) / 0.5);
+        let data: Vec<f32> = plane.clone().chain(plane.clone()).chain(plane).collect();
+        let Some((whole, split)) = self.outputs(model, NdTensor::from_data([1, 3, h, w], data))
+        else {
+            return false;
+        };
+        let max_diff = whole
+            .iter()
+            .zip(split.iter())
+            .fold(0.0f32, |m, (p, q)| m.max((p - q).abs()));
+        let (a, b) = (greedy(&whole), greedy(&split));
+        if std::env::var_os("NIANBAO_OCR_TRACE").is_some() {
+            eprintln!(
+                "int8 check: {} classes read, {}; largest probability difference {max_diff:.3}",
+                a.len(),
+                if a == b { "the same" } else { "different" }
+            );
+        }
+        !a.is_empty() && a == b && max_diff <= INT8_MAX_DIFF
+    }
+}
+
+/// Greedy CTC decoding of one output (`1 × steps × classes`): the classes read, repeats
+/// collapsed, blanks (class 0) and spaces (the last class) dropped. A space is where the model
+/// is least sure (0.51 on the check line).
+fn greedy(out: &NdTensor<f32, 3>) -> Vec<usize> {
+    let [_, steps, classes] = out.shape();
+    let mut read = Vec::new();
+    let mut prev = 0;
+    for t in 0..steps {
+        let p = out.slice((0, t));
+        let best = (0..classes)
+            .max_by(|&a, &b| p[[a]].total_cmp(&p[[b]]))
+            .unwrap_or(0);
+        if best != prev && best != 0 && best != classes - 1 {
+            read.push(best);
+        }
+        prev = best;
+    }
+    read
 }
 
 impl PwConv {
     /// The convolution; its elementwise tail too unless `tail` is false (the caller applies it).
-    fn apply(&self, x: NdTensor<f32, 4>, tail: bool) -> Result<NdTensor<f32, 4>, String> {
+    /// With `int8`, quantised (always with its tail).
+    fn apply(
+        &self,
+        x: NdTensor<f32, 4>,
+        tail: bool,
+        int8: Option<&int8::QuantWeights>,
+    ) -> Result<NdTensor<f32, 4>, String> {
         let [n, c, h, w] = x.shape();
         if c != self.cin {
             return Err(format!(
@@ -582,8 +724,12 @@ impl PwConv {
             .chunks_mut(self.cout * hw)
             .enumerate()
         {
-            let rhs =
-                NdTensorView::from_data([self.cin, hw], &x.data()[b * c * hw..(b + 1) * c * hw]);
+            let xb = &x.data()[b * c * hw..(b + 1) * c * hw];
+            if let Some(q) = int8 {
+                rten::thread_pool().run(|| q.apply(xb, hw, &self.bias, &self.epilogue, o))?;
+                continue;
+            }
+            let rhs = NdTensorView::from_data([self.cin, hw], xb);
             let o = rten::thread_pool()
                 .run(|| {
                     with_gemm(|gemm| {

@@ -14,7 +14,8 @@
 //!
 //! The model runs in rten, except its depthwise and pointwise convolutions and what follows each
 //! ([`convs`]), which rten 0.27 computes slowly; `NIANBAO_OCR_PLAIN=1` runs it whole in rten, for
-//! comparison.
+//! comparison. `NIANBAO_OCR_INT8=1` computes the pointwise convolutions as int8 matrix products
+//! where the processor has AVX-512 VNNI (faster; not the default: see `docs/ocr-bench.md`).
 
 pub mod convs;
 pub mod render;
@@ -24,6 +25,7 @@ use std::path::{Path, PathBuf};
 use std::sync::Mutex;
 
 use convs::Convs;
+pub use convs::Precision;
 use image::GrayImage;
 use rten::Model;
 use rten_tensor::prelude::*;
@@ -167,8 +169,15 @@ impl std::fmt::Debug for Recogniser {
 }
 
 impl Recogniser {
-    /// Loads the recognition model from `dir` (see [`models_dir`]).
+    /// Loads the recognition model from `dir` (see [`models_dir`]), its pointwise convolutions
+    /// in int8 if `NIANBAO_OCR_INT8` is set (see [`Precision::from_env`]).
     pub fn load(dir: &Path) -> Result<Recogniser, OcrError> {
+        Recogniser::load_with(dir, Precision::from_env(|v| std::env::var(v).ok()))
+    }
+
+    /// [`load`](Self::load) with the precision given: int8 is used only where the processor
+    /// has a kernel for it and the load-time check passes (see [`Recogniser::precision`]).
+    pub fn load_with(dir: &Path, precision: Precision) -> Result<Recogniser, OcrError> {
         let path = dir.join(REC_MODEL);
         if !path.is_file() {
             return Err(OcrError::ModelsNotFound(dir.display().to_string()));
@@ -183,7 +192,7 @@ impl Recogniser {
         let convs = if std::env::var_os("NIANBAO_OCR_PLAIN").is_some() {
             None
         } else {
-            Convs::from_onnx(&bytes, &model)
+            Convs::from_onnx(&bytes, &model, precision)
         };
         if std::env::var_os("NIANBAO_OCR_TRACE").is_some() {
             match &convs {
@@ -224,6 +233,11 @@ impl Recogniser {
     /// Loads from the directory found by [`models_dir`] with no explicit flag.
     pub fn load_default() -> Result<Recogniser, OcrError> {
         Recogniser::load(&models_dir(None))
+    }
+
+    /// How the pointwise convolutions are computed (f32 when the model runs whole in rten).
+    pub fn precision(&self) -> Precision {
+        self.convs.as_ref().map_or(Precision::F32, Convs::precision)
     }
 
     /// Number of output classes (blank and space included).
