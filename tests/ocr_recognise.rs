@@ -180,21 +180,21 @@ fn convolutions_outside_rten_match_rten() {
     }
 }
 
-/// `NIANBAO_OCR_INT8` selects int8 pointwise convolutions, where the processor has a kernel
-/// for them (AVX-512 VNNI); f32 otherwise.
+/// Pointwise convolutions are int8 where the processor has a kernel for them (AVX-512 VNNI),
+/// f32 otherwise or when `NIANBAO_OCR_F32` is set.
 #[test]
 fn precision_switch() {
     use nianbao::ocr::Precision;
     let env = |value: Option<&'static str>| {
         move |name: &str| {
-            assert_eq!(name, Precision::INT8_VAR);
+            assert_eq!(name, Precision::F32_VAR);
             value.map(str::to_string)
         }
     };
-    assert_eq!(Precision::from_env(env(None)), Precision::F32);
-    assert_eq!(Precision::from_env(env(Some(""))), Precision::F32);
-    assert_eq!(Precision::from_env(env(Some("0"))), Precision::F32);
-    assert_eq!(Precision::from_env(env(Some("1"))), Precision::Int8);
+    assert_eq!(Precision::from_env(env(None)), Precision::Int8);
+    assert_eq!(Precision::from_env(env(Some(""))), Precision::Int8);
+    assert_eq!(Precision::from_env(env(Some("0"))), Precision::Int8);
+    assert_eq!(Precision::from_env(env(Some("1"))), Precision::F32);
     let dir = models_dir(None);
     let f32 = Recogniser::load_with(&dir, Precision::F32).unwrap();
     assert_eq!(f32.precision(), Precision::F32);

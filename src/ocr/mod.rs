@@ -14,8 +14,9 @@
 //!
 //! The model runs in rten, except its depthwise and pointwise convolutions and what follows each
 //! ([`convs`]), which rten 0.27 computes slowly; `NIANBAO_OCR_PLAIN=1` runs it whole in rten, for
-//! comparison. `NIANBAO_OCR_INT8=1` computes the pointwise convolutions as int8 matrix products
-//! where the processor has AVX-512 VNNI (faster; not the default: see `docs/ocr-bench.md`).
+//! comparison. The pointwise convolutions are int8 matrix products where the processor has
+//! AVX-512 VNNI and the load-time check passes, f32 elsewhere or with `NIANBAO_OCR_F32=1`
+//! (see `docs/ocr-bench.md`).
 
 pub mod convs;
 pub mod render;
@@ -170,7 +171,7 @@ impl std::fmt::Debug for Recogniser {
 
 impl Recogniser {
     /// Loads the recognition model from `dir` (see [`models_dir`]), its pointwise convolutions
-    /// in int8 if `NIANBAO_OCR_INT8` is set (see [`Precision::from_env`]).
+    /// in int8 unless `NIANBAO_OCR_F32` is set (see [`Precision::from_env`]).
     pub fn load(dir: &Path) -> Result<Recogniser, OcrError> {
         Recogniser::load_with(dir, Precision::from_env(|v| std::env::var(v).ok()))
     }
