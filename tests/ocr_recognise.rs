@@ -164,7 +164,12 @@ fn convolutions_outside_rten_match_rten() {
             .unwrap()
             .try_into()
             .unwrap();
-        for (plan, bound) in [(&f32_plan, 1e-4), (&int8_plan, f32::INFINITY)] {
+        for plan in [&f32_plan, &int8_plan] {
+            // int8 only where the processor has the kernel: elsewhere the plan is f32.
+            let bound = match plan.precision() {
+                Precision::F32 => 1e-4,
+                Precision::Int8 => 0.25,
+            };
             let split: NdTensor<f32, 3> =
                 plan.run(&model, input.clone()).unwrap().try_into().unwrap();
             assert_eq!(whole.shape(), split.shape(), "{text}");
