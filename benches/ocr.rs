@@ -1,6 +1,6 @@
 //! OCR benchmark (issue 3): renders the three tables of the 2021 format at scales 0.8–1.6, rule
-//! widths 1–2 px, as PNG and as JPEG of quality 60–90, reads each picture back from cold (empty
-//! recogniser cache) and prints, per picture, the CPU time (user + sys of all threads) and the
+//! widths 1–2 px, as PNG and as JPEG of quality 60–90, reads each picture back from cold
+//! (readings are shared within one picture only) and prints, per picture, the CPU time (user + sys of all threads) and the
 //! accuracy; then a summary: figures exact, identities kept, CPU time per table.
 //!
 //! `cargo bench --bench ocr` runs the full range (3 tables × 5 scales × 2 rule widths × 4
@@ -303,13 +303,14 @@ fn main() {
                     let (w, h) = image::load_from_memory(&bytes)
                         .map(|i| (i.width(), i.height()))
                         .unwrap_or((0, 0));
+                    let s0 = ocr.stats();
                     let t = Instant::now();
                     let c0 = cpu_secs();
                     let grid = read_table_image(&bytes, 0, &ocr, &Limits::default());
                     let got = grid.as_ref().ok().and_then(|g| g.clone()).map(map);
                     let cpu = cpu_secs() - c0;
                     let wall = t.elapsed().as_secs_f64();
-                    let s = ocr.stats();
+                    let s = ocr.stats().since(s0);
 
                     // Cell accuracy: values (digits or blank) and labels.
                     let (cells, _, _) = spec.placed();

@@ -13,7 +13,7 @@
 //! rten 0.27 has no way to register an operator of one's own, so the model is run in segments.
 //! This module computes the depthwise convolutions (a zero-padded plane per channel split into
 //! stride phases so that each filter tap reads a contiguous slice; all taps summed in registers;
-//! AVX2 + FMA chosen at run time, a portable version otherwise) and the pointwise (1 × 1)
+//! AVX-512 or AVX2 + FMA chosen at run time, a portable version otherwise) and the pointwise (1 × 1)
 //! convolutions (rten's own matrix multiplication, `rten-gemm`, weights packed once), each with
 //! the elementwise chain that follows it applied to the output while it is hot. rten computes
 //! the rest (the first convolution, the squeeze-and-excitation blocks, the neck and head): it
@@ -513,12 +513,15 @@ impl Convs {
         // the end until it agrees with rten.
         while !plan.convs.is_empty() {
             if plan.agrees(model) {
-                plan.int8 = true;
-                if !plan.agrees_quantised(model) {
-                    plan.int8 = false;
-                    for c in &mut plan.convs {
-                        if let Conv::Pointwise(c) = c {
-                            c.int8 = None;
+                // The int8 check costs two inferences at load: only where int8 can be used.
+                if int8 {
+                    plan.int8 = true;
+                    if !plan.agrees_quantised(model) {
+                        plan.int8 = false;
+                        for c in &mut plan.convs {
+                            if let Conv::Pointwise(c) = c {
+                                c.int8 = None;
+                            }
                         }
                     }
                 }
@@ -750,8 +753,9 @@ impl PwConv {
                 apply_steps(o, &self.epilogue);
             }
         }
-        // SAFETY: `gemm_uninit` initialised every chunk of the first `len` elements (it returns
-        // the initialised slice; any error returned early above).
+        // SAFETY: `gemm_uninit` (f32) or `QuantWeights::apply` (int8) initialised every chunk
+        // of the first `len` elements (each returns the initialised slice; any error returned
+        // early above).
         unsafe { out.set_len(len) };
         Ok(NdTensor::from_data([n, self.cout, h, w], out))
     }
@@ -776,10 +780,15 @@ fn with_gemm<R>(f: impl FnOnce(&GemmExecutor<f32>) -> R) -> R {
 
 /// Applies elementwise steps to a slice (vectorised, with AVX-512 or AVX2 when available).
 fn apply_steps(xs: &mut [f32], steps: &[Step]) {
+    apply_steps_with(xs, steps, Isa::detect());
+}
+
+/// [`apply_steps`] with the kernels of `isa`, which must be one of [`Isa::available`].
+fn apply_steps_with(xs: &mut [f32], steps: &[Step], isa: Isa) {
     if steps.is_empty() {
         return;
     }
-    match Isa::detect() {
+    match isa {
         // SAFETY (both): the features were detected at run time (`Isa::available`).
         #[cfg(target_arch = "x86_64")]
         Isa::Avx512 => unsafe { apply_steps_avx512(xs, steps) },
@@ -926,7 +935,7 @@ impl DwConv {
     }
 }
 
-/// Which row kernel a depthwise convolution uses.
+/// Which kernels the depthwise convolutions and the elementwise steps use.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 enum Isa {
     Portable,
@@ -1333,18 +1342,7 @@ mod tests {
             .collect();
         for isa in Isa::available() {
             let mut got = xs.clone();
-            match isa {
-                // SAFETY: `Isa::available` detected the features.
-                #[cfg(target_arch = "x86_64")]
-                Isa::Avx512 => unsafe { apply_steps_avx512(&mut got, &steps) },
-                #[cfg(target_arch = "x86_64")]
-                Isa::Avx2 => unsafe { apply_steps_avx2(&mut got, &steps) },
-                Isa::Portable => {
-                    for &step in &steps {
-                        got.iter_mut().for_each(|x| *x = step.apply(*x));
-                    }
-                }
-            }
+            apply_steps_with(&mut got, &steps, isa);
             for (g, w) in got.iter().zip(&want) {
                 assert!((g - w).abs() < 1e-5, "{isa:?}: {g} vs {w}");
             }

@@ -21,6 +21,7 @@
 pub mod convs;
 pub mod render;
 
+use std::collections::hash_map::Entry;
 use std::collections::HashMap;
 use std::path::{Path, PathBuf};
 use std::sync::Mutex;
@@ -152,6 +153,7 @@ pub struct Recogniser {
 #[derive(Debug, Clone, Copy, Default)]
 pub struct Stats {
     pub lines: usize,
+    /// Crops pixel-identical to an earlier crop of the same call (read once).
     pub cache_hits: usize,
     pub inferences: usize,
     /// Model-input columns over all inferences: the work done (the cost of an inference grows
@@ -159,6 +161,19 @@ pub struct Stats {
     pub columns: usize,
     /// Crops that took the reading of a near-identical one (see [`Recogniser::recognise_batch`]).
     pub near_hits: usize,
+}
+
+impl Stats {
+    /// The work done since `earlier` (the counters only grow, over the recogniser's life).
+    pub fn since(&self, earlier: Stats) -> Stats {
+        Stats {
+            lines: self.lines - earlier.lines,
+            cache_hits: self.cache_hits - earlier.cache_hits,
+            inferences: self.inferences - earlier.inferences,
+            columns: self.columns - earlier.columns,
+            near_hits: self.near_hits - earlier.near_hits,
+        }
+    }
 }
 
 impl std::fmt::Debug for Recogniser {
@@ -279,8 +294,8 @@ impl Recogniser {
     ///   instead of one per line. The model is convolutional with one output step per 8 input
     ///   columns, so each line is decoded from the steps over its own columns (and half the
     ///   gaps either side).
-    /// - Long lines are read narrowed ([`NARROW`]), in strips of their own; one that reads as a
-    ///   number is read again at full width.
+    /// - Long lines are read narrowed ([`NARROW`]), in strips of their own with
+    ///   [`NARROW_GAP`] between them; one that reads as a number is read again at full width.
     pub fn recognise_batch(&self, crops: &[GrayImage]) -> Result<Vec<Line>, OcrError> {
         self.recognise_lines(crops, &[])
     }
@@ -298,16 +313,16 @@ impl Recogniser {
         // Deduplicate by pixel content within the batch. Not against earlier calls: a line is
         // read in the context of the strip it shares, so a reading remembered from another
         // picture would make the output depend on which picture another thread read first.
-        let mut todo: Vec<(Vec<u8>, Vec<usize>)> = Vec::new();
+        // `todo[t]`: the crops (indices) of one distinct picture.
+        let mut todo: Vec<Vec<usize>> = Vec::new();
         {
             let mut pos: HashMap<Vec<u8>, usize> = HashMap::new();
             for (i, crop) in crops.iter().enumerate() {
-                let key = cache_key(crop);
-                match pos.get(&key) {
-                    Some(&j) => todo[j].1.push(i),
-                    None => {
-                        pos.insert(key.clone(), todo.len());
-                        todo.push((key, vec![i]));
+                match pos.entry(pixel_key(crop)) {
+                    Entry::Occupied(e) => todo[*e.get()].push(i),
+                    Entry::Vacant(e) => {
+                        e.insert(todo.len());
+                        todo.push(vec![i]);
                     }
                 }
             }
@@ -323,13 +338,13 @@ impl Recogniser {
         if self.near_duplicates {
             let mut firsts: Vec<usize> = Vec::new();
             for t in 0..todo.len() {
-                let c = &crops[todo[t].1[0]];
+                let c = &crops[todo[t][0]];
                 if c.width() > 3 * c.height() {
                     continue;
                 }
                 match firsts
                     .iter()
-                    .find(|&&r| near_identical(&crops[todo[r].1[0]], c))
+                    .find(|&&r| near_identical(&crops[todo[r][0]], c))
                 {
                     Some(&r) => rep[t] = r,
                     None => firsts.push(t),
@@ -346,7 +361,7 @@ impl Recogniser {
         let narrowed: Vec<(GrayImage, bool)> = to_read
             .iter()
             .map(|&t| {
-                let i = todo[t].1[0];
+                let i = todo[t][0];
                 let narrow = if text_like.get(i).copied().unwrap_or(false) {
                     Narrow::Always
                 } else {
@@ -379,7 +394,7 @@ impl Recogniser {
         if !again.is_empty() {
             let full: Vec<GrayImage> = again
                 .iter()
-                .map(|&k| strip_line(&crops[todo[to_read[k]].1[0]], Narrow::Never).0)
+                .map(|&k| strip_line(&crops[todo[to_read[k]][0]], Narrow::Never).0)
                 .collect();
             let reread = self.read_lines(&full.iter().collect::<Vec<_>>(), STRIP_GAP)?;
             for (&k, line) in again.iter().zip(reread) {
@@ -390,7 +405,7 @@ impl Recogniser {
         for (&t, line) in to_read.iter().zip(read) {
             by_todo[t] = Some(line);
         }
-        for (t, (_, idx)) in todo.into_iter().enumerate() {
+        for (t, idx) in todo.into_iter().enumerate() {
             let line = by_todo[rep[t]].clone().expect("representative read");
             for &i in &idx {
                 out[i] = Some(line.clone());
@@ -574,7 +589,8 @@ impl Recogniser {
     }
 }
 
-fn cache_key(img: &GrayImage) -> Vec<u8> {
+/// A crop's size and pixels: equal keys, identical crops.
+fn pixel_key(img: &GrayImage) -> Vec<u8> {
     let mut key = Vec::with_capacity(8 + img.as_raw().len());
     key.extend_from_slice(&img.width().to_le_bytes());
     key.extend_from_slice(&img.height().to_le_bytes());

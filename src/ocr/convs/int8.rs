@@ -218,7 +218,7 @@ fn quantise_columns(x: &[f32], cin: usize, hw: usize, s: &mut Scratch) {
 fn avx512() -> bool {
     #[cfg(target_arch = "x86_64")]
     {
-        std::is_x86_feature_detected!("avx512f")
+        super::Isa::detect() == super::Isa::Avx512
     }
     #[cfg(not(target_arch = "x86_64"))]
     {
@@ -306,8 +306,9 @@ fn dequantise(
         .zip(&w.scale)
         .zip(&w.sums)
         .zip(bias);
+    let avx512 = avx512();
     for (((row, &sw), &sum_w), &b) in rows {
-        if avx512() {
+        if avx512 {
             // SAFETY: AVX-512F was detected at run time; the lengths were asserted above.
             #[cfg(target_arch = "x86_64")]
             unsafe {
