@@ -148,6 +148,7 @@ fn truth_grid(spec: &TableSpec) -> TableGrid {
                 text: c.text,
                 bbox: None,
                 confidence: None,
+                page_box: None,
             })
             .collect(),
         TableOrigin::Word,

@@ -10,6 +10,10 @@ pub enum Format {
     Docx,
     Xlsx,
     Xls,
+    Pdf,
+    Html,
+    Doc,
+    Wps,
 }
 
 impl Format {
@@ -18,6 +22,10 @@ impl Format {
             Format::Docx => "docx",
             Format::Xlsx => "xlsx",
             Format::Xls => "xls",
+            Format::Pdf => "pdf",
+            Format::Html => "html",
+            Format::Doc => "doc",
+            Format::Wps => "wps",
         }
     }
 }
@@ -69,6 +77,24 @@ pub struct Paragraph {
     pub style: Option<String>,
     /// Outline level 0–8 (0 = top), directly or through the style chain.
     pub outline_level: Option<u8>,
+    /// Where the paragraph was printed, for readers of laid-out pages (PDF, scans).
+    pub page_box: Option<PageBox>,
+}
+
+/// A box on a printed page: page number (1-based) and `[x, y, width, height]` with the origin at
+/// the page's top-left corner, in PDF points (1/72 inch) for PDF pages and pixels for scans.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct PageBox {
+    pub page: u32,
+    pub rect: [f32; 4],
+}
+
+impl std::fmt::Display for PageBox {
+    /// `page 3 box 312.4,210.0,38.5,14.2`, as in a figure's location.
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        let [x, y, w, h] = self.rect;
+        write!(f, "page {} box {x:.1},{y:.1},{w:.1},{h:.1}", self.page)
+    }
 }
 
 impl Paragraph {
@@ -92,6 +118,11 @@ pub enum TableOrigin {
     Image { image: usize },
     /// A table laid out from text records of a vector picture (EMF) — no OCR involved.
     Vector { image: usize },
+    /// A table rebuilt from a PDF page's drawn rules (or aligned text) and its glyphs;
+    /// `page` is where it starts (1-based).
+    Pdf { page: u32 },
+    /// An HTML `<table>`.
+    Html,
 }
 
 impl TableOrigin {
@@ -101,6 +132,8 @@ impl TableOrigin {
             TableOrigin::Sheet { .. } => "sheet",
             TableOrigin::Image { .. } => "image",
             TableOrigin::Vector { .. } => "vector",
+            TableOrigin::Pdf { .. } => "pdf",
+            TableOrigin::Html => "html",
         }
     }
 }
@@ -129,6 +162,8 @@ pub struct Cell {
     pub bbox: Option<[u32; 4]>,
     /// Recognition confidence 0–1 when the cell was read by OCR.
     pub confidence: Option<f32>,
+    /// Where the cell was printed, when it was read from a laid-out page (PDF).
+    pub page_box: Option<PageBox>,
 }
 
 impl TableGrid {

@@ -407,6 +407,7 @@ impl<'c> Story<'c> {
             text,
             style,
             outline_level,
+            page_box: None,
         }));
         Ok(extras)
     }
@@ -767,6 +768,7 @@ impl<'l> GridBuilder<'l> {
             text: tc.text,
             bbox: None,
             confidence: None,
+            page_box: None,
         });
         self.column_top.insert(col, i);
         self.last_in_row = Some(i);

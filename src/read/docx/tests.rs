@@ -111,6 +111,7 @@ fn cell(row: usize, col: usize, rowspan: usize, colspan: usize, text: &str) -> C
         text: text.into(),
         bbox: None,
         confidence: None,
+        page_box: None,
     }
 }
 
@@ -301,6 +302,7 @@ fn styles_give_names_and_outline_levels() {
         text: text.into(),
         style: style.map(String::from),
         outline_level: lvl,
+        page_box: None,
     };
     assert_eq!(
         got,

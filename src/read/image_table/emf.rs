@@ -213,6 +213,7 @@ pub fn read_emf_table(
                 text,
                 bbox: None,
                 confidence: None,
+                page_box: None,
             }),
         }
     }

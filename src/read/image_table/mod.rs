@@ -424,6 +424,7 @@ fn read_cells(
             text,
             bbox: Some([x, y, w, h]),
             confidence: Some(confidence),
+            page_box: None,
         });
     }
     Ok(TableGrid::from_cells(

@@ -165,9 +165,9 @@ fn continues(u: &Unit, b: &TableGrid) -> Option<usize> {
     let a = u.grid.as_ref();
     // Pages cut Word tables and the screenshots of them; a sheet has no pages.
     let paged = |o: &TableOrigin| match o {
-        TableOrigin::Word => Some(false),
+        TableOrigin::Word | TableOrigin::Pdf { .. } => Some(false),
         TableOrigin::Image { .. } | TableOrigin::Vector { .. } => Some(true),
-        TableOrigin::Sheet { .. } => None,
+        TableOrigin::Sheet { .. } | TableOrigin::Html => None,
     };
     if paged(&a.origin)? != paged(&b.origin)? || a.cols != b.cols {
         return None;
