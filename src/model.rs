@@ -44,6 +44,10 @@ pub struct Document {
     pub images: Vec<ImagePart>,
     /// Things the reader noticed but could work around (a missing part, an unknown numbering format…).
     pub warnings: Vec<String>,
+    /// How the reader found the content, in words for `nianbao inspect`: which container of a web
+    /// page held the article, which tables were layout tables, what each PDF page held. Never part
+    /// of the report and never a warning.
+    pub reader_notes: Vec<String>,
 }
 
 impl Document {

@@ -194,6 +194,7 @@ pub fn read_docx(bytes: &[u8], limits: &Limits) -> Result<Document, ReadError> {
         notes,
         images: image_parts,
         warnings: warnings.list,
+        reader_notes: Vec::new(),
     })
 }
 
