@@ -1,7 +1,7 @@
 /// Caps that keep one hostile file from exhausting the machine. Each has a flag of
 /// `nianbao extract` to raise it (`--max-file-mb`, `--max-inflated-mb`, `--max-entries`,
 /// `--max-xml-depth`, `--max-xml-elements`, `--max-table-cells`, `--max-cell-chars`,
-/// `--max-image-mp`), and a file that hits one fails with an errors.csv row naming it — except
+/// `--max-image-mp`, `--max-pdf-pages`, `--max-pdf-operators`), and a file that hits one fails with an errors.csv row naming it — except
 /// the image limit, which skips the picture with a warning (the report is still read).
 #[derive(Debug, Clone)]
 pub struct Limits {
@@ -21,6 +21,10 @@ pub struct Limits {
     pub max_cell_chars: usize,
     /// Pixels of one image, checked from its header before decoding.
     pub max_image_pixels: u64,
+    /// Pages of one PDF.
+    pub max_pdf_pages: usize,
+    /// Operators in one PDF page's content stream.
+    pub max_pdf_operators: usize,
 }
 
 impl Default for Limits {
@@ -34,6 +38,8 @@ impl Default for Limits {
             max_table_slots: 1_000_000,
             max_cell_chars: 100_000,
             max_image_pixels: 40_000_000,
+            max_pdf_pages: 5_000,
+            max_pdf_operators: 5_000_000,
         }
     }
 }

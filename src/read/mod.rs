@@ -5,9 +5,11 @@
 //! that is the recogniser's job.
 
 pub mod docx;
+pub mod grid;
 pub mod image_table;
 mod limits;
 mod package;
+pub mod pdf;
 pub mod sheet;
 pub mod sniff;
 
@@ -74,6 +76,7 @@ pub fn read_auto(bytes: &[u8], limits: &Limits) -> Result<Document, ReadError> {
     match sniff(bytes) {
         Sniffed::Docx => docx::read_docx(bytes, limits),
         Sniffed::Xlsx | Sniffed::Xls => sheet::read_workbook(bytes, limits),
+        Sniffed::Pdf => pdf::read_pdf(bytes, limits),
         other => Err(other.into_error()),
     }
 }

@@ -63,7 +63,6 @@ impl Sniffed {
             Sniffed::OtherOle => {
                 ReadError::Unsupported("an OLE compound file that is neither Word nor Excel".into())
             }
-            Sniffed::Pdf => ReadError::Unsupported("PDF — not supported yet".into()),
             Sniffed::Html => ReadError::Unsupported(
                 "HTML page (or a web page saved by Word as .doc/.mht) — not supported yet".into(),
             ),
@@ -74,7 +73,7 @@ impl Sniffed {
             Sniffed::Unknown => ReadError::Unsupported(
                 "unrecognised content (not docx, xlsx, xls, pdf or html)".into(),
             ),
-            Sniffed::Docx | Sniffed::Xlsx | Sniffed::Xls => {
+            Sniffed::Docx | Sniffed::Xlsx | Sniffed::Xls | Sniffed::Pdf => {
                 ReadError::Other("internal: a supported format reached the error path".into())
             }
         }

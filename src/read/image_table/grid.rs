@@ -1,7 +1,8 @@
 //! Ruled-table grid detection: Otsu binarisation, line masks by opening with long line kernels
 //! (done as run lengths: opening a binary image with a 1 × k line keeps exactly the pixels of
 //! horizontal runs of length ≥ k), projection bands → row/column rules, then merged cells found
-//! from missing rule *segments*, tested per cell boundary.
+//! from missing rule *segments*, tested per cell boundary (the grid itself is built by
+//! [`crate::read::grid`], shared with PDF pages).
 
 use image::GrayImage;
 
@@ -12,14 +13,8 @@ pub struct Rule {
     pub end: u32,
 }
 
-/// A cell of the detected grid, in slot units.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub struct GridCell {
-    pub row: usize,
-    pub col: usize,
-    pub rowspan: usize,
-    pub colspan: usize,
-}
+use crate::read::grid::Boundaries;
+pub use crate::read::grid::GridCell;
 
 /// The detected grid: `rows.len() - 1` rows, `cols.len() - 1` columns.
 #[derive(Debug, Clone)]
@@ -212,87 +207,13 @@ pub fn detect(b: &Binary) -> Option<Grid> {
     if !(h_ok(first_r) && h_ok(last_r) && v_ok(first_c) && v_ok(last_c)) {
         return None;
     }
-    let (mut rows, mut cols) = (rows, cols);
-    let (right, below) = loop {
-        let (right, below) = segments(b, &rows, &cols);
-        // A rule none of whose cell-boundary segments is drawn is a long stroke of text.
-        let nr = rows.len() - 1;
-        let nc = cols.len() - 1;
-        let dead_col = (1..nc).find(|&j| (0..nr).all(|r| !right[r][j - 1]));
-        let dead_row = (1..nr).find(|&i| (0..nc).all(|c| !below[i - 1][c]));
-        match (dead_row, dead_col) {
-            (Some(i), _) => {
-                rows.remove(i);
-            }
-            (None, Some(j)) => {
-                cols.remove(j);
-            }
-            (None, None) => break (right, below),
-        }
-    };
-    let nr = rows.len() - 1;
-    let nc = cols.len() - 1;
-    let mut taken = vec![vec![false; nc]; nr];
-    let mut cells = Vec::new();
-    for r in 0..nr {
-        for c in 0..nc {
-            if taken[r][c] {
-                continue;
-            }
-            let mut cs = 1;
-            while c + cs < nc && !right[r][c + cs - 1] && !taken[r][c + cs] {
-                cs += 1;
-            }
-            let mut rs = 1;
-            while r + rs < nr
-                && (c..c + cs).all(|cc| !below[r + rs - 1][cc] && !taken[r + rs][cc])
-                && (c..c + cs - 1).all(|cc| !right[r + rs][cc])
-            {
-                rs += 1;
-            }
-            for row in taken.iter_mut().skip(r).take(rs) {
-                for t in row.iter_mut().skip(c).take(cs) {
-                    *t = true;
-                }
-            }
-            cells.push(GridCell {
-                row: r,
-                col: c,
-                rowspan: rs,
-                colspan: cs,
-            });
-        }
-    }
-    if cells.len() < 2 {
-        return None;
-    }
+    let (rows, cols, cells) = crate::read::grid::build(rows, cols, |rows, cols| {
+        Boundaries::probe(
+            rows.len() - 1,
+            cols.len() - 1,
+            |r, c| vertical_segment(b, cols[c + 1], rows[r].end, rows[r + 1].start),
+            |r, c| horizontal_segment(b, rows[r + 1], cols[c].end, cols[c + 1].start),
+        )
+    })?;
     Some(Grid { rows, cols, cells })
-}
-
-/// `right[r][c]`: the rule between slots (r, c) and (r, c+1) is drawn; `below[r][c]`: between
-/// (r, c) and (r+1, c). The frame counts as drawn.
-#[allow(clippy::type_complexity)]
-fn segments(b: &Binary, rows: &[Rule], cols: &[Rule]) -> (Vec<Vec<bool>>, Vec<Vec<bool>>) {
-    let nr = rows.len() - 1;
-    let nc = cols.len() - 1;
-    let right = (0..nr)
-        .map(|r| {
-            (0..nc)
-                .map(|c| {
-                    c + 1 == nc || vertical_segment(b, cols[c + 1], rows[r].end, rows[r + 1].start)
-                })
-                .collect()
-        })
-        .collect();
-    let below = (0..nr)
-        .map(|r| {
-            (0..nc)
-                .map(|c| {
-                    r + 1 == nr
-                        || horizontal_segment(b, rows[r + 1], cols[c].end, cols[c + 1].start)
-                })
-                .collect()
-        })
-        .collect();
-    (right, below)
 }
