@@ -14,16 +14,20 @@
 //! its grid goes through the same mapper and checks as a Word table (`recognise`, `check`), and
 //! the figures and check results are compared with those of the truth table.
 
+#[path = "../tests/support/render.rs"]
+#[allow(dead_code)]
+mod render;
+
 use std::collections::HashMap;
 use std::time::Instant;
 
 use nianbao::model::{Block, Cell, Document, TableGrid, TableOrigin};
-use nianbao::ocr::render::{
-    render_table, table2_2021, table3_2021, table4_2021, Encoding, RenderStyle, TableSpec,
-};
 use nianbao::ocr::{models_dir, Recogniser};
 use nianbao::read::image_table::read_table_image;
 use nianbao::read::Limits;
+use render::{
+    render_table, table2_2021, table3_2021, table4_2021, Encoding, RenderStyle, TableSpec,
+};
 
 /// A deterministic generator (64-bit LCG).
 struct Rng(u64);

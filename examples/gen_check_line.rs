@@ -1,8 +1,12 @@
 //! Renders the text line that the load-time check of the int8 plan reads
 //! (`src/ocr/convs/check_line.png`): `cargo run --example gen_check_line`.
+#[path = "../tests/support/render.rs"]
+#[allow(dead_code)]
+mod render;
+
 use image::GrayImage;
-use nianbao::ocr::render::{render_gray, CellSpec, RenderStyle, TableSpec};
 use nianbao::ocr::to_line_height;
+use render::{render_gray, CellSpec, RenderStyle, TableSpec};
 
 fn main() {
     let spec = TableSpec {

@@ -408,7 +408,7 @@ fn main() {
         let (name, bytes) = if args.pictures {
             // The standard report with its three tables rendered as pictures (CJK font, as
             // the OCR tests draw them): what the OCR benchmark needs is real text to read.
-            let style = nianbao::ocr::render::RenderStyle::default();
+            let style = support::render::RenderStyle::default();
             (
                 format!("report_{i:05}_pictures.docx"),
                 support::pictures::pictures_docx(

@@ -5,12 +5,12 @@
 mod support;
 
 use nianbao::check::CheckStatus;
-use nianbao::ocr::render::{Encoding, RenderStyle};
 use nianbao::ocr::Recogniser;
 use nianbao::pipeline::{process_bytes, Extracted, Options};
 use nianbao::read::image_table::read_table_image;
 use nianbao::read::Limits;
 use support::pictures::{pictures_docx, t4_picture_docx, T3Pictures, T3_CUT};
+use support::render::{Encoding, RenderStyle};
 use support::report::{build_standard, ReportSpec, T3_ROWS, V};
 
 fn options() -> Options {

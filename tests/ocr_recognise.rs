@@ -3,8 +3,12 @@
 use ab_glyph::{FontVec, PxScale};
 use image::{GrayImage, Luma};
 use imageproc::drawing::{draw_text_mut, text_size};
-use nianbao::ocr::render::DEFAULT_FONT;
 use nianbao::ocr::{models_dir, Mode, Recogniser};
+use render::DEFAULT_FONT;
+
+#[path = "support/render.rs"]
+#[allow(dead_code)]
+mod render;
 
 fn line(text: &str, px: f32) -> GrayImage {
     let data = std::fs::read(DEFAULT_FONT).unwrap_or_else(|_| {

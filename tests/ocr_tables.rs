@@ -5,12 +5,16 @@
 use std::sync::OnceLock;
 
 use nianbao::model::{TableGrid, TableOrigin};
-use nianbao::ocr::render::{
-    render_table, table2_2021, table3_2021, table4_2021, Encoding, RenderStyle, TableSpec,
-};
 use nianbao::ocr::{models_dir, Recogniser};
 use nianbao::read::image_table::read_table_image;
 use nianbao::read::Limits;
+use render::{
+    render_table, table2_2021, table3_2021, table4_2021, Encoding, RenderStyle, TableSpec,
+};
+
+#[path = "support/render.rs"]
+#[allow(dead_code)]
+mod render;
 
 fn ocr() -> &'static Recogniser {
     static R: OnceLock<Recogniser> = OnceLock::new();
@@ -159,4 +163,42 @@ fn table3_jpeg_q60_small_values() {
         "表三 JPEG q60 ×0.8",
         false,
     );
+}
+
+/// The renderer's own test (it left the library with the renderer).
+mod render_tests {
+    use super::render::*;
+
+    fn grid(spec: &TableSpec) -> Vec<(usize, usize, usize, usize, String)> {
+        let (cells, _, _) = spec.placed();
+        cells
+            .into_iter()
+            .map(|c| (c.row, c.col, c.rowspan, c.colspan, c.text))
+            .collect()
+    }
+
+    #[test]
+    fn a_page_break_cuts_merged_cells_and_may_repeat_the_header() {
+        let values: Vec<String> = (0..175).map(|i| i.to_string()).collect();
+        let whole = table3_2021(&values);
+        let (_, rows, cols) = whole.placed();
+        // Before data row 13 (grid row 16): inside 三、本年度办理结果 (grid rows 5–26) and inside
+        // （四）无法提供 (grid rows 15–17).
+        let (top, bottom) = whole.split_at(16, 3);
+        let (_, top_rows, top_cols) = top.placed();
+        let (_, bottom_rows, bottom_cols) = bottom.placed();
+        assert_eq!((top_rows, top_cols), (16, cols));
+        assert_eq!((bottom_rows, bottom_cols), (3 + rows - 16, cols));
+        let top = grid(&top);
+        let bottom = grid(&bottom);
+        assert!(top.contains(&(5, 0, 11, 1, "三、本年度\n办理结果".into())));
+        assert!(top.contains(&(15, 1, 1, 1, "（四）无法提供".into())));
+        // The header again, then the merged cells continued without their text.
+        assert_eq!(&bottom[..9], &grid(&whole)[..9]);
+        assert!(bottom.contains(&(3, 0, 11, 1, String::new())));
+        assert!(bottom.contains(&(3, 1, 2, 1, String::new())));
+        assert!(bottom.contains(&(3, 2, 1, 1, TABLE3_ROWS[13].into())));
+        let (_, no_header) = whole.split_at(16, 0);
+        assert_eq!(grid(&no_header)[0], (0, 0, 11, 1, String::new()));
+    }
 }

@@ -19,7 +19,6 @@
 //! (see `docs/ocr-bench.md`).
 
 pub mod convs;
-pub mod render;
 
 use std::collections::hash_map::Entry;
 use std::collections::HashMap;

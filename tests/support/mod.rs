@@ -7,6 +7,7 @@ pub mod docx;
 pub mod expect;
 pub mod pictures;
 pub mod png;
+pub mod render;
 pub mod report;
 pub mod seed;
 pub mod sheets;

@@ -1,14 +1,14 @@
 //! The standard report with its statistical tables pasted in as pictures (rendered by
-//! `nianbao::ocr::render` with the CJK font of Debian's fonts-wqy-microhei), whole or — as offices
+//! `support::render` with the CJK font of Debian's fonts-wqy-microhei), whole or — as offices
 //! screenshot a table that crosses a page — 表三 cut into two pictures.
 
 use std::cell::Cell;
 
-use image::{GrayImage, Luma};
-use nianbao::ocr::render::{
+use super::render::{
     cell_boxes, render_gray, render_pieces, render_table, table2_2021, table3_2021, table4_2021,
     RenderStyle,
 };
+use image::{GrayImage, Luma};
 
 use super::docx::{self, p_center, Docx};
 use super::report::{push_table, standard_docx_with, Expected, Look, ReportSpec, V};

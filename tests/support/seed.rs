@@ -4,12 +4,12 @@
 //! bookmark, the em-dash phone, and the three statistical tables as PNG pictures (two DrawingML
 //! `a:blip`, one VML `v:imagedata`).
 //!
-//! The pictures are [`seed_tables`] drawn by the table renderer (`nianbao::ocr::render`, with the
+//! The pictures are [`seed_tables`] drawn by the table renderer (`support::render`, with the
 //! CJK font of Debian's fonts-wqy-microhei), so the figures read back from them are known.
 
 use super::docx::{self, p, p_bold, p_center, p_right, p_style, p_xml, run, Docx};
+use super::render::{render_table, table2_2021, table3_2021, table4_2021, RenderStyle};
 use super::report::{expected_from, ExpSection, Expected, V};
-use nianbao::ocr::render::{render_table, table2_2021, table3_2021, table4_2021, RenderStyle};
 
 pub const SEED_TEXT: &str = include_str!("seed.txt");
 

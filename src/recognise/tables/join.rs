@@ -14,12 +14,16 @@
 
 use std::borrow::Cow;
 
-use super::{
-    classify, edit_distance, map_t2, map_t3, map_t4, metrics, normalise_label, parse_value,
-    t3_header, t4_by_caption, t4_header_end, Kind, Semantic, View,
-};
+use super::cells::{parse_value, View};
+use super::classify::{classify, t4_by_caption};
+use super::t2::map_t2;
+use super::t3::{map_t3, t3_header};
+use super::t4::{map_t4, t4_header_end};
+use super::Kind;
 use crate::model::{Block, Document, TableGrid, TableOrigin};
-use crate::recognise::TableFormat;
+use crate::recognise::metrics;
+use crate::recognise::text::{edit_distance, normalise_label};
+use crate::recognise::{Semantic, TableFormat};
 
 /// A table as the mapper reads it: one body table, or the pieces of one cut at page breaks.
 pub(in crate::recognise) struct Unit<'a> {
@@ -294,8 +298,11 @@ fn column_rules(g: &TableGrid) -> Option<Vec<Option<f32>>> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::recognise::tables::map_tables;
-    use crate::recognise::testutil::{doc, para, t3_word};
+    use crate::model::Cell;
+    use crate::recognise::tables::tests::{get, ids_2021_t3};
+    use crate::recognise::tables::{map_tables, MappedTables};
+    use crate::recognise::testutil::{cell, doc, grid, para, t3_word, t4_grid};
+    use crate::recognise::CellRef;
 
     /// 表三 cut before grid row 16 into two pictures whose column rules sit at `xs` (pixels, the
     /// last the right edge), 30 px a row.
@@ -370,5 +377,172 @@ mod tests {
         let mut w = Vec::new();
         map_tables(&d, &mut w);
         assert!(w.iter().all(|w| !w.contains("joined")), "{w:?}");
+    }
+
+    /// `g` cut before grid row `cut` as a page break cuts a Word table: the merged cells crossing
+    /// the break go on as empty cells below; the first `repeat` rows (the header) again on top.
+    fn cut(g: &TableGrid, cut: usize, repeat: usize) -> (TableGrid, TableGrid) {
+        let (mut a, mut b) = (Vec::new(), Vec::new());
+        for c in &g.cells {
+            let end = c.row + c.rowspan;
+            if c.row < cut {
+                a.push(Cell {
+                    rowspan: end.min(cut) - c.row,
+                    ..c.clone()
+                });
+            }
+            if c.row < repeat {
+                b.push(c.clone());
+            }
+            if end > cut {
+                let top = c.row.max(cut);
+                b.push(Cell {
+                    row: top - cut + repeat,
+                    rowspan: end - top,
+                    text: if c.row < cut {
+                        String::new()
+                    } else {
+                        c.text.clone()
+                    },
+                    ..c.clone()
+                });
+            }
+        }
+        (grid(a), grid(b))
+    }
+
+    fn ids(m: &MappedTables) -> Vec<String> {
+        m.figures.iter().map(|f| f.metric.0.clone()).collect()
+    }
+
+    #[test]
+    fn t3_split_over_two_tables() {
+        // cut after data row 10 (grid row 13), inside （三）不予公开: second part without header
+        let (ga, mut gb) = cut(&t3_word(), 13, 0);
+        // the merged label cells go on on the second page, here with their text printed again
+        gb.cells[0].text = "三、本年度办理结果".into();
+        gb.cells[1].text = "（三）不予公开".into();
+        assert_eq!(gb.cols, 10);
+        let d = doc(vec![
+            Block::Table(ga.clone()),
+            para("续表"),
+            Block::Table(gb.clone()),
+        ]);
+        let mut w = Vec::new();
+        let m = map_tables(&d, &mut w);
+        assert_eq!(ids(&m), ids_2021_t3());
+        let f = get(&m, "t3.denied.enforcement_file.natural_person");
+        assert_eq!(f.location, "T2 r1c4");
+        assert_eq!(
+            f.cell,
+            Some(CellRef {
+                table: 2,
+                row: 0,
+                col: 3
+            })
+        );
+        assert_eq!(get(&m, "t3.carried_out.total").value, Some(246.0));
+        assert_eq!(
+            get(&m, "t3.denied.process_info.total").location,
+            "T1 r13c10"
+        );
+        assert_eq!(m.formats.len(), 1, "one table");
+        assert_eq!(w, ["T1+T2: joined as one table cut at a page break"]);
+
+        // Text between the two is not a page break: the second borrows the first's columns.
+        let d = doc(vec![
+            Block::Table(ga),
+            para("注：本表数据截至2023年12月31日。"),
+            Block::Table(gb),
+        ]);
+        let mut w = Vec::new();
+        let m = map_tables(&d, &mut w);
+        assert_eq!(ids(&m), ids_2021_t3());
+        assert_eq!(m.formats.len(), 2);
+        assert_eq!(
+            w,
+            ["T2: 表三 without header, read with the columns of the previous 表三"]
+        );
+    }
+
+    /// Cut inside （六）其他处理: `3．其他` below the break means nothing without its group, which
+    /// only the joined table has.
+    #[test]
+    fn a_cut_inside_a_group_keeps_the_group() {
+        let (ga, gb) = cut(&t3_word(), 24, 0);
+        assert!(gb.cells.iter().any(|c| c.row == 0
+            && c.text
+                == "2．申请人逾期未按收费通知要求缴纳费用、行政机关不再处理其政府信息公开申请"));
+        let d = doc(vec![Block::Table(ga), para(""), Block::Table(gb)]);
+        let mut w = Vec::new();
+        let m = map_tables(&d, &mut w);
+        assert_eq!(ids(&m), ids_2021_t3());
+        let f = get(&m, "t3.other.other.other_org");
+        assert_eq!((f.value, f.location.as_str()), (Some(225.0), "T2 r2c9"));
+    }
+
+    /// The second piece repeats the header: it is dropped, and rows are counted in the piece.
+    #[test]
+    fn a_repeated_header_is_dropped() {
+        let (ga, mut gb) = cut(&t3_word(), 16, 3);
+        // misread once in the repeat
+        gb.cells[1].text = "申请入情况".into();
+        let d = doc(vec![Block::Table(ga), Block::Table(gb)]);
+        let mut w = Vec::new();
+        let m = map_tables(&d, &mut w);
+        assert_eq!(ids(&m), ids_2021_t3());
+        assert_eq!(m.formats.len(), 1);
+        assert_eq!(
+            w,
+            ["T1+T2: joined as one table cut at a page break, the header repeated after the break dropped"]
+        );
+        // data row 13 (grid row 16) is the first row under the repeated header of T2
+        let f = get(&m, "t3.unavailable.needs_creation.natural_person");
+        assert_eq!((f.value, f.location.as_str()), (Some(130.0), "T2 r4c4"));
+        assert_eq!(
+            get(&m, "t3.unavailable.not_held.total").location,
+            "T1 r16c10"
+        );
+    }
+
+    /// What is not one table stays two: a complete first table, another header, other columns.
+    #[test]
+    fn tables_that_only_follow_each_other_are_not_joined() {
+        let mut w = Vec::new();
+        let d = doc(vec![Block::Table(t3_word()), Block::Table(t3_word())]);
+        let m = map_tables(&d, &mut w);
+        assert_eq!(m.formats.len(), 2);
+        assert!(w.iter().all(|w| !w.contains("joined")), "{w:?}");
+
+        // below the break, a header of other columns
+        let (ga, mut gb) = cut(&t3_word(), 16, 3);
+        gb.cells.retain(|c| c.row >= 3);
+        gb.cells.push(cell(0, 0, 3, 3, "项目"));
+        gb.cells.push(cell(0, 3, 3, 7, "2022年"));
+        let gb = grid(gb.cells);
+        let mut w = Vec::new();
+        map_tables(&doc(vec![Block::Table(ga), Block::Table(gb)]), &mut w);
+        assert!(w.iter().all(|w| !w.contains("joined")), "{w:?}");
+
+        let (ga, gb) = cut(&t3_word(), 16, 0);
+        let narrower = grid(gb.cells.into_iter().filter(|c| c.col < 9).collect());
+        let mut w = Vec::new();
+        map_tables(&doc(vec![Block::Table(ga), Block::Table(narrower)]), &mut w);
+        assert!(w.iter().all(|w| !w.contains("joined")), "{w:?}");
+    }
+
+    /// 表四's header on one page, its row of numbers on the next.
+    #[test]
+    fn t4_header_and_values_on_two_pages() {
+        let vals = [
+            "1", "2", "3", "4", "10", "0", "0", "0", "1", "1", "", "/", "0", "0", "0",
+        ];
+        let (ga, gb) = cut(&t4_grid(vals), 3, 0);
+        let d = doc(vec![Block::Table(ga), Block::Table(gb)]);
+        let mut w = Vec::new();
+        let m = map_tables(&d, &mut w);
+        assert_eq!(m.figures.len(), 15, "{w:?}");
+        assert_eq!(get(&m, "t4.review.total").location, "T2 r1c5");
+        assert_eq!(w, ["T1+T2: joined as one table cut at a page break"]);
     }
 }

@@ -1,0 +1,205 @@
+//! Reading cells: a grid seen through its normalised texts ([`View`]), a printed value parsed
+//! ([`parse_value`]: number, zero, blank, not applicable or text), and a cell turned into a
+//! [`Figure`] that remembers the table, row, picture and box it was printed in.
+
+use super::join::Unit;
+use crate::model::{Cell, TableGrid, TableOrigin};
+use crate::recognise::metrics::MetricId;
+use crate::recognise::text::normalise_label;
+use crate::recognise::{CellRef, Figure, Semantic};
+
+/// Parses a published cell: number, zero, blank (value 0), not applicable, or text.
+pub fn parse_value(raw: &str) -> (Option<f64>, Semantic) {
+    let s = crate::recognise::text::compact(raw);
+    if s.is_empty() {
+        return (Some(0.0), Semantic::Blank);
+    }
+    if matches!(
+        s.as_str(),
+        "/" | "-" | "--" | "---" | "——" | "无" | "\\" | "—" | "／" | "、" | "-/-" | "×"
+    ) || s.chars().all(|c| c == '-')
+    {
+        return (None, Semantic::Na);
+    }
+    let mut t: String = s.chars().filter(|c| !matches!(c, ',' | '，')).collect();
+    for unit in ["(万元)", "万元", "元", "件", "个", "条", "项", "次"] {
+        if let Some(x) = t.strip_suffix(unit) {
+            t = x.to_string();
+            break;
+        }
+    }
+    let body = t.strip_prefix(['+', '-']).unwrap_or(&t);
+    let numeric = !body.is_empty()
+        && body.chars().all(|c| c.is_ascii_digit() || c == '.')
+        && body.chars().filter(|&c| c == '.').count() <= 1
+        && !body.starts_with('.')
+        && !body.ends_with('.');
+    if !numeric {
+        return (None, Semantic::Text);
+    }
+    match t.parse::<f64>() {
+        Ok(0.0) => (Some(0.0), Semantic::Zero),
+        Ok(v) => (Some(v), Semantic::Number),
+        Err(_) => (None, Semantic::Text),
+    }
+}
+
+/// A grid with its normalised cell texts and slot map.
+pub(super) struct View<'a> {
+    pub g: &'a TableGrid,
+    slots: Vec<Vec<Option<usize>>>,
+    pub norm: Vec<String>,
+}
+
+impl<'a> View<'a> {
+    pub fn new(g: &'a TableGrid) -> Self {
+        View {
+            g,
+            slots: g.slots(),
+            norm: g.cells.iter().map(|c| normalise_label(&c.text)).collect(),
+        }
+    }
+    pub fn idx(&self, r: usize, c: usize) -> Option<usize> {
+        self.slots
+            .get(r)
+            .and_then(|row| row.get(c))
+            .copied()
+            .flatten()
+    }
+    pub fn text(&self, r: usize, c: usize) -> &str {
+        self.idx(r, c).map_or("", |i| self.norm[i].as_str())
+    }
+    /// The cell whose top-left slot is exactly (r, c).
+    pub fn top_left(&self, r: usize, c: usize) -> Option<&'a Cell> {
+        let i = self.idx(r, c)?;
+        let cell = &self.g.cells[i];
+        (cell.row == r && cell.col == c).then_some(cell)
+    }
+    /// The cell a figure at slot (r, c) is read from: the cell starting there or, in a sheet
+    /// (where empty cells are not stored), a blank cell when no cell covers the slot.
+    pub fn value_cell(&self, r: usize, c: usize) -> Option<Cell> {
+        if let Some(cell) = self.top_left(r, c) {
+            return Some(cell.clone());
+        }
+        (self.idx(r, c).is_none() && matches!(self.g.origin, TableOrigin::Sheet { .. })).then(
+            || Cell {
+                row: r,
+                col: c,
+                rowspan: 1,
+                colspan: 1,
+                ..Cell::default()
+            },
+        )
+    }
+    /// Distinct non-empty texts of the cells covering row r in columns `cols`, left to right.
+    pub fn labels(&self, r: usize, cols: std::ops::Range<usize>) -> Vec<&str> {
+        let mut seen = Vec::new();
+        let mut out = Vec::new();
+        for c in cols {
+            if let Some(i) = self.idx(r, c) {
+                if !seen.contains(&i) {
+                    seen.push(i);
+                    if !self.norm[i].is_empty() {
+                        out.push(self.norm[i].as_str());
+                    }
+                }
+            }
+        }
+        out
+    }
+    /// Column header: distinct texts of the cells covering column c in `rows`, top to bottom.
+    pub fn header(&self, c: usize, rows: std::ops::Range<usize>) -> String {
+        let mut seen = Vec::new();
+        let mut out = String::new();
+        for r in rows {
+            if let Some(i) = self.idx(r, c) {
+                if !seen.contains(&i) {
+                    seen.push(i);
+                    out.push_str(&self.norm[i]);
+                }
+            }
+        }
+        out
+    }
+}
+
+/// A figure candidate before de-duplication.
+pub(super) struct Found {
+    pub metric: String,
+    pub figure: Figure,
+}
+
+/// Where a cell of `u` was printed: its own table and row (a joined table's pieces keep theirs).
+pub(super) fn cell_ref(u: &Unit, cell: &Cell) -> (CellRef, &'static str, Option<usize>) {
+    let (table, row, origin) = u.source(cell.row);
+    let image = match origin {
+        TableOrigin::Image { image } | TableOrigin::Vector { image } => Some(*image),
+        _ => None,
+    };
+    (
+        CellRef {
+            table,
+            row,
+            col: cell.col,
+        },
+        origin.as_str(),
+        image,
+    )
+}
+
+pub(super) fn location(at: CellRef, image: Option<usize>, cell: &Cell) -> String {
+    let mut s = format!("T{} r{}c{}", at.table, at.row + 1, at.col + 1);
+    if let Some(image) = image {
+        // The same id as images.csv's `image` column.
+        s.push_str(&format!(" image I{}", image + 1));
+        if let Some([x, y, w, h]) = cell.bbox {
+            s.push_str(&format!(" box {x},{y},{w},{h}"));
+        }
+    }
+    s
+}
+
+pub(super) fn figure(u: &Unit, cell: &Cell, metric: String) -> Found {
+    let (value, semantic) = parse_value(&cell.text);
+    let (at, origin, image) = cell_ref(u, cell);
+    Found {
+        figure: Figure {
+            metric: MetricId(metric.clone()),
+            value,
+            raw: cell.text.clone(),
+            semantic,
+            origin: origin.to_string(),
+            location: location(at, image, cell),
+            cell: Some(at),
+        },
+        metric,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn values() {
+        assert_eq!(parse_value("12"), (Some(12.0), Semantic::Number));
+        assert_eq!(parse_value("1,234"), (Some(1234.0), Semantic::Number));
+        assert_eq!(parse_value("１２"), (Some(12.0), Semantic::Number));
+        assert_eq!(
+            parse_value("103.3879万元"),
+            (Some(103.3879), Semantic::Number)
+        );
+        assert_eq!(parse_value("96171.6"), (Some(96171.6), Semantic::Number));
+        assert_eq!(parse_value("+3"), (Some(3.0), Semantic::Number));
+        assert_eq!(parse_value("-253"), (Some(-253.0), Semantic::Number));
+        assert_eq!(parse_value("0"), (Some(0.0), Semantic::Zero));
+        assert_eq!(parse_value(" 0 "), (Some(0.0), Semantic::Zero));
+        assert_eq!(parse_value(""), (Some(0.0), Semantic::Blank));
+        assert_eq!(parse_value(" \n"), (Some(0.0), Semantic::Blank));
+        for na in ["/", "-", "—", "--", "无", "／", "——"] {
+            assert_eq!(parse_value(na), (None, Semantic::Na), "{na}");
+        }
+        assert_eq!(parse_value("见附件"), (None, Semantic::Text));
+        assert_eq!(parse_value("1.2.3"), (None, Semantic::Text));
+    }
+}

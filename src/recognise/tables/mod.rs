@@ -1,0 +1,357 @@
+//! The template mapper: body tables → standard figures.
+//!
+//! Every body table is numbered `T1`, `T2`… in body order (the numbering of tables.csv). Each
+//! table is recognised as 表二, 表三 or 表四 from its own labels (never from the year), its
+//! column headers and row labels are matched to the catalogue by normalised labels (tolerating
+//! spaces, bracket and digit widths, `1、`, years in headers, old names and small typos), and
+//! each data cell becomes a [`Figure`]. A table cut at a page break into two body tables (or two
+//! pictures) is joined first ([`join`]); a table without a header that continues an earlier table
+//! of the same kind further away borrows that table's column layout.
+//!
+//! One file per job: `classify` (which table a grid is), `labels` (the label dictionaries and
+//! the matcher), `t2`, `t3`, `t4` (each table's headers and rows), `cells` (a cell → a figure),
+//! `join` (pieces cut at page breaks), `prose` (表四 from lines and text), `explain` (why a table
+//! gave nothing, for `inspect`). This file runs them over a document and keeps one reading per
+//! metric.
+
+mod cells;
+mod classify;
+mod explain;
+mod join;
+mod labels;
+mod prose;
+mod t2;
+mod t3;
+mod t4;
+
+use std::collections::HashMap;
+use std::sync::LazyLock;
+
+use regex::Regex;
+
+pub use cells::parse_value;
+pub use classify::classify;
+pub use explain::explain_unmatched;
+pub use prose::{t4_from_prose, t4_from_text, t4_unlabelled};
+
+use super::metrics;
+use super::{Figure, TableFormat};
+use crate::model::{Cell, Document, TableGrid, TableOrigin};
+use cells::Found;
+use classify::t4_by_caption;
+use t2::map_t2;
+use t3::{map_t3, T3Layout};
+use t4::map_t4;
+
+#[derive(Debug, Default)]
+pub struct MappedTables {
+    pub figures: Vec<Figure>,
+    pub formats: Vec<TableFormat>,
+}
+
+/// Which standard table a grid is.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Kind {
+    T2,
+    T3,
+    T4,
+}
+
+/// A sheet table not starting at A1, moved there (with its offset), so the mapper's grids and
+/// limits are about the table and not about where it sits on its sheet.
+fn at_origin(g: &TableGrid) -> Option<(TableGrid, (usize, usize))> {
+    if !matches!(g.origin, TableOrigin::Sheet { .. }) {
+        return None;
+    }
+    let r0 = g.cells.iter().map(|c| c.row).min()?;
+    let c0 = g.cells.iter().map(|c| c.col).min()?;
+    if (r0, c0) == (0, 0) {
+        return None;
+    }
+    let cells = g
+        .cells
+        .iter()
+        .map(|c| Cell {
+            row: c.row - r0,
+            col: c.col - c0,
+            ..c.clone()
+        })
+        .collect();
+    Some((TableGrid::from_cells(cells, g.origin.clone()), (r0, c0)))
+}
+
+/// `T{n} r{row}c{col}` of a moved table back in sheet coordinates.
+fn shift_location(location: &str, (dr, dc): (usize, usize)) -> String {
+    static LOC: LazyLock<Regex> =
+        LazyLock::new(|| Regex::new(r"^(T\d+) r(\d+)c(\d+)(.*)$").expect("valid regex"));
+    match LOC.captures(location) {
+        Some(m) => {
+            let row: usize = m[2].parse().unwrap_or(0);
+            let col: usize = m[3].parse().unwrap_or(0);
+            format!("{} r{}c{}{}", &m[1], row + dr, col + dc, &m[4])
+        }
+        None => location.to_string(),
+    }
+}
+
+/// Tables larger than this (rows × columns) are never mapped: no standard table comes close.
+const MAX_SLOTS: usize = 100_000;
+
+/// Maps every body table to standard figures.
+pub fn map_tables(doc: &Document, warnings: &mut Vec<String>) -> MappedTables {
+    // Each table's figures are kept or set aside as it is mapped, so a report that repeats its
+    // tables a thousand times never holds a thousand tables' worth of figures.
+    let mut by_id: HashMap<String, Figure> = HashMap::new();
+    // Figures read again with another value, grouped by the table they were read again in: a
+    // report that repeats its tables (or a whole copy of itself) gets one warning per table.
+    let mut again: Vec<(String, usize, String)> = Vec::new();
+    let mut formats = Vec::new();
+    let mut t3_layout: Option<T3Layout> = None;
+    let mut t2_header: Option<Vec<Option<&'static str>>> = None;
+    let mut last_format = None;
+    // the kind of the table just before, for a continuation without recognisable labels
+    let mut prev_kind: Option<Kind> = None;
+    for unit in join::units(doc) {
+        let n = unit.name();
+        let g = unit.grid.as_ref();
+        let caption = unit.caption;
+        let classified = classify(g).or_else(|| t4_by_caption(g, caption));
+        let continued = prev_kind.filter(|k| *k != Kind::T4);
+        prev_kind = None;
+        let Some(kind) = classified.or(continued) else {
+            continue;
+        };
+        // a table cut from a sheet keeps the sheet's coordinates: map it from its first cell
+        let (unit, offset) = match at_origin(g) {
+            Some((grid, offset)) => (unit.with_grid(grid), offset),
+            None => (unit, (0, 0)),
+        };
+        let g = unit.grid.as_ref();
+        if g.rows.saturating_mul(g.cols) > MAX_SLOTS {
+            warnings.push(format!(
+                "{n}: {}×{} table too large to map as a statistical table",
+                g.rows, g.cols
+            ));
+            continue;
+        }
+        // a guessed continuation only counts if it maps: work on copies until then
+        let mut w = Vec::new();
+        if unit.is_joined() {
+            let dropped = match unit.dropped_headers() {
+                0 => "",
+                _ => ", the header repeated after the break dropped",
+            };
+            w.push(format!(
+                "{n}: joined as one table cut at a page break{dropped}"
+            ));
+        }
+        let mut layout = t3_layout.clone();
+        let mut header = t2_header.clone();
+        let (figs, format) = match kind {
+            Kind::T3 => map_t3(&unit, &mut layout, &mut w),
+            Kind::T2 => map_t2(&unit, &mut header, &mut w),
+            Kind::T4 => (
+                map_t4(&unit, caption),
+                last_format.unwrap_or(TableFormat::F2021),
+            ),
+        };
+        if figs.is_empty() {
+            if classified.is_some() {
+                let name = match kind {
+                    Kind::T2 => "表二",
+                    Kind::T3 => "表三",
+                    Kind::T4 => "表四",
+                };
+                warnings.extend(w);
+                warnings.push(format!("{n}: looks like {name} but no figure was mapped"));
+            }
+            continue;
+        }
+        warnings.extend(w);
+        t3_layout = layout;
+        t2_header = header;
+        prev_kind = Some(kind);
+        if kind != Kind::T4 {
+            last_format = Some(format);
+        }
+        formats.push(format);
+        for mut f in figs {
+            if offset != (0, 0) {
+                f.figure.location = shift_location(&f.figure.location, offset);
+                if let Some(at) = f.figure.cell.as_mut() {
+                    at.row += offset.0;
+                    at.col += offset.1;
+                }
+            }
+            keep_first(f, &mut by_id, &mut again);
+        }
+    }
+    for (table, n, first) in again {
+        warnings.push(if n == 1 {
+            format!("{first}: read twice, the first kept")
+        } else {
+            format!(
+                "{table}: {n} figures read again with other values ({first}, …), the first kept"
+            )
+        });
+    }
+    let figures = metrics::ids_ordered()
+        .iter()
+        .filter_map(|id| by_id.remove(&id.0))
+        .collect();
+    MappedTables { figures, formats }
+}
+
+/// Keeps the first reading of a metric; a later one with another value is noted in `again`.
+fn keep_first(
+    f: Found,
+    by_id: &mut HashMap<String, Figure>,
+    again: &mut Vec<(String, usize, String)>,
+) {
+    match by_id.get(&f.metric) {
+        Some(prev) => {
+            if prev.raw.trim() != f.figure.raw.trim() {
+                let table = f
+                    .figure
+                    .location
+                    .split(' ')
+                    .next()
+                    .unwrap_or("")
+                    .to_string();
+                match again.last_mut() {
+                    Some((t, n, _)) if *t == table => *n += 1,
+                    _ => again.push((
+                        table,
+                        1,
+                        format!(
+                            "{} {:?} at {}, {:?} at {}",
+                            f.metric, prev.raw, prev.location, f.figure.raw, f.figure.location
+                        ),
+                    )),
+                }
+            }
+        }
+        None => {
+            by_id.insert(f.metric, f.figure);
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::model::Block;
+    use crate::recognise::testutil::{doc, para, simple_grid, t3_word, t4_grid};
+
+    pub(super) fn ids_2021_t3() -> Vec<String> {
+        metrics::catalogue_2021()
+            .into_iter()
+            .filter(|m| m.table == 3)
+            .map(|m| m.id.0)
+            .collect()
+    }
+
+    pub(super) fn one_table(g: TableGrid) -> (MappedTables, Vec<String>) {
+        let d = doc(vec![para("表"), Block::Table(g)]);
+        let mut w = Vec::new();
+        let m = map_tables(&d, &mut w);
+        (m, w)
+    }
+
+    #[test]
+    fn a_repeated_table_gives_one_warning_per_table_and_the_first_reading() {
+        let first = t3_word();
+        let mut second = t3_word();
+        for c in second.cells.iter_mut().filter(|c| c.row >= 3 && c.col >= 3) {
+            c.text = format!("{}9", c.text);
+        }
+        let same = t3_word();
+        let d = doc(vec![
+            para("表"),
+            Block::Table(first),
+            para("表"),
+            Block::Table(second),
+            para("表"),
+            Block::Table(same),
+        ]);
+        let mut w = Vec::new();
+        let m = map_tables(&d, &mut w);
+        assert_eq!(get(&m, "t3.new.natural_person").raw, "0");
+        let again: Vec<&String> = w.iter().filter(|w| w.contains("read again")).collect();
+        assert_eq!(again.len(), 1, "{w:#?}");
+        assert!(
+            again[0].starts_with("T2: 175 figures read again with other values (t3.new.natural_person \"0\" at T1 r4c4, \"09\" at T2 r4c4"),
+            "{}",
+            again[0]
+        );
+        // the third table repeats the first exactly: nothing to say
+        assert!(!w.iter().any(|w| w.starts_with("T3")), "{w:#?}");
+    }
+
+    pub(super) fn get<'a>(m: &'a MappedTables, id: &str) -> &'a Figure {
+        m.figures
+            .iter()
+            .find(|f| f.metric.0 == id)
+            .unwrap_or_else(|| panic!("{id} missing"))
+    }
+
+    #[test]
+    fn image_location_and_numbering_among_tables() {
+        let mut g = t4_grid(["1"; 15]);
+        g.origin = TableOrigin::Image { image: 2 };
+        for c in g.cells.iter_mut() {
+            if c.row == 3 && c.col == 0 {
+                c.bbox = Some([10, 20, 30, 40]);
+            }
+        }
+        let other = simple_grid(&[&["年份", "金额"], &["2023", "5"]]);
+        let d = doc(vec![Block::Table(other), Block::Image(2), Block::Table(g)]);
+        let mut w = Vec::new();
+        let m = map_tables(&d, &mut w);
+        assert_eq!(m.figures.len(), 15);
+        let f = get(&m, "t4.review.upheld");
+        assert_eq!(f.origin, "image");
+        assert_eq!(f.location, "T2 r4c1 image I3 box 10,20,30,40");
+        assert_eq!(get(&m, "t4.review.corrected").location, "T2 r4c2 image I3");
+    }
+
+    #[test]
+    fn duplicate_ids_first_wins_with_warning() {
+        let d = doc(vec![
+            Block::Table(t4_grid(["1"; 15])),
+            Block::Table(t4_grid(["2"; 15])),
+        ]);
+        let mut w = Vec::new();
+        let m = map_tables(&d, &mut w);
+        assert_eq!(m.figures.len(), 15);
+        assert_eq!(get(&m, "t4.review.total").value, Some(1.0));
+        assert_eq!(w.len(), 1, "{w:#?}");
+        assert!(
+            w[0].starts_with("T2: 15 figures read again with other values"),
+            "{}",
+            w[0]
+        );
+    }
+
+    #[test]
+    fn sheet_table_far_down_its_sheet_maps_with_sheet_locations() {
+        let mut g = t3_word();
+        for c in g.cells.iter_mut() {
+            c.row += 8000;
+            c.col += 20;
+        }
+        let g = TableGrid::from_cells(
+            g.cells,
+            TableOrigin::Sheet {
+                name: "s".into(),
+                hidden: false,
+            },
+        );
+        assert!(g.rows * g.cols > MAX_SLOTS);
+        let (m, w) = one_table(g);
+        assert!(w.is_empty(), "{w:?}");
+        assert_eq!(m.figures.len(), 175);
+        assert_eq!(get(&m, "t3.new.natural_person").location, "T1 r8004c24");
+        assert_eq!(get(&m, "t3.new.natural_person").origin, "sheet");
+    }
+}
