@@ -3,7 +3,7 @@
 //! picture with its placement — in page coordinates with the origin at the top-left corner
 //! (PDF points). Nothing is rendered.
 
-use hayro_interpret::font::GlyphRun;
+use hayro_interpret::font::{Glyph, GlyphRun};
 use hayro_interpret::hayro_cmap::{BfString, WritingMode};
 use hayro_interpret::kurbo::{Affine, BezPath, PathEl, Point, Rect, Shape};
 use hayro_interpret::{
@@ -22,6 +22,9 @@ pub struct PlacedGlyph {
     pub size: f32,
     /// Shown with a vertical font (Identity-V): glyphs stack downwards from their origins.
     pub vertical: bool,
+    /// The horizontal extent of the glyph's ink `(x0, x1)`, from its outline, for Latin letters
+    /// and digits (whose widths vary); `None` for full-width characters.
+    pub ink: Option<(f32, f32)>,
 }
 
 impl PlacedGlyph {
@@ -29,8 +32,21 @@ impl PlacedGlyph {
     /// half for Latin letters and digits. Vertical fonts report zero widths, so the reader never
     /// relies on the font's own advances.
     pub fn width(&self) -> f32 {
-        let wide = self.text.chars().next().is_some_and(is_wide);
-        self.size * if wide { 1.0 } else { 0.5 }
+        match self.ink {
+            Some((_, x1)) => (x1 - self.x).max(0.0) + self.size * 0.05,
+            None if self.is_wide() => self.size,
+            None => self.size * 0.5,
+        }
+    }
+
+    /// Printed at full width (CJK and full-width forms).
+    pub fn is_wide(&self) -> bool {
+        self.text.chars().next().is_some_and(is_wide)
+    }
+
+    /// Where the glyph's ink starts and ends along the line.
+    pub fn ink_span(&self) -> (f32, f32) {
+        self.ink.unwrap_or((self.x, self.x + self.width()))
     }
 
     /// The glyph's box `[x0, y0, x1, y1]`: from the baseline up by about the ascent.
@@ -242,26 +258,36 @@ impl<'a> Device<'a> for Collector {
             let origin = t * Point::ZERO;
             // Glyph space is 1000 units to the em.
             let size = (scale_of(t) * 1000.0) as f32;
-            match glyph.as_unicode() {
-                Some(BfString::Char(c)) if !c.is_control() || c == '\t' => {
-                    self.ink.glyphs.push(PlacedGlyph {
-                        text: c.to_string(),
-                        x: origin.x as f32,
-                        y: origin.y as f32,
-                        size,
-                        vertical,
-                    })
+            let text = match glyph.as_unicode() {
+                Some(BfString::Char(c)) if !c.is_control() || c == '\t' => c.to_string(),
+                Some(BfString::String(s)) if !s.is_empty() => s,
+                Some(_) => continue,
+                None => {
+                    self.ink.unmapped_glyphs += 1;
+                    continue;
                 }
-                Some(BfString::String(s)) if !s.is_empty() => self.ink.glyphs.push(PlacedGlyph {
-                    text: s,
-                    x: origin.x as f32,
-                    y: origin.y as f32,
-                    size,
-                    vertical,
-                }),
-                Some(_) => {}
-                None => self.ink.unmapped_glyphs += 1,
-            }
+            };
+            // Latin letters and digits vary in width: their ink extent tells a space from the
+            // gap between two letters of a justified line.
+            let narrow = text
+                .chars()
+                .next()
+                .is_some_and(|c| !is_wide(c) && !c.is_whitespace());
+            let ink = match &**glyph {
+                Glyph::Outline(o) if narrow && !vertical => {
+                    let b = (t * o.outline()).bounding_box();
+                    (b.width() > 0.0).then_some((b.x0 as f32, b.x1 as f32))
+                }
+                _ => None,
+            };
+            self.ink.glyphs.push(PlacedGlyph {
+                text,
+                x: origin.x as f32,
+                y: origin.y as f32,
+                size,
+                vertical,
+                ink,
+            });
         }
     }
 

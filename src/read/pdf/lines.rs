@@ -49,6 +49,7 @@ pub fn lines(glyphs: &[&PlacedGlyph]) -> Vec<Line> {
 fn line_of(mut glyphs: Vec<&PlacedGlyph>) -> Option<Line> {
     glyphs.sort_by(|a, b| a.x.total_cmp(&b.x));
     let kept = glyphs;
+    let stretch = justification(&kept);
     let mut text = String::new();
     let mut prev: Option<&PlacedGlyph> = None;
     let mut bbox = [f32::MAX, f32::MAX, f32::MIN, f32::MIN];
@@ -62,7 +63,7 @@ fn line_of(mut glyphs: Vec<&PlacedGlyph>) -> Option<Line> {
             continue;
         }
         if let Some(p) = prev {
-            let gap = g.x - (p.x + p.width());
+            let gap = g.ink_span().0 - p.ink_span().1 - stretch;
             if needs_space(p, g, gap) && !text.ends_with(' ') {
                 text.push(' ');
             }
@@ -97,15 +98,30 @@ fn line_of(mut glyphs: Vec<&PlacedGlyph>) -> Option<Line> {
     })
 }
 
-/// Whether the gap between two neighbouring glyphs is a space: a quarter em between Latin
-/// letters or digits (the text had a space), a wide gap anywhere (columns of a layout).
+/// The space a justified line adds between every two glyphs: the median gap between
+/// neighbouring full-width glyphs, which touch when the line is set solid.
+fn justification(glyphs: &[&PlacedGlyph]) -> f32 {
+    let mut gaps: Vec<f32> = glyphs
+        .windows(2)
+        .filter(|w| w[0].is_wide() && w[1].is_wide())
+        .map(|w| w[1].x - w[0].x - w[0].size)
+        .collect();
+    if gaps.len() < 3 {
+        return 0.0;
+    }
+    gaps.sort_by(f32::total_cmp);
+    gaps[gaps.len() / 2].max(0.0)
+}
+
+/// Whether the gap between the ink of two neighbouring glyphs (less the line's justification)
+/// is a space: about a fifth of an em between Latin letters or digits, a wide gap anywhere
+/// (columns of a layout).
 fn needs_space(a: &PlacedGlyph, b: &PlacedGlyph, gap: f32) -> bool {
     let size = a.size.max(b.size);
-    let wide = |g: &PlacedGlyph| g.text.chars().next().is_some_and(is_wide);
-    if wide(a) || wide(b) {
+    if a.is_wide() || b.is_wide() {
         gap > size * 1.5
     } else {
-        gap > size * 0.22
+        gap > size * 0.18
     }
 }
 
@@ -142,6 +158,7 @@ mod tests {
             y,
             size: 10.0,
             vertical: false,
+            ink: None,
         }
     }
 

@@ -80,7 +80,7 @@ pub fn read_pdf(bytes: &[u8], limits: &Limits) -> Result<Document, ReadError> {
         }
         pages.push(layout(number, page.render_dimensions().1, ink));
     }
-    join_cut_tables(&mut pages);
+    let continues = join_cut_tables(&mut pages);
 
     let bands: Vec<(f32, Vec<Line>)> = pages.iter().map(|p| (p.height, p.lines.clone())).collect();
     let furniture_marks = text::furniture_lines(&bands);
@@ -98,7 +98,9 @@ pub fn read_pdf(bytes: &[u8], limits: &Limits) -> Result<Document, ReadError> {
     let margins = text::Margins::of(&body_lines);
 
     let mut doc = Document::default();
-    for (page, marks) in pages.into_iter().zip(furniture_marks) {
+    // Whether the body's last paragraph ran to the right margin of the last line on its page.
+    let mut open_end = false;
+    for ((page, marks), continues) in pages.into_iter().zip(furniture_marks).zip(continues) {
         let PageRead {
             number,
             lines,
@@ -119,8 +121,23 @@ pub fn read_pdf(bytes: &[u8], limits: &Limits) -> Result<Document, ReadError> {
             }
         }
         // Blocks of the page by their top edge: paragraphs, tables and pictures interleave.
-        let mut placed: Vec<(f32, Block)> = Vec::new();
-        for p in text::paragraphs(&body, &margins) {
+        let mut placed: Vec<(f32, Block, bool)> = Vec::new();
+        let mut paragraphs = text::paragraphs(&body, &margins).into_iter().peekable();
+        // A paragraph that fills the last line of a page and goes on at the left margin of the
+        // next is one paragraph (the page break is not a paragraph break).
+        if let (Some(Block::Paragraph(before)), Some(first)) =
+            (doc.body.last_mut(), paragraphs.peek())
+        {
+            let first_block = tables
+                .first()
+                .is_none_or(|(t, _)| t.frame[1] > first.bbox[1]);
+            if open_end && first.flush_start && first_block {
+                if let Some(first) = paragraphs.next() {
+                    lines::join(&mut before.text, &first.text);
+                }
+            }
+        }
+        for p in paragraphs {
             let [x0, y0, x1, y1] = p.bbox;
             placed.push((
                 y0,
@@ -132,12 +149,19 @@ pub fn read_pdf(bytes: &[u8], limits: &Limits) -> Result<Document, ReadError> {
                     }),
                     ..Default::default()
                 }),
+                p.open_end,
             ));
         }
         let table_count = tables.len();
-        for (t, glyphs) in tables {
+        for (i, (t, glyphs)) in tables.into_iter().enumerate() {
             let refs: Vec<&PlacedGlyph> = glyphs.iter().collect();
-            placed.push((t.frame[1], Block::Table(tables::fill(&t, &refs, number))));
+            let grid = tables::fill(&t, &refs, number);
+            match doc.body.last_mut() {
+                Some(Block::Table(before)) if i == 0 && continues => {
+                    tables::append_piece(before, grid)
+                }
+                _ => placed.push((t.frame[1], Block::Table(grid), false)),
+            }
         }
         let image_count = images.len();
         let covered = images.iter().any(|im| {
@@ -151,16 +175,16 @@ pub fn read_pdf(bytes: &[u8], limits: &Limits) -> Result<Document, ReadError> {
                 content_type: im.content_type.to_string(),
                 data: im.data,
             });
-            placed.push((im.placed[1], Block::Image(index)));
+            placed.push((im.placed[1], Block::Image(index), false));
         }
         placed.sort_by(|a, b| a.0.total_cmp(&b.0));
-        doc.body.extend(placed.into_iter().map(|(_, b)| b));
-        if glyphs == 0 && image_count > 0 {
+        open_end = placed.last().is_some_and(|p| p.2);
+        doc.body.extend(placed.into_iter().map(|(_, b, _)| b));
+        if glyphs == 0 && covered {
             warnings.push(format!(
-                "page {number} has no text layer{}: its picture is listed in images.csv, but the text of scanned pages is not read",
-                if covered { " (a scan)" } else { "" }
+                "page {number} has no text layer (a scan): its picture is listed in images.csv, but the text of scanned pages is not read"
             ));
-        } else if glyphs == 0 {
+        } else if glyphs == 0 && image_count == 0 {
             warnings.push(format!("page {number} has no text and no picture"));
         }
         notes.push(format!(
@@ -246,10 +270,11 @@ fn drawn_once(glyphs: Vec<PlacedGlyph>) -> Vec<PlacedGlyph> {
     kept
 }
 
-/// A table that runs to the end of one page and on from the top of the next is one table cut by
-/// the page: its pieces get the same column rules, so that the recogniser joins them as it
-/// joins a Word table split in two (a piece whose columns do not match is left alone).
-fn join_cut_tables(pages: &mut [PageRead]) {
+/// A table that runs to the end of one page and on from the top of the next, in the same frame
+/// width, is one table cut by the page: its pieces get the same column rules, and the page's
+/// first table is marked to be appended to the last one before it. One flag per page.
+fn join_cut_tables(pages: &mut [PageRead]) -> Vec<bool> {
+    let mut continues = vec![false; pages.len()];
     for i in 1..pages.len() {
         let (before, after) = pages.split_at_mut(i);
         let (prev, next) = (&mut before[i - 1], &mut after[0]);
@@ -272,7 +297,9 @@ fn join_cut_tables(pages: &mut [PageRead]) {
             continue;
         }
         tables::share_columns(a, b);
+        continues[i] = true;
     }
+    continues
 }
 
 /// Fonts of the page that have no ToUnicode map, by their base font names.
@@ -308,6 +335,7 @@ mod tests {
             y: 100.0,
             size: 10.0,
             vertical: false,
+            ink: None,
         };
         let kept = drawn_once(vec![
             g("公", 0.0),

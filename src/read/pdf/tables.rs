@@ -245,6 +245,101 @@ pub fn fill(table: &RuledTable, glyphs: &[&PlacedGlyph], page: u32) -> TableGrid
     TableGrid::from_cells(cells, TableOrigin::Pdf { page })
 }
 
+/// Appends the piece of a table that a page break cut off (`b`, from the top of the next page)
+/// to the piece before it (`a`), both with the same columns ([`share_columns`]):
+/// - header rows that `b` repeats from the top of `a` are dropped;
+/// - a merged cell that runs across the cut (an empty cell under a merged one, in the same
+///   columns) continues the cell above;
+/// - a row that the break split in two (the top row of `b` has no figure where the bottom row of
+///   `a` has some) is one row: its cells' text joins the text above.
+///
+/// Cells keep the page and box where they were printed.
+pub fn append_piece(a: &mut TableGrid, b: TableGrid) {
+    let repeated = repeated_header_rows(a, &b);
+    let mut cells: Vec<Cell> = b.cells.into_iter().filter(|c| c.row >= repeated).collect();
+    for c in &mut cells {
+        c.row -= repeated;
+    }
+    let bottom = a.rows;
+    let numeric =
+        |c: &Cell| !c.text.is_empty() && c.text.chars().all(|ch| ch.is_ascii_digit() || ch == '.');
+    let a_last_has_figures = a
+        .cells
+        .iter()
+        .any(|c| c.row + c.rowspan == bottom && c.row == bottom - 1 && numeric(c));
+    // The rest of a split row lies in the same columns as the row above it: every cell of
+    // it with text sits under a cell of the same columns at the bottom of `a`.
+    let under_a_cell = |c: &Cell| {
+        a.cells
+            .iter()
+            .any(|x| x.row + x.rowspan == bottom && x.col == c.col && x.colspan == c.colspan)
+    };
+    let top: Vec<&Cell> = cells.iter().filter(|c| c.row == 0).collect();
+    let split_row = a_last_has_figures
+        && top.iter().any(|c| !c.text.is_empty())
+        && top
+            .iter()
+            .all(|c| !numeric(c) && (c.text.is_empty() || under_a_cell(c)));
+    let mut kept: Vec<Cell> = Vec::with_capacity(cells.len());
+    for c in cells {
+        let above = (c.row == 0)
+            .then(|| {
+                a.cells.iter_mut().find(|x| {
+                    x.row + x.rowspan == bottom && x.col == c.col && x.colspan == c.colspan
+                })
+            })
+            .flatten();
+        match above {
+            Some(x) if split_row => {
+                join(&mut x.text, &c.text);
+                x.rowspan += c.rowspan - 1;
+            }
+            Some(x) if c.text.is_empty() && (x.rowspan > 1 || c.rowspan > 1) => {
+                x.rowspan += c.rowspan;
+            }
+            _ if split_row && c.row == 0 && c.text.is_empty() && c.rowspan == 1 => {}
+            _ => kept.push(c),
+        }
+    }
+    let shift = if split_row { bottom - 1 } else { bottom };
+    for mut c in kept {
+        if split_row && c.row == 0 {
+            // A cell of the split row with nothing above it: it stays on the row it belongs to.
+            c.rowspan = c.rowspan.max(1);
+        }
+        c.row += shift;
+        a.cells.push(c);
+    }
+    let cells = std::mem::take(&mut a.cells);
+    let origin = a.origin.clone();
+    *a = TableGrid::from_cells(cells, origin);
+}
+
+/// How many rows at the top of `b` repeat the top rows of `a` (the header printed again).
+fn repeated_header_rows(a: &TableGrid, b: &TableGrid) -> usize {
+    let row = |g: &TableGrid, r: usize| -> Vec<(usize, usize, usize, String)> {
+        g.cells
+            .iter()
+            .filter(|c| c.row == r)
+            .map(|c| (c.col, c.colspan, c.rowspan, c.text.clone()))
+            .collect()
+    };
+    let mut k = 0;
+    while k < a.rows.min(b.rows).saturating_sub(1) {
+        let (ra, rb) = (row(a, k), row(b, k));
+        if ra != rb || ra.iter().all(|(.., t)| t.is_empty()) {
+            break;
+        }
+        k += 1;
+    }
+    // A header is whole: the rows a merged header cell spans all repeat, or none is counted.
+    let spans_past = |g: &TableGrid| g.cells.iter().any(|c| c.row < k && c.row + c.rowspan > k);
+    if spans_past(a) || spans_past(b) {
+        return 0;
+    }
+    k
+}
+
 /// A cell's text: its lines top to bottom joined with `\n`, as a Word cell's paragraphs are.
 /// A label set one character per line (a vertical label) reads as one word.
 fn cell_text(glyphs: &[&PlacedGlyph]) -> String {
@@ -353,6 +448,7 @@ mod tests {
             y,
             size: 10.0,
             vertical: false,
+            ink: None,
         };
         let glyphs = [
             g("办", 5.0, 20.0),

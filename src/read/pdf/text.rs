@@ -14,6 +14,11 @@ pub struct PageParagraph {
     pub text: String,
     /// `[x0, y0, x1, y1]`.
     pub bbox: [f32; 4],
+    /// The first line starts at the left margin, as the rest of a paragraph that began on the
+    /// page before does.
+    pub flush_start: bool,
+    /// The last line runs to the right margin: the paragraph may go on on the next page.
+    pub open_end: bool,
 }
 
 /// Page numbers as offices print them: `- 3 -`, `—3—`, `-3-`, `第3页`, `第 3 页 共 6 页`, `3`,
@@ -35,6 +40,8 @@ pub fn is_page_number(text: &str) -> bool {
 pub struct Margins {
     pub left: f32,
     pub right: f32,
+    /// The font size of most body lines.
+    pub body_size: f32,
 }
 
 impl Margins {
@@ -61,9 +68,12 @@ impl Margins {
                 v.first().copied().unwrap_or(0.0)
             }
         };
+        let mut sizes: Vec<f32> = lines.iter().map(|l| l.size).collect();
+        sizes.sort_by(f32::total_cmp);
         Margins {
             left: shared(&starts, false),
             right: shared(&ends, true),
+            body_size: sizes.get(sizes.len() / 2).copied().unwrap_or(0.0),
         }
     }
 }
@@ -82,15 +92,33 @@ pub fn paragraphs(lines: &[Line], margins: &Margins) -> Vec<PageParagraph> {
                 let prev_short = p.x1() < margins.right - em * 1.5;
                 let gap = pitch > em * 2.1 || pitch < 0.0;
                 let resized = (l.size - p.size).abs() > em * 0.15;
-                indented || prev_short || gap || resized || starts_like_a_heading(&l.text)
+                // A title (larger than the body text, centred) wrapped over lines stays one
+                // paragraph: its first line may fill the width, the next ones are centred.
+                let centred = |x: &Line| {
+                    let mid = (margins.left + margins.right) / 2.0;
+                    ((x.x0() + x.x1()) / 2.0 - mid).abs() < em && x.x0() > margins.left + em
+                };
+                let full = p.x1() >= margins.right - em;
+                let wrapped_title = l.size > margins.body_size * 1.1
+                    && (l.size - p.size).abs() < 0.5
+                    && centred(l)
+                    && (centred(p) || full);
+                gap || resized
+                    || starts_like_a_heading(&l.text)
+                    || (!wrapped_title && (indented || prev_short))
             }
         };
+        let em = l.size;
+        let open_end = l.x1() >= margins.right - em * 1.5;
         if starts_new {
             out.push(PageParagraph {
                 text: l.text.trim().to_string(),
                 bbox: l.bbox,
+                flush_start: l.x0() <= margins.left + em * 0.8 && !starts_like_a_heading(&l.text),
+                open_end,
             });
         } else if let Some(p) = out.last_mut() {
+            p.open_end = open_end;
             join(&mut p.text, l.text.trim());
             p.bbox = [
                 p.bbox[0].min(l.bbox[0]),

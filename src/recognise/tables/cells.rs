@@ -156,6 +156,10 @@ pub(super) fn location(at: CellRef, image: Option<usize>, cell: &Cell) -> String
             s.push_str(&format!(" box {x},{y},{w},{h}"));
         }
     }
+    if let Some(at) = cell.page_box {
+        // A PDF cell: `page 3 box 312.4,210.0,38.5,14.2` in points from the page's top-left.
+        s.push_str(&format!(" {at}"));
+    }
     s
 }
 
