@@ -24,7 +24,7 @@ use sha2::{Digest, Sha256};
 use super::load::{record_from_rows, LoadError};
 use super::merge::{ImagesIn, Merged};
 use super::rows::{image_file_name, Rows, Table};
-use crate::check::compare::{compare, Aliases, Comparison, ReportRecord};
+use crate::check::compare::{cross_year, Aliases, Comparison, ReportRecord};
 
 #[derive(Debug, thiserror::Error)]
 pub enum ReviewError {
@@ -370,8 +370,10 @@ pub struct Offices {
     pub pages: BTreeMap<String, (String, String, BTreeMap<i32, usize>)>,
     /// office key → every report of the office (several may be of one year)
     pub members: BTreeMap<String, Vec<usize>>,
-    pub comparison: Comparison,
-    pub aliases: Aliases,
+    /// office key → `compare`'s cross-year check rows (`yoy.csv` rows with `kind=check`)
+    pub cross_year: HashMap<String, Vec<Vec<String>>>,
+    /// office key → `compare`'s `text_similarity.csv` rows
+    pub similarity: HashMap<String, Vec<Vec<String>>>,
 }
 
 fn offices(views: &[ReportView<'_>]) -> Offices {
@@ -389,14 +391,20 @@ fn offices(views: &[ReportView<'_>]) -> Offices {
         members.entry(key).or_default().push(i);
         records.push(rec);
     }
-    let order: HashMap<&str, usize> = crate::recognise::metrics::ids_ordered()
-        .iter()
-        .enumerate()
-        .map(|(i, m)| (m.as_str(), i))
-        .collect();
-    let comparison = compare(&records, &aliases, &[], &|m| {
-        order.get(m).copied().unwrap_or(usize::MAX)
-    });
+    let Comparison {
+        yoy, similarity, ..
+    } = cross_year(&records, &aliases);
+    let mut cross_year: HashMap<String, Vec<Vec<String>>> = HashMap::new();
+    for row in yoy.into_iter().filter(|r| r[3] == "check") {
+        cross_year
+            .entry(aliases.key(&row[0]))
+            .or_default()
+            .push(row);
+    }
+    let mut by_office: HashMap<String, Vec<Vec<String>>> = HashMap::new();
+    for row in similarity {
+        by_office.entry(aliases.key(&row[0])).or_default().push(row);
+    }
     let pages = by_key
         .into_iter()
         .filter(|(_, years)| years.len() > 1)
@@ -410,8 +418,8 @@ fn offices(views: &[ReportView<'_>]) -> Offices {
     Offices {
         pages,
         members,
-        comparison,
-        aliases,
+        cross_year,
+        similarity: by_office,
     }
 }
 

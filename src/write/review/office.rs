@@ -98,13 +98,7 @@ pub fn page(
     body.push_str(&table);
     body.push_str("</section>");
 
-    let mine = |office: &str| offices.aliases.key(office) == key;
-    let checks: Vec<&Vec<String>> = offices
-        .comparison
-        .yoy
-        .iter()
-        .filter(|r| r[3] == "check" && mine(&r[0]))
-        .collect();
+    let checks: Vec<&Vec<String>> = offices.cross_year.get(key).into_iter().flatten().collect();
     body.push_str("<section id=\"cross-year\"><h2>跨年度校验</h2>");
     if checks.is_empty() {
         body.push_str("<p>没有相邻年度可比。</p>");
@@ -129,12 +123,7 @@ pub fn page(
     }
     body.push_str("</section>");
 
-    let similar: Vec<&Vec<String>> = offices
-        .comparison
-        .similarity
-        .iter()
-        .filter(|r| mine(&r[0]))
-        .collect();
+    let similar: Vec<&Vec<String>> = offices.similarity.get(key).into_iter().flatten().collect();
     body.push_str("<section id=\"copied\"><h2>与上年雷同的章节</h2>");
     let copied: Vec<&&Vec<String>> = similar.iter().filter(|r| r[6] == "yes").collect();
     if copied.is_empty() {

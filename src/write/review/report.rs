@@ -50,14 +50,12 @@ fn value_cell(out: &mut String, metric: &str, colspan: u32, f: Option<&FigureVie
     } else {
         String::new()
     };
-    let label = metric_label(metric).unwrap_or_default();
     let Some(f) = f else {
         let _ = write!(
             out,
             "<td{span} class=\"v missing\" id=\"m-{m}\" data-metric=\"{m}\" data-check=\"none\" \
-             data-origin=\"\" title=\"{t}（未读出）\"></td>",
+             data-origin=\"\"></td>",
             m = esc(metric),
-            t = esc(&label)
         );
         return;
     };
@@ -87,14 +85,8 @@ fn value_cell(out: &mut String, metric: &str, colspan: u32, f: Option<&FigureVie
             esc(&r.kept)
         );
     }
-    let _ = write!(
-        out,
-        " title=\"{} · {} · {}\">{}",
-        esc(&label),
-        esc(f.location_text()),
-        status_zh(check),
-        esc(f.raw())
-    );
+    // no title: the row and column labels are printed around the cell
+    let _ = write!(out, ">{}", esc(f.raw()));
     if let Some(r) = &f.reread {
         let changed = if r.first == r.kept {
             "保留"
