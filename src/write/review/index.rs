@@ -48,6 +48,14 @@ fn outcomes(v: &ReportView<'_>) -> Vec<(usize, f64)> {
         .collect()
 }
 
+fn year_label(year: &str) -> String {
+    if year.is_empty() {
+        "年度不明".to_string()
+    } else {
+        format!("{year}年")
+    }
+}
+
 fn series() -> Vec<&'static str> {
     OUTCOMES.iter().map(|(s, _)| *s).collect()
 }
@@ -102,7 +110,7 @@ fn charts(views: &[ReportView<'_>]) -> String {
     let bars: Vec<Bar> = by_year
         .iter()
         .map(|(year, (received, outs, n))| Bar {
-            label: format!("{year}年（{n} 份报告）"),
+            label: format!("{}（{n} 份报告）", year_label(year)),
             segments: outs.iter().copied().enumerate().collect(),
             note: format!("收到 {}", format_number(*received)),
             href: None,
@@ -119,7 +127,7 @@ fn charts(views: &[ReportView<'_>]) -> String {
     let mut share: BTreeMap<String, (usize, usize)> = BTreeMap::new();
     for v in &reports {
         let failed = v.failed_checks().next().is_some();
-        for key in [format!("{}年", v.field("year")), "全部".to_string()] {
+        for key in [year_label(v.field("year")), "全部".to_string()] {
             let e = share.entry(key).or_default();
             e.0 += usize::from(failed);
             e.1 += 1;
