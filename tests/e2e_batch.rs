@@ -6,20 +6,10 @@ mod support;
 
 use std::collections::BTreeSet;
 use std::path::{Path, PathBuf};
-use std::process::Command;
 
 use support::report::{build_standard, t3_with_carry, ReportSpec, V};
 
-fn nianbao(args: &[&str]) -> (i32, String) {
-    let out = Command::new(env!("CARGO_BIN_EXE_nianbao"))
-        .args(args)
-        .output()
-        .expect("run nianbao");
-    (
-        out.status.code().unwrap_or(-1),
-        String::from_utf8_lossy(&out.stderr).into_owned(),
-    )
-}
+use support::nianbao;
 
 fn s(p: &Path) -> &str {
     p.to_str().expect("utf-8 path")

@@ -118,6 +118,39 @@ fn by_office(
     out
 }
 
+/// Calls `f(office, year, record of year − 1, record of year)` for every office with reports
+/// for two consecutive years.
+fn for_each_pair<'a>(
+    records: &'a [ReportRecord],
+    offices: &BTreeMap<String, BTreeMap<i32, usize>>,
+    mut f: impl FnMut(&str, i32, &'a ReportRecord, &'a ReportRecord),
+) {
+    for years in offices.values() {
+        for (&year, &now) in years {
+            let Some(&prev) = years.get(&(year - 1)) else {
+                continue;
+            };
+            f(&records[now].office, year, &records[prev], &records[now]);
+        }
+    }
+}
+
+/// Only what needs two consecutive years of an office: the cross-year checks (`yoy` rows of
+/// kind `check`) and the text similarity — what `review` shows on an office's page, without
+/// the year-over-year row of every metric.
+pub fn cross_year(records: &[ReportRecord], aliases: &Aliases) -> Comparison {
+    let mut cmp = Comparison::default();
+    for_each_pair(
+        records,
+        &by_office(records, aliases),
+        |office, year, p, n| {
+            cross_year_checks(office, year, p, n, &mut cmp.yoy);
+            text_similarity(office, year, p, n, &mut cmp.similarity);
+        },
+    );
+    cmp
+}
+
 pub fn compare(
     records: &[ReportRecord],
     aliases: &Aliases,
@@ -126,40 +159,32 @@ pub fn compare(
 ) -> Comparison {
     let offices = by_office(records, aliases);
     let mut cmp = Comparison::default();
-    for years in offices.values() {
-        let name = |i: usize| records[i].office.clone();
-        for (&year, &now) in years {
-            let Some(&prev) = years.get(&(year - 1)) else {
-                continue;
-            };
-            let (p, n) = (&records[prev], &records[now]);
-            let office = name(now);
-            let mut metrics: Vec<&String> = p.figures.keys().chain(n.figures.keys()).collect();
-            metrics.sort_by_key(|m| (metric_order(m), m.to_string()));
-            metrics.dedup();
-            for m in metrics {
-                let a = p.figures.get(m).and_then(|f| f.0);
-                let b = n.figures.get(m).and_then(|f| f.0);
-                let change = a
-                    .zip(b)
-                    .map(|(a, b)| format_number(b - a))
-                    .unwrap_or_default();
-                cmp.yoy.push(vec![
-                    office.clone(),
-                    (year - 1).to_string(),
-                    year.to_string(),
-                    "metric".into(),
-                    m.clone(),
-                    a.map(format_number).unwrap_or_default(),
-                    b.map(format_number).unwrap_or_default(),
-                    change,
-                    String::new(),
-                ]);
-            }
-            cross_year_checks(&office, year, p, n, &mut cmp.yoy);
-            text_similarity(&office, year, p, n, &mut cmp.similarity);
+    for_each_pair(records, &offices, |office, year, p, n| {
+        let mut metrics: Vec<&String> = p.figures.keys().chain(n.figures.keys()).collect();
+        metrics.sort_by_key(|m| (metric_order(m), m.to_string()));
+        metrics.dedup();
+        for m in metrics {
+            let a = p.figures.get(m).and_then(|f| f.0);
+            let b = n.figures.get(m).and_then(|f| f.0);
+            let change = a
+                .zip(b)
+                .map(|(a, b)| format_number(b - a))
+                .unwrap_or_default();
+            cmp.yoy.push(vec![
+                office.to_string(),
+                (year - 1).to_string(),
+                year.to_string(),
+                "metric".into(),
+                m.clone(),
+                a.map(format_number).unwrap_or_default(),
+                b.map(format_number).unwrap_or_default(),
+                change,
+                String::new(),
+            ]);
         }
-    }
+        cross_year_checks(office, year, p, n, &mut cmp.yoy);
+        text_similarity(office, year, p, n, &mut cmp.similarity);
+    });
     wide(records, metric_order, &mut cmp);
     missing(
         records,

@@ -7,6 +7,7 @@ mod export;
 mod extract;
 mod inspect;
 mod merge;
+mod review;
 
 /// nianbao (年报): annual reports on government information disclosure → comparable data.
 #[derive(Parser)]
@@ -26,6 +27,8 @@ enum Command {
     Compare(compare::Args),
     /// Merge the outputs of several shards (CSV folders or databases) into one.
     Merge(merge::Args),
+    /// Write a static site to look at the outputs: every report, its figures and checks, charts.
+    Review(review::Args),
     /// Explain one file: outline, tables and the template each matched, figures, failed checks.
     Inspect(inspect::Args),
 }
@@ -63,6 +66,7 @@ pub fn main() -> ExitCode {
         Command::Export(args) => export::run(args),
         Command::Compare(args) => compare::run(args),
         Command::Merge(args) => merge::run(args),
+        Command::Review(args) => review::run(args),
     };
     match result {
         Ok(code) => code,

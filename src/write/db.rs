@@ -297,8 +297,18 @@ impl Store {
 
     /// The rows of a stored document as they would be written for `source`.
     pub fn load_rows(&self, sha256: &str, source: &str) -> Result<Rows, DbError> {
+        self.load_tables(sha256, source, &Table::ALL)
+    }
+
+    /// The rows of some tables of a stored document (the others stay empty).
+    pub fn load_tables(
+        &self,
+        sha256: &str,
+        source: &str,
+        tables: &[Table],
+    ) -> Result<Rows, DbError> {
         let mut rows = Rows::default();
-        for t in Table::ALL {
+        for &t in tables {
             let cols = stored_columns(t);
             let sql = format!(
                 "SELECT {} FROM \"{}\" WHERE doc = ?1 ORDER BY ord",

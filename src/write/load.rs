@@ -3,6 +3,7 @@
 use std::collections::BTreeMap;
 use std::path::Path;
 
+use super::rows::{Rows, Table};
 use crate::check::compare::ReportRecord;
 
 #[derive(Debug, thiserror::Error)]
@@ -133,21 +134,40 @@ pub fn load_db(store: &super::Store) -> Result<Vec<ReportRecord>, LoadError> {
         .map_err(err)?;
     let mut out = Vec::new();
     for (sha, source, office, year) in docs {
-        let rows = store.load_rows(&sha, &source)?;
-        let mut rec = ReportRecord {
-            source,
-            office,
-            year: year as i32,
-            ..ReportRecord::default()
-        };
-        for f in &rows.figures {
-            rec.figures
-                .insert(f[3].clone(), (f[4].parse().ok(), f[6].clone()));
-        }
-        for s in &rows.sections {
-            rec.sections.insert(s[1].clone(), s[3].clone());
-        }
-        out.push(rec);
+        let rows = store.load_tables(&sha, &source, &[Table::Figures, Table::Sections])?;
+        out.push(record_with_rows(source, office, year as i32, &rows));
     }
     Ok(out)
+}
+
+/// The record of one file's rows, when it is an annual report with an office and a year.
+pub fn record_from_rows(source: &str, rows: &Rows) -> Option<ReportRecord> {
+    let report = rows.reports.first()?;
+    let (kind, office, year) = (report.get(4)?, report.get(5)?, report.get(6)?);
+    if kind != "annual_report" || office.is_empty() {
+        return None;
+    }
+    Some(record_with_rows(
+        source.to_string(),
+        office.clone(),
+        year.parse().ok()?,
+        rows,
+    ))
+}
+
+fn record_with_rows(source: String, office: String, year: i32, rows: &Rows) -> ReportRecord {
+    let mut rec = ReportRecord {
+        source,
+        office,
+        year,
+        ..ReportRecord::default()
+    };
+    for f in &rows.figures {
+        rec.figures
+            .insert(f[3].clone(), (f[4].parse().ok(), f[6].clone()));
+    }
+    for s in &rows.sections {
+        rec.sections.insert(s[1].clone(), s[3].clone());
+    }
+    rec
 }

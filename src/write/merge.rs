@@ -28,8 +28,22 @@ fn is_sqlite(path: &Path) -> bool {
         && &magic == b"SQLite format 3\0"
 }
 
+/// Where the saved pictures of a merged file are.
+pub enum ImagesIn<'a> {
+    /// `images/` of this `extract` output folder.
+    Folder(&'a Path),
+    /// The `image_data` table of this database.
+    Db(&'a Store),
+}
+
 impl Merged {
     pub fn load(inputs: &[PathBuf]) -> Result<Merged, LoadError> {
+        Merged::load_tables(inputs, &Table::ALL)
+    }
+
+    /// Like [`Merged::load`], with only the rows of `tables` (the others stay empty): `review`
+    /// has no use for the cells of every table, the bulk of an output.
+    pub fn load_tables(inputs: &[PathBuf], tables: &[Table]) -> Result<Merged, LoadError> {
         let mut merged = Merged {
             files: BTreeMap::new(),
             stores: Vec::new(),
@@ -39,13 +53,13 @@ impl Merged {
                 let store = Store::open(input)?;
                 let i = merged.stores.len();
                 for (source, sha256) in store.sources()? {
-                    let rows = store.load_rows(&sha256, &source)?;
+                    let rows = store.load_tables(&sha256, &source, tables)?;
                     merged.files.insert(source, (rows, Origin::Db(i)));
                 }
                 merged.stores.push(store);
             } else {
                 let mut by_source: BTreeMap<String, Rows> = BTreeMap::new();
-                for t in Table::ALL {
+                for &t in tables {
                     let path = input.join(format!("{}.csv", t.name()));
                     for record in read_csv_records(&path)? {
                         let source = record.first().cloned().unwrap_or_default();
@@ -68,6 +82,17 @@ impl Merged {
 
     pub fn is_empty(&self) -> bool {
         self.files.is_empty()
+    }
+
+    /// Every merged file by source path, in order, with where its pictures are.
+    pub fn files(&self) -> impl Iterator<Item = (&str, &Rows, ImagesIn<'_>)> {
+        self.files.iter().map(|(source, (rows, origin))| {
+            let images = match origin {
+                Origin::Folder(dir) => ImagesIn::Folder(dir),
+                Origin::Db(i) => ImagesIn::Db(&self.stores[*i]),
+            };
+            (source.as_str(), rows, images)
+        })
     }
 
     fn image_bytes(&self, origin: &Origin, sha256: &str, content_type: &str) -> Option<Vec<u8>> {

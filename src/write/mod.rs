@@ -5,6 +5,7 @@ pub mod db;
 pub mod images;
 pub mod load;
 pub mod merge;
+pub mod review;
 pub mod rows;
 
 pub use csv_out::{CsvFile, CsvOutput};

@@ -26,6 +26,20 @@ pub struct Sample {
     pub expected: Expected,
 }
 
+/// Runs the nianbao binary: its exit status and what it wrote to stderr (integration tests only:
+/// the example that shares this module has no binary to run).
+#[cfg(test)]
+pub fn nianbao(args: &[&str]) -> (i32, String) {
+    let out = std::process::Command::new(env!("CARGO_BIN_EXE_nianbao"))
+        .args(args)
+        .output()
+        .expect("run nianbao");
+    (
+        out.status.code().unwrap_or(-1),
+        String::from_utf8_lossy(&out.stderr).into_owned(),
+    )
+}
+
 pub fn fixtures_dir() -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR")).join("fixtures")
 }
