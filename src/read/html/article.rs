@@ -355,6 +355,11 @@ impl<'a> Page<'a> {
                 }
             }
             if let Some((_, m)) = best {
+                // a table's body is its table
+                let m = match m.value().as_element().map(|e| e.name()) {
+                    Some("tbody" | "thead" | "tfoot") => m.parent().unwrap_or(m),
+                    _ => m,
+                };
                 metadata = metadata_pairs(m, &skipped);
                 notes.push(format!(
                     "page metadata in {} ({}): kept apart, used only where the report gives none",
