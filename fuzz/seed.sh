@@ -3,9 +3,10 @@
 # committed). Run from fuzz/: ./seed.sh
 set -eu
 root=$(cd .. && pwd)/fixtures
-mkdir -p corpus/docx corpus/docx_xml corpus/xlsx corpus/xlsx_sheet corpus/recognise corpus/image_table
+mkdir -p corpus/docx corpus/docx_xml corpus/xlsx corpus/xlsx_sheet corpus/recognise corpus/image_table corpus/html
 cp "$root"/samples/*.docx "$root"/broken/* corpus/docx/ 2>/dev/null || true
 cp "$root"/broken/*.xlsx corpus/xlsx/
+cp "$root"/html/* "$root"/samples/*.html "$root"/broken/*.htm* "$root"/broken/*.mht "$root"/broken/*.doc "$root"/real/*.html corpus/html/
 python3 - "$root" <<'PY'
 import sys, zipfile, glob, os
 root = sys.argv[1]

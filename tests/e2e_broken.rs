@@ -166,6 +166,11 @@ torture! {
     textbox_table_textbox => "textbox_table_textbox.docx",
     html_saved_as_doc => "html_saved_as.doc",
     mht_saved_as_doc => "mht_saved_as.doc",
+    html_nested_deep => "html_nested_deep.html",
+    html_table_huge_span => "html_table_huge_span.html",
+    mht_broken_base64 => "mht_broken_base64.mht",
+    html_remote_picture => "html_remote_picture.html",
+    html_picture_outside_folder => "html_picture_outside_folder.html",
     wps_renamed => "wps_renamed.wps",
     legacy_xls_renamed => "legacy_xls_renamed.xlsx",
     pdf_renamed => "pdf_renamed.docx",
@@ -182,6 +187,30 @@ fn every_torture_file_has_its_test() {
             b.name
         );
     }
+}
+
+/// A web page and a single-file web page that Word saved under a .doc name are read as pages:
+/// the page's one paragraph (GBK as its meta says), the .mht's `report`.
+#[test]
+fn web_pages_saved_as_doc_are_read() {
+    let texts = |name: &str| -> Vec<String> {
+        let x = process_file(&broken_dir().join(name), &Options::default())
+            .result
+            .unwrap_or_else(|e| panic!("{name}: {}", e.message));
+        assert_eq!(x.document.tables().count(), 0);
+        x.document
+            .body
+            .iter()
+            .filter_map(|b| match b {
+                nianbao::model::Block::Paragraph(p) => Some(p.text.clone()),
+                _ => None,
+            })
+            .collect()
+    };
+    assert_eq!(texts("html_saved_as.doc"), [support::broken::TITLE]);
+    assert_eq!(texts("mht_saved_as.doc"), ["report"]);
+    let outcome = process_file(&broken_dir().join("html_saved_as.doc"), &Options::default());
+    assert_eq!(outcome.format, "html");
 }
 
 /// The innermost text box of a text box → table → text box nest is read.

@@ -120,7 +120,7 @@ fn extract_samples_and_broken_files() {
     }
     let mut problems = Vec::new();
     for s in &samples {
-        let file = format!("{}.docx", s.name);
+        let file = s.file_name();
         let Some(row) = by_name.get(&file) else {
             problems.push(format!("{file}: no reports.csv row"));
             continue;
@@ -160,7 +160,7 @@ fn extract_samples_and_broken_files() {
     // figures.csv: for every sample, its 200 (metric, value, semantic) rows as the spec says.
     let figures = read_csv(&out.join("figures.csv"));
     for s in &samples {
-        let file = format!("{}.docx", s.name);
+        let file = s.file_name();
         let got: BTreeMap<&str, (&str, &str)> = figures
             .iter()
             .filter(|r| file_name(&r["source"]) == file)

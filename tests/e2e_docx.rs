@@ -19,7 +19,6 @@ fn options() -> Options {
     })
     .clone()
 }
-use support::expect::{check, check_parts};
 use support::report::Expected;
 
 /// Reads the committed sample (falls back to the generator if it is missing, so a stale
@@ -36,6 +35,15 @@ fn run(name: &str) -> (Extracted, Expected) {
     let x = process_bytes(&bytes, &options())
         .unwrap_or_else(|e| panic!("{name}: failed at {}: {}", e.stage, e.message));
     (x, expected)
+}
+
+/// Collects every difference between the result and the expectations, then fails once with all.
+fn check(name: &str, x: &Extracted, e: &Expected) {
+    support::expect::check_report(name, x, e, true)
+}
+
+fn check_parts(name: &str, x: &Extracted, e: &Expected, with_figures: bool) {
+    support::expect::check_report(name, x, e, with_figures)
 }
 
 fn word_tables(x: &Extracted) -> Vec<&TableGrid> {

@@ -12,7 +12,7 @@ use std::collections::BTreeMap;
 
 use nianbao::check::CheckStatus;
 use nianbao::pipeline::{process_bytes, Extracted, Options};
-use support::expect::check_parts;
+use support::expect::check_report;
 
 fn options() -> Options {
     static OPTS: std::sync::OnceLock<Options> = std::sync::OnceLock::new();
@@ -297,6 +297,6 @@ fn fixture_reports_printed_to_pdf_read_like_their_docx() {
         e.origin = origin;
         e.locations = None;
         e.table_numbers = None;
-        check_parts(name, &x, &e, true);
+        check_report(name, &x, &e, true);
     }
 }

@@ -29,6 +29,7 @@ pub fn pipeline(data: &[u8]) {
         limits: limits(),
         max_file_bytes: 64 << 20,
         ocr: None,
+        ..nianbao::pipeline::Options::default()
     };
     let _ = nianbao::pipeline::process_bytes(data, &opts);
 }

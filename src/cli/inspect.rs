@@ -62,6 +62,10 @@ pub fn run(args: Args) -> anyhow::Result<ExitCode> {
     for w in x.document.warnings.iter().chain(&r.warnings) {
         println!("warning  {w}");
     }
+    // How the reader found the content (a web page's article, its layout tables …).
+    for note in &x.document.reader_notes {
+        println!("reader   {note}");
+    }
 
     println!("\nOutline");
     for s in &r.sections {

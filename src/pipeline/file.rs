@@ -67,8 +67,16 @@ pub(super) fn process_within<'b>(
     // The recogniser's counters are behind a Mutex that tolerates poisoning, so unwinding is safe.
     // The file's bytes are dropped as soon as the document is read: for a report of 50 MB of
     // photos they are as large as the document's own copies of the pictures.
+    // A saved web page's pictures are files beside it: its reader may look in its folder.
+    let folder = path.parent().map(|p| {
+        if p.as_os_str().is_empty() {
+            Path::new(".")
+        } else {
+            p
+        }
+    });
     let run = std::panic::AssertUnwindSafe(move || {
-        let document = read_document(&bytes, opts)?;
+        let document = read_document(&bytes, opts, folder)?;
         drop(bytes);
         Ok(finish_document(document, opts))
     });
@@ -94,11 +102,15 @@ pub(super) fn process_within<'b>(
 
 /// The pipeline on bytes already in memory.
 pub fn process_bytes(bytes: &[u8], opts: &Options) -> Result<Extracted, FileError> {
-    Ok(finish_document(read_document(bytes, opts)?, opts))
+    Ok(finish_document(read_document(bytes, opts, None)?, opts))
 }
 
-pub(super) fn read_document(bytes: &[u8], opts: &Options) -> Result<Document, FileError> {
-    read::read_auto(bytes, &opts.limits).map_err(|e| FileError {
+pub(super) fn read_document(
+    bytes: &[u8],
+    opts: &Options,
+    folder: Option<&Path>,
+) -> Result<Document, FileError> {
+    read::read_auto_in(bytes, &opts.limits, folder).map_err(|e| FileError {
         stage: Stage::Read,
         message: name_limit_flags(&e.to_string()),
     })

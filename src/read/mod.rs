@@ -6,6 +6,7 @@
 
 pub mod docx;
 pub mod grid;
+pub mod html;
 pub mod image_table;
 mod limits;
 mod package;
@@ -73,10 +74,22 @@ pub fn memory_estimate(path: &std::path::Path) -> u64 {
 
 /// Reads any supported document from its bytes, choosing the reader by content.
 pub fn read_auto(bytes: &[u8], limits: &Limits) -> Result<Document, ReadError> {
+    read_auto_in(bytes, limits, None)
+}
+
+/// [`read_auto`] for a file's bytes, with the folder the file lies in: a saved web page's
+/// pictures are files beside it (read only from inside that folder). Other formats are whole in
+/// their bytes and ignore it.
+pub fn read_auto_in(
+    bytes: &[u8],
+    limits: &Limits,
+    folder: Option<&std::path::Path>,
+) -> Result<Document, ReadError> {
     match sniff(bytes) {
         Sniffed::Docx => docx::read_docx(bytes, limits),
         Sniffed::Xlsx | Sniffed::Xls => sheet::read_workbook(bytes, limits),
         Sniffed::Pdf => pdf::read_pdf(bytes, limits),
+        Sniffed::Html => html::read_html(bytes, limits, folder),
         other => Err(other.into_error()),
     }
 }

@@ -63,9 +63,6 @@ impl Sniffed {
             Sniffed::OtherOle => {
                 ReadError::Unsupported("an OLE compound file that is neither Word nor Excel".into())
             }
-            Sniffed::Html => ReadError::Unsupported(
-                "HTML page (or a web page saved by Word as .doc/.mht) — not supported yet".into(),
-            ),
             Sniffed::Rtf => ReadError::Unsupported("RTF — not supported yet".into()),
             Sniffed::OtherZip(why) => ReadError::Unsupported(format!(
                 "a zip archive that is not a Word or Excel document ({why})"
@@ -73,7 +70,7 @@ impl Sniffed {
             Sniffed::Unknown => ReadError::Unsupported(
                 "unrecognised content (not docx, xlsx, xls, pdf or html)".into(),
             ),
-            Sniffed::Docx | Sniffed::Xlsx | Sniffed::Xls | Sniffed::Pdf => {
+            Sniffed::Docx | Sniffed::Xlsx | Sniffed::Xls | Sniffed::Pdf | Sniffed::Html => {
                 ReadError::Other("internal: a supported format reached the error path".into())
             }
         }
@@ -110,9 +107,20 @@ pub fn sniff(bytes: &[u8]) -> Sniffed {
     {
         return Sniffed::Html;
     }
-    // Word's "single file web page" (.mht) saved with a .doc extension: a MIME message.
+    // An article fragment as site archives and crawlers store it: markup without html, head or
+    // body, opening with an element (or a comment) that only HTML has.
+    if trimmed.starts_with('<') && !trimmed.starts_with("<?xml") && is_html_fragment(trimmed) {
+        return Sniffed::Html;
+    }
+    // Single-file web pages (.mht/.mhtml, also saved by Word as .doc): a MIME message —
+    // Word's starts with MIME-Version, browsers' with From/Snapshot-Content-Location/Subject.
     if trimmed.starts_with("mime-version:")
-        || (trimmed.starts_with("from:") && head.contains("multipart/related"))
+        || ((trimmed.starts_with("from:")
+            || trimmed.starts_with("content-type:")
+            || trimmed.starts_with("snapshot-content-location:")
+            || trimmed.starts_with("subject:")
+            || trimmed.starts_with("date:"))
+            && head.contains("multipart/related"))
     {
         return Sniffed::Html;
     }
@@ -124,6 +132,27 @@ pub fn sniff(bytes: &[u8]) -> Sniffed {
         }
     }
     Sniffed::Unknown
+}
+
+/// Whether markup opens with an HTML element: `<div`, `<p>`, `<table` …, a `<meta>`, or a comment
+/// followed by one of them.
+fn is_html_fragment(lower: &str) -> bool {
+    const TAGS: [&str; 16] = [
+        "div", "p", "table", "span", "meta", "h1", "h2", "h3", "style", "center", "font",
+        "section", "article", "title", "link", "br",
+    ];
+    let mut rest = lower;
+    while let Some(after) = rest.strip_prefix("<!--") {
+        rest = after.split_once("-->").map_or("", |(_, r)| r).trim_start();
+    }
+    let Some(tag) = rest.strip_prefix('<') else {
+        return false;
+    };
+    let name: String = tag
+        .chars()
+        .take_while(|c| c.is_ascii_alphanumeric())
+        .collect();
+    TAGS.contains(&name.as_str())
 }
 
 fn sniff_zip(bytes: &[u8]) -> Sniffed {

@@ -106,6 +106,22 @@ pub fn publish_date(lines: &[String]) -> Option<Date> {
     })
 }
 
+/// The date of a page's index-number table (`成文日期：…`, else `发布日期：…`/`发文日期：…`), which
+/// a web page reader puts in the furniture: only for a report that prints no date of its own.
+pub fn metadata_date(furniture: &[String]) -> Option<Date> {
+    let dated = |labels: &[&str]| {
+        furniture.iter().find_map(|l| {
+            let t = compact(l);
+            labels
+                .iter()
+                .any(|label| t.starts_with(label))
+                .then(|| find_dates(&t).first().map(|d| d.2))
+                .flatten()
+        })
+    };
+    dated(&["成文日期"]).or_else(|| dated(&["发布日期", "发文日期", "生成日期"]))
+}
+
 fn closing_date(lines: &[String]) -> Option<Date> {
     for line in lines.iter().rev().filter(|l| !l.trim().is_empty()).take(12) {
         let t = compact(line);
@@ -262,5 +278,16 @@ mod tests {
             statistical_period(&l, None),
             Some((d(2023, 1, 1), d(2023, 12, 31)))
         );
+    }
+
+    #[test]
+    fn page_metadata_date_prefers_the_written_date() {
+        let f = |v: &[&str]| metadata_date(&v.iter().map(|s| s.to_string()).collect::<Vec<_>>());
+        assert_eq!(
+            f(&["发布日期：2024-02-05", "成文日期：2024-01-26"]),
+            Some(d(2024, 1, 26))
+        );
+        assert_eq!(f(&["发布日期：2024年2月5日"]), Some(d(2024, 2, 5)));
+        assert_eq!(f(&["页眉 2024-02-05"]), None);
     }
 }

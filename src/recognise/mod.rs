@@ -185,7 +185,8 @@ pub fn recognise(doc: &Document) -> AnnualReport {
     let lines = text::body_lines(doc);
     let sections = sections::split_sections(doc);
     let (office, year) = office::office_and_year(doc, &lines);
-    let published = dates::publish_date(&lines);
+    let published =
+        dates::publish_date(&lines).or_else(|| dates::metadata_date(&text::furniture_lines(doc)));
     let (period_start, period_end) =
         dates::statistical_period(&lines, year).map_or((None, None), |(a, b)| (Some(a), Some(b)));
     let contacts = contacts::find_contacts(doc, &lines);
@@ -320,5 +321,31 @@ mod tests {
         assert_eq!(r.sections.len(), 1);
         assert_eq!(r.sections[0].id, SectionId::Body);
         assert_eq!(r.sections[0].text, "2023年预算说明\n一、收入\n二、支出");
+    }
+
+    #[test]
+    fn page_metadata_fills_only_gaps() {
+        let meta = vec![
+            testutil::para("发布机构：某某区人民政府办公室"),
+            testutil::para("成文日期：2024-02-05"),
+        ];
+        // the report names its office and date: the metadata changes nothing
+        let mut d = lines_doc(SEED);
+        d.furniture = meta.clone();
+        let r = recognise(&d);
+        assert_eq!(r.office.as_deref(), Some("威海市文登区天福街道办事处"));
+        assert_eq!(
+            r.published.map(|d| d.to_string()).as_deref(),
+            Some("2024-01-22")
+        );
+        // a report without title office or closing date takes them from the metadata
+        let mut d = lines_doc("政府信息公开工作年度报告\n一、总体情况\n本年度主动公开信息。");
+        d.furniture = meta;
+        let r = recognise(&d);
+        assert_eq!(r.office.as_deref(), Some("某某区人民政府办公室"));
+        assert_eq!(
+            r.published.map(|d| d.to_string()).as_deref(),
+            Some("2024-02-05")
+        );
     }
 }

@@ -174,6 +174,17 @@ pub fn office_and_year(doc: &Document, lines: &[String]) -> (Option<String>, Opt
             year = year.or(y);
         }
     }
+    if office.is_none() {
+        // a web page's index-number table names its publisher (only used when the report doesn't)
+        office = furniture.iter().find_map(|l| {
+            let t = compact(l);
+            ["发布机构", "发文机关"].iter().find_map(|label| {
+                t.strip_prefix(label)
+                    .map(|v| v.trim_start_matches([':', '：']))
+                    .and_then(clean_office)
+            })
+        });
+    }
     if year.is_none() {
         year = dates::statistical_period(lines, None)
             .map(|(a, _)| a.year)

@@ -180,7 +180,7 @@ const RELS: &str = "<?xml version=\"1.0\" encoding=\"UTF-8\" standalone=\"yes\"?
 <Relationships xmlns=\"http://schemas.openxmlformats.org/package/2006/relationships\">\
 <Relationship Id=\"rId1\" Type=\"http://schemas.openxmlformats.org/officeDocument/2006/relationships/officeDocument\" Target=\"word/document.xml\"/></Relationships>";
 
-const TITLE: &str = "青川市东湖区人民政府办公室2023年政府信息公开工作年度报告";
+pub const TITLE: &str = "青川市东湖区人民政府办公室2023年政府信息公开工作年度报告";
 
 /// The three parts of a minimal .docx around the given document.xml (and extra parts).
 fn minimal_docx_parts(document: Vec<u8>) -> Vec<(String, Vec<u8>)> {
@@ -367,14 +367,15 @@ fn textbox_table_textbox() -> Vec<u8> {
 
 /// A web page saved by Word with a .doc name.
 fn html_saved_as_doc() -> Vec<u8> {
-    format!(
+    let page = format!(
         "<html xmlns:v=\"urn:schemas-microsoft-com:vml\" xmlns:o=\"urn:schemas-microsoft-com:office:office\" \
 xmlns:w=\"urn:schemas-microsoft-com:office:word\" xmlns=\"http://www.w3.org/TR/REC-html40\">\r\n\
 <head><meta http-equiv=Content-Type content=\"text/html; charset=gb2312\"><meta name=ProgId content=Word.Document>\r\n\
 <meta name=Generator content=\"Microsoft Word 15\"></head><body lang=ZH-CN><div class=WordSection1>\r\n\
 <p class=MsoNormal>{TITLE}</p></div></body></html>\r\n"
-    )
-    .into_bytes()
+    );
+    // Word writes the page in the encoding it declares.
+    encoding_rs::GBK.encode(&page).0.into_owned()
 }
 
 /// Word's single-file web page (MHT) saved with a .doc name.
@@ -384,6 +385,48 @@ fn mht_saved_as_doc() -> Vec<u8> {
 <html><body><p>report</p></body></html>\r\n------=_NextPart_01DA0000--\r\n"
         .as_bytes()
         .to_vec()
+}
+
+/// 100,000 nested `<div>`s: html5ever would spend minutes on them; stopped before parsing.
+fn html_nested_deep() -> Vec<u8> {
+    format!("<html><body>{}x</body></html>", "<div>".repeat(100_000)).into_bytes()
+}
+
+/// A table of 1001 rows whose cells each span 1000 columns: a million slots and more.
+fn html_table_huge_span() -> Vec<u8> {
+    let mut page = String::from("<html><body><p>表</p><table>");
+    for _ in 0..1001 {
+        page.push_str("<tr><td colspan=\"1000\">1</td><td>2</td></tr>");
+    }
+    page.push_str("</table></body></html>");
+    page.into_bytes()
+}
+
+/// A single-file web page whose page part is not base64 though it says so.
+fn mht_broken_base64() -> Vec<u8> {
+    "MIME-Version: 1.0\r\nContent-Type: multipart/related; boundary=\"b\"\r\n\r\n--b\r\n\
+Content-Location: file:///C:/r.htm\r\nContent-Transfer-Encoding: base64\r\nContent-Type: text/html\r\n\r\n\
+<html>not base64!</html>\r\n--b--\r\n"
+        .as_bytes()
+        .to_vec()
+}
+
+/// A page whose pictures are on the web: listed with a warning, never fetched.
+fn html_remote_picture() -> Vec<u8> {
+    format!(
+        "<html><body><div><p>{TITLE}</p><p>表二如下。</p>\
+<img src=\"https://www.example.gov.cn/uploads/2024/t2.png\"><img src=\"//cdn.example.gov.cn/t3.jpg\"></div></body></html>"
+    )
+    .into_bytes()
+}
+
+/// A page whose pictures point outside its folder: never read.
+fn html_picture_outside_folder() -> Vec<u8> {
+    format!(
+        "<html><body><div><p>{TITLE}</p><img src=\"../../../../../../etc/passwd\">\
+<img src=\"/etc/hostname\"><img src=\"file:///etc/hostname\"><img src=\"empty.docx/../../samples/standard.docx\"></div></body></html>"
+    )
+    .into_bytes()
 }
 
 /// A minimal .xlsx with one sheet whose cells sit at A1 and XFD1048576 (17 billion slots).
@@ -645,15 +688,34 @@ pub fn broken_files(good: &[u8]) -> Vec<Broken> {
         textbox_table_textbox,
         "",
     ));
+    // Web pages saved under .doc are read as what they are.
+    out.push(Broken::readable("html_saved_as.doc", html_saved_as_doc, ""));
+    out.push(Broken::readable("mht_saved_as.doc", mht_saved_as_doc, ""));
+    // Hostile web pages (issue 13).
     out.push(Broken::failing(
-        "html_saved_as.doc",
-        html_saved_as_doc,
-        "html",
+        "html_nested_deep.html",
+        html_nested_deep,
+        "nested more than 256 deep",
     ));
     out.push(Broken::failing(
-        "mht_saved_as.doc",
-        mht_saved_as_doc,
-        "html",
+        "html_table_huge_span.html",
+        html_table_huge_span,
+        "slots",
+    ));
+    out.push(Broken::failing(
+        "mht_broken_base64.mht",
+        mht_broken_base64,
+        "base64",
+    ));
+    out.push(Broken::readable(
+        "html_remote_picture.html",
+        html_remote_picture,
+        "not fetched",
+    ));
+    out.push(Broken::readable(
+        "html_picture_outside_folder.html",
+        html_picture_outside_folder,
+        "outside the page's folder",
     ));
     out.push(Broken::failing(
         "wps_renamed.wps",

@@ -4,9 +4,7 @@ use std::collections::{BTreeMap, BTreeSet};
 
 use nianbao::check::CheckStatus;
 use nianbao::pipeline::Extracted;
-use nianbao::recognise::ReportKind;
-
-use nianbao::recognise::Figure;
+use nianbao::recognise::{Figure, ReportKind};
 
 use super::report::{ExpFigure, Expected};
 
@@ -66,13 +64,10 @@ fn count(hay: &str, needle: &str) -> usize {
     hay.matches(needle).count()
 }
 
-/// Collects every difference between a run and its spec — figures, checks, office, dates,
-/// contacts, sections — then fails once with all. Shared by the e2e tests of every input kind.
-pub fn check(name: &str, x: &Extracted, e: &Expected) {
-    check_parts(name, x, e, true)
-}
-
-pub fn check_parts(name: &str, x: &Extracted, e: &Expected, with_figures: bool) {
+/// Collects every difference between a run's result and the expectations of its spec — kind,
+/// figures (value, semantic, origin, location), failed checks, office, year, dates, contacts,
+/// sections with their headings and known sentences, text read twice — then fails once with all.
+pub fn check_report(name: &str, x: &Extracted, e: &Expected, with_figures: bool) {
     let mut errs: Vec<String> = Vec::new();
     let r = &x.report;
     if r.kind != ReportKind::Annual {

@@ -5,6 +5,7 @@
 pub mod broken;
 pub mod docx;
 pub mod expect;
+pub mod html;
 pub mod pictures;
 pub mod png;
 pub mod render;
@@ -20,8 +21,10 @@ use report::{Expected, ReportSpec};
 
 /// One generated sample report with what it must give.
 pub struct Sample {
-    /// Shape name; the file is `fixtures/samples/{name}.docx`.
+    /// Shape name; the file is `fixtures/samples/{name}.{ext}`.
     pub name: &'static str,
+    /// `docx`, or `html` for the report as a site's page.
+    pub ext: &'static str,
     pub bytes: Vec<u8>,
     pub expected: Expected,
 }
@@ -44,6 +47,13 @@ pub fn fixtures_dir() -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR")).join("fixtures")
 }
 
+impl Sample {
+    /// The file's name in `fixtures/samples/`.
+    pub fn file_name(&self) -> String {
+        format!("{}.{}", self.name, self.ext)
+    }
+}
+
 /// The sample of one shape.
 pub fn sample(name: &str) -> Sample {
     samples()
@@ -60,51 +70,61 @@ pub fn samples() -> Vec<Sample> {
     vec![
         Sample {
             name: "standard",
+            ext: "docx",
             bytes: report::build_standard(&spec),
             expected: spec.expected(),
         },
         Sample {
             name: "numbered",
+            ext: "docx",
             bytes: report::build_numbered(&spec),
             expected: report::expected_numbered(&spec),
         },
         Sample {
             name: "tricky",
+            ext: "docx",
             bytes: report::build_tricky(&spec),
             expected: report::expected_tricky(&spec),
         },
         Sample {
             name: "variant_28x8",
+            ext: "docx",
             bytes: report::build_variant_28x8(&spec),
             expected: variant,
         },
         Sample {
             name: "strict_renamed",
+            ext: "docx",
             bytes: report::build_strict_renamed(&spec),
             expected: spec.expected(),
         },
         Sample {
             name: "seed",
+            ext: "docx",
             bytes: seed::build_seed(),
             expected: seed::expected_seed(),
         },
         Sample {
             name: "trial_2019",
+            ext: "docx",
             bytes: report::build_standard(&ReportSpec::trial_2019()),
             expected: report::expected_trial(&ReportSpec::trial_2019()),
         },
         Sample {
             name: "mixed_formats",
+            ext: "docx",
             bytes: report::build_standard(&ReportSpec::mixed()),
             expected: report::expected_trial(&ReportSpec::mixed()),
         },
         Sample {
             name: "template_filled",
+            ext: "docx",
             bytes: template::build_template_filled(),
             expected: template::expected_template(),
         },
         Sample {
             name: "pictures_t3_split_header",
+            ext: "docx",
             bytes: pictures::pictures_docx(
                 &spec,
                 &Default::default(),
@@ -114,12 +134,19 @@ pub fn samples() -> Vec<Sample> {
         },
         Sample {
             name: "pictures_t3_split_bare",
+            ext: "docx",
             bytes: pictures::pictures_docx(
                 &spec,
                 &Default::default(),
                 pictures::T3Pictures::SplitBare,
             ),
             expected: pictures::expected_split(&spec),
+        },
+        Sample {
+            name: "standard",
+            ext: "html",
+            bytes: html::site_page_gbk(&spec),
+            expected: html::expected_page(&spec),
         },
     ]
 }
@@ -129,12 +156,16 @@ pub fn samples() -> Vec<Sample> {
 pub fn all_fixture_files() -> Vec<(String, Vec<u8>)> {
     let samples = samples();
     let standard = samples[0].bytes.clone();
+    assert_eq!(samples[0].file_name(), "standard.docx");
     let mut out: Vec<(String, Vec<u8>)> = samples
         .into_iter()
-        .map(|s| (format!("samples/{}.docx", s.name), s.bytes))
+        .map(|s| (format!("samples/{}", s.file_name()), s.bytes))
         .collect();
     for s in sheets::sheet_samples() {
         out.push((format!("sheets/{}.xlsx", s.name), s.bytes));
+    }
+    for (name, bytes, _) in html::pages() {
+        out.push((format!("html/{name}"), bytes));
     }
     for v in variants::variants() {
         out.push((format!("variants/{}.docx", v.name), v.bytes));
@@ -146,4 +177,4 @@ pub fn all_fixture_files() -> Vec<(String, Vec<u8>)> {
 }
 
 /// The generated folders (their files must be exactly [`all_fixture_files`]).
-pub const GENERATED_DIRS: [&str; 4] = ["samples", "sheets", "variants", "broken"];
+pub const GENERATED_DIRS: [&str; 5] = ["samples", "sheets", "variants", "broken", "html"];
