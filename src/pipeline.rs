@@ -142,6 +142,8 @@ pub struct ImageInfo {
     pub sha256: String,
     /// The report section the image is anchored in (`preamble`, `requests`, …), if anchored.
     pub section: String,
+    /// The picture's alt text, if the document gives one.
+    pub description: String,
 }
 
 impl Extracted {
@@ -479,6 +481,7 @@ fn describe_images(doc: &Document, report: &AnnualReport) -> Vec<ImageInfo> {
                 bytes: img.data.len(),
                 sha256: hex(&Sha256::digest(&img.data)),
                 section: sections.get(&i).cloned().unwrap_or_default(),
+                description: img.description.clone().unwrap_or_default(),
             }
         })
         .collect()
