@@ -102,13 +102,37 @@ impl std::fmt::Display for PageBox {
 }
 
 impl Paragraph {
-    /// The paragraph as printed: label (if any) followed by the text.
+    /// The paragraph as printed: label (if any) followed by the text. Word prints a tab (or a
+    /// space) after a list number; where the label ends and the text begins with a letter or
+    /// digit (`1.1` + `Head`, `o` + `bullet`, `SECTION 1` + `Introduction`) a space stands for
+    /// it, so the number and the first word stay two words (`1.1 Head`, not `1.1Head`).
     pub fn printed(&self) -> String {
         match &self.label {
-            Some(l) => format!("{l}{}", self.text),
+            Some(l) => {
+                let mut out = String::with_capacity(l.len() + 1 + self.text.len());
+                out.push_str(l);
+                if needs_gap(l, &self.text) {
+                    out.push(' ');
+                }
+                out.push_str(&self.text);
+                out
+            }
             None => self.text.clone(),
         }
     }
+}
+
+/// Whether a list label and the text after it would run together into one word: both sides
+/// are letters or digits of a script that separates words (CJK characters are words each, so
+/// `第一章` + `总则` stays as Word's plain text has it).
+fn needs_gap(label: &str, text: &str) -> bool {
+    let word = |c: Option<char>| {
+        c.is_some_and(|c| {
+            c.is_alphanumeric()
+                && !matches!(u32::from(c), 0x3040..=0x9FFF | 0xAC00..=0xD7AF | 0xF900..=0xFAFF | 0x20000..=0x3FFFF)
+        })
+    };
+    word(label.chars().next_back()) && word(text.chars().next())
 }
 
 /// Where a table's cells were read from.
@@ -226,4 +250,8 @@ pub struct ImagePart {
     /// Content type from `[Content_Types].xml` or sniffed from the bytes.
     pub content_type: String,
     pub data: Vec<u8>,
+    /// The picture's description (alt text) as the document gives it (`wp:docPr/@descr`,
+    /// `v:shape/@alt`, `<img alt>`): the distinct non-empty ones of its anchors, one per line.
+    /// Not printed on the page, so never part of a section's text; listed in images.csv.
+    pub description: Option<String>,
 }

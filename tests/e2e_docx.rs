@@ -208,6 +208,26 @@ fn tricky_tables_as_grids() {
         );
     }
     assert!(notes.contains(support::report::TRICKY_FOOTER));
+    // Notes reach the output as their own `notes` section (never one of the report's sections).
+    let section = x.report.notes.as_ref().expect("a notes section");
+    assert_eq!(section.id.as_str(), "notes");
+    for t in [
+        support::report::TRICKY_FOOTNOTE,
+        support::report::TRICKY_COMMENT,
+        support::report::TRICKY_ENDNOTE,
+    ] {
+        assert_eq!(section.text.matches(t).count(), 1, "{t:?} once in notes");
+    }
+    // The footnote reference after the 主动公开 sentence prints its number there.
+    let active = x
+        .report
+        .sections
+        .iter()
+        .find(|s| s.id.as_str() == "active_disclosure")
+        .expect("active_disclosure");
+    assert_eq!(active.text.matches("[1]").count(), 1, "{:?}", active.text);
+    assert!(!section.text.contains(support::report::TRICKY_HEADER));
+    assert!(x.report.sections.iter().all(|s| s.id.as_str() != "notes"));
 }
 
 #[test]

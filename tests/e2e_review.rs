@@ -11,9 +11,9 @@ mod support;
 use std::path::{Path, PathBuf};
 use std::process::Command;
 
-use support::render::{cell_boxes, table4_2021, RenderStyle};
 use regex::Regex;
 use support::pictures::t4_picture_docx;
+use support::render::{cell_boxes, table4_2021, RenderStyle};
 use support::report::{build_standard, t3_with_carry, ReportSpec, V};
 
 const CHROMIUM: &str = "/usr/bin/chromium";

@@ -342,7 +342,8 @@ fn text_similarity(
 ) {
     for (section, text) in &now.sections {
         // The preamble is the format's fixed opening and the contact block: alike every year.
-        if section == "preamble" {
+        // Notes are not one of the report's sections.
+        if section == "preamble" || section == "notes" {
             continue;
         }
         let Some(old) = prev.sections.get(section) else {

@@ -310,6 +310,7 @@ mod tests {
                 heading: String::new(),
                 text: text.to_string(),
             }],
+            notes: None,
             figures,
             table_formats: Vec::new(),
             warnings: Vec::new(),

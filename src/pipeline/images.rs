@@ -31,6 +31,7 @@ pub(super) fn describe_images(doc: &Document, report: &AnnualReport) -> Vec<Imag
                 bytes: img.data.len(),
                 sha256: hex(&Sha256::digest(&img.data)),
                 section: sections.get(&i).cloned().unwrap_or_default(),
+                description: img.description.clone().unwrap_or_default(),
             }
         })
         .collect()

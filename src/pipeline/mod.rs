@@ -83,6 +83,8 @@ pub struct ImageInfo {
     pub sha256: String,
     /// The report section the image is anchored in (`preamble`, `requests`, …), if anchored.
     pub section: String,
+    /// The picture's alt text, if the document gives one.
+    pub description: String,
 }
 
 impl Extracted {

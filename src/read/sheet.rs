@@ -142,6 +142,7 @@ pub fn read_workbook(bytes: &[u8], limits: &Limits) -> Result<Document, ReadErro
                 part: format!("picture{}.{ext}", i + 1),
                 content_type: format!("image/{}", if ext == "jpg" { "jpeg" } else { &ext }),
                 data,
+                description: None,
             });
             doc.body.push(Block::Image(index));
         }

@@ -72,6 +72,9 @@ pub enum SectionId {
     Other,
     /// The text of a document that is not an annual report.
     Body,
+    /// Footnotes, endnotes and comments: never one of the report's sections (see
+    /// [`AnnualReport::notes`]), written beside them.
+    Notes,
 }
 
 impl SectionId {
@@ -85,6 +88,7 @@ impl SectionId {
             SectionId::Problems => "problems",
             SectionId::Other => "other",
             SectionId::Body => "body",
+            SectionId::Notes => "notes",
         }
     }
 }
@@ -168,6 +172,9 @@ pub struct AnnualReport {
     pub period_end: Option<Date>,
     pub contacts: Contacts,
     pub sections: Vec<Section>,
+    /// Footnotes, endnotes and comments as one section of their own, when the document has any:
+    /// kept out of `sections`, so they never count as a section's text, a heading or a claim.
+    pub notes: Option<Section>,
     pub figures: Vec<Figure>,
     /// Formats of the statistical tables found, in reading order.
     pub table_formats: Vec<TableFormat>,
@@ -235,6 +242,7 @@ pub fn recognise(doc: &Document) -> AnnualReport {
         period_end,
         contacts,
         sections,
+        notes: sections::notes(doc),
         figures: mapped.figures,
         table_formats: mapped.formats,
         warnings,

@@ -22,7 +22,7 @@ fn ordinal(id: SectionId) -> u32 {
         SectionId::ReviewLitigation => 4,
         SectionId::Problems => 5,
         SectionId::Other => 6,
-        SectionId::Preamble | SectionId::Body => 0,
+        SectionId::Preamble | SectionId::Body | SectionId::Notes => 0,
     }
 }
 
@@ -246,6 +246,34 @@ pub fn split_sections(doc: &Document) -> Vec<Section> {
         out.remove(0);
     }
     out
+}
+
+/// Footnotes, endnotes and comments as one `Notes` section (`None` when there are none): their
+/// paragraphs as printed, a table's rows as lines of tab-separated cells.
+pub fn notes(doc: &Document) -> Option<Section> {
+    let mut text = String::new();
+    for b in &doc.notes {
+        match b {
+            Block::Paragraph(p) => push_line(&mut text, &p.printed()),
+            Block::Table(t) => {
+                for row in 0..t.rows {
+                    let cells: Vec<&str> = t
+                        .cells
+                        .iter()
+                        .filter(|c| c.row == row)
+                        .map(|c| c.text.as_str())
+                        .collect();
+                    push_line(&mut text, &cells.join("\t"));
+                }
+            }
+            Block::Image(_) => {}
+        }
+    }
+    (!text.is_empty()).then(|| Section {
+        id: SectionId::Notes,
+        heading: String::new(),
+        text,
+    })
 }
 
 /// The text of a document that is not an annual report, as one `Body` section.

@@ -16,9 +16,10 @@ use super::rows::{Rows, Table};
 
 /// Bumped whenever extraction changes what it produces: stored documents of an older version
 /// are read again by the next `extract --db`.
-pub const EXTRACTION_VERSION: &str = concat!(env!("CARGO_PKG_VERSION"), "+1");
+pub const EXTRACTION_VERSION: &str = concat!(env!("CARGO_PKG_VERSION"), "+2");
 
-const SCHEMA_VERSION: i64 = 1;
+/// 2: `images.description` (alt text).
+const SCHEMA_VERSION: i64 = 2;
 
 #[derive(Debug, thiserror::Error)]
 pub enum DbError {
@@ -137,6 +138,11 @@ impl Store {
                WHERE d.current = 1;",
         );
         self.conn.execute_batch(&sql)?;
+        if found == 1 {
+            // Version 1 had no alt text; its documents are read again (EXTRACTION_VERSION).
+            self.conn
+                .execute_batch("ALTER TABLE images ADD COLUMN \"description\" TEXT;")?;
+        }
         self.conn
             .pragma_update(None, "user_version", SCHEMA_VERSION)?;
         Ok(())
@@ -388,5 +394,47 @@ fn from_sql_value(v: Value) -> String {
         Value::Real(f) => format_number(f),
         Value::Text(s) => s,
         Value::Blob(b) => String::from_utf8_lossy(&b).into_owned(),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// A store written by schema 1 (images without `description`) is opened, migrated, and
+    /// its images table takes the alt text.
+    #[test]
+    fn schema_1_store_gains_image_descriptions() {
+        let tmp = tempfile::tempdir().unwrap();
+        let path = tmp.path().join("old.db");
+        {
+            let store = Store::open(&path).unwrap();
+            store
+                .conn
+                .execute_batch(
+                    "ALTER TABLE images DROP COLUMN description; PRAGMA user_version = 1;",
+                )
+                .unwrap();
+        }
+        let store = Store::open(&path).unwrap();
+        let version: i64 = store
+            .conn
+            .pragma_query_value(None, "user_version", |r| r.get(0))
+            .unwrap();
+        assert_eq!(version, SCHEMA_VERSION);
+        let columns: Vec<String> = store
+            .conn
+            .prepare("SELECT name FROM pragma_table_info('images')")
+            .unwrap()
+            .query_map([], |r| r.get(0))
+            .unwrap()
+            .collect::<Result<_, _>>()
+            .unwrap();
+        assert_eq!(columns.last().map(String::as_str), Some("description"));
+        assert_eq!(
+            columns[2..],
+            stored_columns(Table::Images)[..],
+            "doc, ord, then the CSV columns in order"
+        );
     }
 }

@@ -108,6 +108,7 @@ impl Table {
                 "sha256",
                 "section",
                 "saved_as",
+                "description",
             ],
             Table::Errors => &["source", "stage", "error"],
         }
@@ -343,7 +344,7 @@ fn visit_extracted(source: &str, outcome: &FileOutcome, x: &Extracted, sink: &mu
             ],
         );
     }
-    for s in &r.sections {
+    for s in r.sections.iter().chain(&r.notes) {
         sink.record(
             Table::Sections,
             &[source, s.id.as_str(), &s.heading, &s.text],
@@ -385,6 +386,7 @@ fn visit_extracted(source: &str, outcome: &FileOutcome, x: &Extracted, sink: &mu
                 &img.sha256,
                 &img.section,
                 &saved_as,
+                &img.description,
             ],
         );
     }

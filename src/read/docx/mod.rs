@@ -102,12 +102,13 @@ pub fn read_docx(bytes: &[u8], limits: &Limits) -> Result<Document, ReadError> {
         );
         story.diagrams = diagrams(&mut pkg, &rels, limits, story.warnings)?;
         let mut x = Xml::new(&main_xml, &main, limits.max_xml_depth);
-        story.read_part(&mut x)?
+        let blocks = story.read_part(&mut x)?;
+        (blocks, std::mem::take(&mut story.note_marks))
     };
     // The main part's XML is by far the largest buffer; the rest of the package is read without it.
     drop(main_xml);
 
-    let mut body = body;
+    let (mut body, note_marks) = body;
     read_embedded_workbooks(&mut pkg, &rels, limits, &mut warnings, &mut body)?;
 
     let mut furniture = Vec::new();
@@ -143,6 +144,7 @@ pub fn read_docx(bytes: &[u8], limits: &Limits) -> Result<Document, ReadError> {
             limits,
         );
         story.diagrams = diagrams(&mut pkg, &story_rels, limits, story.warnings)?;
+        story.note_marks = note_marks.clone();
         let mut x = Xml::new(&xml, &rel.target, limits.max_xml_depth);
         match story.read_part(&mut x) {
             Ok(blocks) => dest.extend(blocks),
@@ -170,7 +172,7 @@ pub fn read_docx(bytes: &[u8], limits: &Limits) -> Result<Document, ReadError> {
     }
 
     let mut image_parts = Vec::with_capacity(images.parts.len());
-    for part in &images.parts {
+    for (i, part) in images.parts.iter().enumerate() {
         let data = pkg.read_part_opt(part)?.unwrap_or_default();
         let content_type = pkg
             .content_type(part)
@@ -185,6 +187,7 @@ pub fn read_docx(bytes: &[u8], limits: &Limits) -> Result<Document, ReadError> {
             part: part.clone(),
             content_type,
             data,
+            description: images.descriptions.get(&i).cloned(),
         });
     }
 

@@ -36,6 +36,9 @@ impl Warnings {
 pub(crate) struct Images {
     pub parts: Vec<String>,
     pub index: HashMap<String, usize>,
+    /// The descriptions (alt text) of each image index: the distinct ones of its anchors, in
+    /// order, one per line (a picture shown twice can be described twice).
+    pub descriptions: HashMap<usize, String>,
     /// Lower-cased names of the package's parts.
     pub existing: HashSet<String>,
 }
@@ -60,6 +63,26 @@ impl Images {
     }
 }
 
+/// Footnote and endnote numbers, given in the order the body refers to them (one sequence for
+/// both kinds, as plain-text renderings number them): the body prints `[n]` where the reference
+/// is, the note starts with the same `[n]`.
+#[derive(Default, Clone)]
+pub(crate) struct NoteMarks {
+    numbers: HashMap<(bool, String), usize>,
+}
+
+impl NoteMarks {
+    /// The number of a note (`endnote` or footnote, by its `w:id`), given on first reference.
+    fn refer(&mut self, endnote: bool, id: String) -> usize {
+        let next = self.numbers.len() + 1;
+        *self.numbers.entry((endnote, id)).or_insert(next)
+    }
+
+    fn get(&self, endnote: bool, id: &str) -> Option<usize> {
+        self.numbers.get(&(endnote, id.to_string())).copied()
+    }
+}
+
 pub(crate) struct Story<'c> {
     pub styles: &'c Styles,
     pub numbering: &'c Numbering,
@@ -73,6 +96,15 @@ pub(crate) struct Story<'c> {
     counters: Counters,
     /// Open complex fields: `true` once past `separate` (showing the result).
     fields: Vec<bool>,
+    /// The text of a drop cap (`w:framePr w:dropCap`): Word lays the first letter out as a
+    /// paragraph of its own, printed as the start of the next one.
+    drop_cap: Option<String>,
+    /// Note numbers: given out while reading the body, looked up while reading the notes.
+    pub note_marks: NoteMarks,
+    /// The number of the footnote or endnote being read, for its `w:footnoteRef`.
+    current_note: Option<usize>,
+    /// Alt text of the drawing or VML shape being read, for the picture it shows.
+    description: Option<String>,
 }
 
 /// Paragraph properties as read from `w:pPr`.
@@ -82,6 +114,7 @@ struct PProps {
     num_id: Option<i64>,
     ilvl: Option<i64>,
     outline: Option<i64>,
+    drop_cap: bool,
 }
 
 /// One `w:tc` as read, before placement in the grid.
@@ -112,6 +145,10 @@ impl<'c> Story<'c> {
             diagrams: HashMap::new(),
             counters: Counters::default(),
             fields: Vec::new(),
+            drop_cap: None,
+            note_marks: NoteMarks::default(),
+            current_note: None,
+            description: None,
         }
     }
 
@@ -119,7 +156,18 @@ impl<'c> Story<'c> {
     pub(crate) fn read_part(&mut self, x: &mut Xml) -> Result<Vec<Block>, ReadError> {
         let mut out = Vec::new();
         self.blocks(x, &mut out, true)?;
+        self.flush_drop_cap(&mut out);
         Ok(out)
+    }
+
+    /// A drop cap with no paragraph after it in its container stays a paragraph of its own.
+    fn flush_drop_cap(&mut self, out: &mut Vec<Block>) {
+        if let Some(text) = self.drop_cap.take() {
+            out.push(Block::Paragraph(Paragraph {
+                text,
+                ..Paragraph::default()
+            }));
+        }
     }
 
     fn visible(&self) -> bool {
@@ -188,6 +236,11 @@ impl<'c> Story<'c> {
                 x.skip()?;
                 Ok(true)
             }
+            "footnote" | "endnote" => {
+                self.current_note =
+                    attr(e, "id").and_then(|id| self.note_marks.get(local == "endnote", id.trim()));
+                Ok(false)
+            }
             "sdtPr" | "sdtEndPr" | "background" => {
                 x.skip()?;
                 Ok(true)
@@ -205,12 +258,42 @@ impl<'c> Story<'c> {
                 }
                 Ok(false)
             }
+            "docPr" | "shape" => {
+                self.describe(e, local);
+                Ok(false)
+            }
             _ => Ok(false),
         }
     }
 
+    /// Notes the alt text of a drawing (`wp:docPr/@descr`) or VML shape (`v:shape/@alt`): it
+    /// belongs to the picture the drawing or shape shows next.
+    fn describe(&mut self, e: &BytesStart, local: &str) {
+        let name = if local == "docPr" { "descr" } else { "alt" };
+        // One line per description: line breaks inside one are spaces.
+        self.description = attr(e, name)
+            .map(|d| d.split_whitespace().collect::<Vec<_>>().join(" "))
+            .filter(|d| !d.is_empty());
+    }
+
     /// Resolves a picture reference to an image index.
     fn image(&mut self, e: &BytesStart, local: &str) -> Option<usize> {
+        let i = self.image_index(e, local);
+        if let Some(d) = self.description.take() {
+            if let Some(i) = i {
+                let all = self.images.descriptions.entry(i).or_default();
+                if !all.lines().any(|l| l == d) {
+                    if !all.is_empty() {
+                        all.push('\n');
+                    }
+                    all.push_str(&d);
+                }
+            }
+        }
+        i
+    }
+
+    fn image_index(&mut self, e: &BytesStart, local: &str) -> Option<usize> {
         let (rid, linked) = if local == "blip" {
             match rel_attr(e, "embed") {
                 Some(r) if !r.is_empty() => (r, false),
@@ -323,6 +406,25 @@ impl<'c> Story<'c> {
                 "tab" | "ptab" if visible => text.push('\t'),
                 "br" | "cr" if visible => text.push('\n'),
                 "noBreakHyphen" if visible => text.push('-'),
+                // An Office Math fraction (`m:f`): numerator, then `/` and the denominator, so
+                // `a` over `b` reads `a/b`, not one word `ab`.
+                "den" if visible && prefix != "w" => text.push('/'),
+                // A note reference prints its number (unless a custom mark follows as text).
+                "footnoteReference" | "endnoteReference" if visible => {
+                    if let Some(id) = attr(&e, "id") {
+                        let n = self
+                            .note_marks
+                            .refer(local == "endnoteReference", id.trim().to_string());
+                        if !attr(&e, "customMarkFollows").is_some_and(|v| v == "1" || v == "true") {
+                            text.push_str(&format!("[{n}]"));
+                        }
+                    }
+                }
+                "footnoteRef" | "endnoteRef" if visible => {
+                    if let Some(n) = self.current_note {
+                        text.push_str(&format!("[{n}]"));
+                    }
+                }
                 "sym" if visible => {
                     if let Some(c) = attr(&e, "char").and_then(|h| sym_char(&h)) {
                         text.push(c);
@@ -349,6 +451,7 @@ impl<'c> Story<'c> {
                         extras.push(Block::Image(i));
                     }
                 }
+                "docPr" | "shape" => self.describe(&e, local),
                 "relIds" => {
                     let texts = rel_attr(&e, "dm")
                         .and_then(|r| self.rels.get(&r))
@@ -385,6 +488,8 @@ impl<'c> Story<'c> {
         for f in self.fields.iter_mut() {
             *f = true;
         }
+        // Alt text of a drawing that showed no picture (a text box, a chart) ends with it.
+        self.description = None;
         let label = match label {
             Some(l) => l,
             None => self.label(&props),
@@ -402,6 +507,15 @@ impl<'c> Story<'c> {
             Some(l) => styles::level(l),
             None => style_id.and_then(|id| self.styles.outline_level(id)),
         };
+        if props.drop_cap {
+            self.drop_cap
+                .get_or_insert_with(String::new)
+                .push_str(&text);
+            return Ok(extras);
+        }
+        if let Some(cap) = self.drop_cap.take() {
+            text.insert_str(0, &cap);
+        }
         out.push(Block::Paragraph(Paragraph {
             label,
             text,
@@ -447,6 +561,9 @@ impl<'c> Story<'c> {
                         "numId" => props.num_id = val_int(&e),
                         "ilvl" => props.ilvl = val_int(&e),
                         "outlineLvl" => props.outline = val_int(&e),
+                        "framePr" => {
+                            props.drop_cap = attr(&e, "dropCap").is_some_and(|v| v != "none")
+                        }
                         "rPr" | "sectPr" | "tabs" => {
                             x.skip()?;
                             continue;
@@ -596,12 +713,9 @@ impl<'c> Story<'c> {
                         tc.text.push('\n');
                     }
                     first = false;
-                    if let Some(l) = &p.label {
-                        chars += l.chars().count();
-                        tc.text.push_str(l);
-                    }
-                    chars += p.text.chars().count();
-                    tc.text.push_str(&p.text);
+                    let printed = p.printed();
+                    chars += printed.chars().count();
+                    tc.text.push_str(&printed);
                     if chars > self.limits.max_cell_chars {
                         return Err(ReadError::Limit(format!(
                             "a table cell in {} holds more than {} characters \
@@ -613,6 +727,9 @@ impl<'c> Story<'c> {
                 }
                 other => tc.after.push(other),
             }
+        }
+        if let Some(cap) = self.drop_cap.take() {
+            append_text(&mut tc.text, &cap);
         }
         Ok(tc)
     }

@@ -943,3 +943,193 @@ fn docx_fuzz() {
     }
     println!("{cases} mutated packages read without a panic");
 }
+
+// ---- Text fidelity (issue 13): what Word prints that plain text must keep.
+
+#[test]
+fn list_labels_and_text_stay_separate_words() {
+    // Word prints a tab after a list number: `1.1<tab>Head`, `o<tab>bullet`. Chinese labels end
+    // in punctuation or are words of their own and are printed as they were.
+    let numbering = r#"
+<w:abstractNum w:abstractNumId="0">
+  <w:lvl w:ilvl="0"><w:start w:val="1"/><w:numFmt w:val="decimal"/><w:lvlText w:val="%1"/></w:lvl>
+  <w:lvl w:ilvl="1"><w:start w:val="1"/><w:numFmt w:val="decimal"/><w:lvlText w:val="%1.%2"/></w:lvl>
+  <w:lvl w:ilvl="2"><w:start w:val="1"/><w:numFmt w:val="bullet"/><w:lvlText w:val="o"/></w:lvl>
+</w:abstractNum>
+<w:abstractNum w:abstractNumId="1">
+  <w:lvl w:ilvl="0"><w:start w:val="1"/><w:numFmt w:val="chineseCounting"/><w:lvlText w:val="%1、"/></w:lvl>
+  <w:lvl w:ilvl="1"><w:start w:val="1"/><w:numFmt w:val="chineseCounting"/><w:lvlText w:val="第%2章"/></w:lvl>
+</w:abstractNum>
+<w:num w:numId="1"><w:abstractNumId w:val="0"/></w:num>
+<w:num w:numId="2"><w:abstractNumId w:val="1"/></w:num>"#;
+    let body = [
+        np(1, 0, "H1"),
+        np(1, 1, "Head"),
+        np(1, 2, "bul"),
+        np(1, 0, "2020年"),
+        np(2, 0, "总体情况"),
+        np(2, 1, "总则"),
+        np(1, 0, " spaced"),
+    ]
+    .concat();
+    let d = read_with(&body, None, Some(numbering));
+    assert_eq!(
+        paras(&d.body),
+        [
+            "1 H1",
+            "1.1 Head",
+            "o bul",
+            "2 2020年",
+            "一、总体情况",
+            "第一章总则",
+            "3 spaced"
+        ]
+    );
+    // Labels themselves are unchanged, and a label in a table cell is printed the same way.
+    let d = read_with(
+        &format!(
+            "<w:tbl><w:tr><w:tc>{}</w:tc></w:tr></w:tbl>",
+            np(1, 1, "Cell")
+        ),
+        None,
+        Some(numbering),
+    );
+    let t = d.tables().next().expect("a table");
+    assert_eq!(t.cells[0].text, "1.1 Cell");
+}
+
+#[test]
+fn drop_caps_start_the_next_paragraph() {
+    let cap = |kind: &str, letter: &str| {
+        format!(
+            r#"<w:p><w:pPr><w:framePr w:dropCap="{kind}" w:lines="3" w:wrap="around" w:vAnchor="text" w:hAnchor="text"/></w:pPr><w:r><w:t>{letter}</w:t></w:r></w:p>"#
+        )
+    };
+    let body = [
+        cap("drop", "D"),
+        p("rop cap."),
+        p("Next paragraph."),
+        cap("margin", "本"),
+        p("年度"),
+        r#"<w:p><w:pPr><w:framePr w:dropCap="none" w:w="2000"/></w:pPr><w:r><w:t>Framed</w:t></w:r></w:p>"#
+            .to_string(),
+        cap("drop", "E"),
+    ]
+    .concat();
+    assert_eq!(
+        paras(&read(&body).body),
+        ["Drop cap.", "Next paragraph.", "本年度", "Framed", "E"]
+    );
+}
+
+#[test]
+fn note_references_and_notes_share_their_numbers() {
+    // Numbers in the order the body refers to the notes, footnotes and endnotes in one sequence;
+    // a custom mark is printed instead of a number.
+    let body = [
+        r#"<w:p><w:r><w:t>正文</w:t></w:r><w:r><w:rPr><w:rStyle w:val="FootnoteReference"/></w:rPr><w:footnoteReference w:id="3"/></w:r><w:r><w:t>再引</w:t></w:r><w:r><w:endnoteReference w:id="2"/></w:r></w:p>"#,
+        r#"<w:p><w:r><w:t>又一处</w:t></w:r><w:r><w:footnoteReference w:id="2"/></w:r><w:r><w:footnoteReference w:customMarkFollows="1" w:id="4"/><w:t>*</w:t></w:r></w:p>"#,
+    ]
+    .concat();
+    let sep = r#"<w:footnote w:type="separator" w:id="-1"><w:p><w:r><w:separator/></w:r></w:p></w:footnote><w:footnote w:type="continuationSeparator" w:id="0"><w:p><w:r><w:continuationSeparator/></w:r></w:p></w:footnote>"#;
+    let footnotes = part_xml(
+        "footnotes",
+        &format!(
+            r#"{sep}<w:footnote w:id="2"><w:p><w:r><w:footnoteRef/></w:r><w:r><w:t xml:space="preserve"> 第二条脚注</w:t></w:r></w:p></w:footnote><w:footnote w:id="3"><w:p><w:r><w:footnoteRef/></w:r><w:r><w:t xml:space="preserve"> 第一条脚注</w:t></w:r></w:p><w:p><w:r><w:t>续段</w:t></w:r></w:p></w:footnote><w:footnote w:id="4"><w:p><w:r><w:t>* 自定标记</w:t></w:r></w:p></w:footnote><w:footnote w:id="9"><w:p><w:r><w:footnoteRef/></w:r><w:r><w:t>未引用</w:t></w:r></w:p></w:footnote>"#
+        ),
+    );
+    let endnotes = part_xml(
+        "endnotes",
+        r#"<w:endnote w:id="2"><w:p><w:r><w:endnoteRef/></w:r><w:r><w:t xml:space="preserve"> 尾注</w:t></w:r></w:p></w:endnote>"#,
+    );
+    let doc = doc_xml(&body);
+    let bytes = package(
+        &[
+            ("word/document.xml", doc.as_bytes()),
+            ("word/footnotes.xml", footnotes.as_bytes()),
+            ("word/endnotes.xml", endnotes.as_bytes()),
+        ],
+        &[
+            ("rId3", "footnotes", "footnotes.xml"),
+            ("rId4", "endnotes", "endnotes.xml"),
+        ],
+    );
+    let d = read_docx(&bytes, &Limits::default()).unwrap();
+    assert_eq!(paras(&d.body), ["正文[1]再引[2]", "又一处[3]*"]);
+    assert_eq!(
+        paras(&d.notes),
+        [
+            "[3] 第二条脚注",
+            "[1] 第一条脚注",
+            "续段",
+            "* 自定标记",
+            "未引用",
+            "[2] 尾注"
+        ]
+    );
+}
+
+#[test]
+fn picture_descriptions_are_kept_per_image() {
+    // wp:docPr/@descr of a drawing, v:shape/@alt of a VML picture; a picture shown twice with
+    // two descriptions keeps both; a text box's description does not leak to a later picture.
+    let drawing = |descr: &str, rid: &str| {
+        format!(
+            r#"<w:r><w:drawing><wp:inline><wp:extent cx="1" cy="1"/><wp:docPr id="1" name="图片 1" descr="{descr}"/><a:graphic><a:graphicData><pic:pic><pic:nvPicPr><pic:cNvPr id="0" name="x.png"/></pic:nvPicPr><pic:blipFill><a:blip r:embed="{rid}"/></pic:blipFill></pic:pic></a:graphicData></a:graphic></wp:inline></w:drawing></w:r>"#
+        )
+    };
+    let body = [
+        format!("<w:p>{}</w:p>", drawing("表三 收到和处理申请情况", "rId5")),
+        format!("<w:p>{}</w:p>", drawing("  ", "rId6")),
+        format!("<w:p>{}</w:p>", drawing("第二次\n出现", "rId5")),
+        format!("<w:p>{}</w:p>", drawing("表三 收到和处理申请情况", "rId5")),
+        r#"<w:p><w:r><w:drawing><wp:anchor><wp:docPr id="3" name="文本框 3" descr="文本框说明"/><a:graphic><a:graphicData><wps:wsp><wps:txbx><w:txbxContent><w:p><w:r><w:t>框内</w:t></w:r></w:p></w:txbxContent></wps:txbx></wps:wsp></a:graphicData></a:graphic></wp:anchor></w:drawing></w:r></w:p>"#.to_string(),
+        r##"<w:p><w:r><w:pict><v:shape id="_x0000_i1025" type="#_x0000_t75" alt="VML 图片说明"><v:imagedata r:id="rId7" o:title=""/></v:shape></w:pict></w:r></w:p>"##.to_string(),
+        format!("<w:p>{}</w:p>", drawing("", "rId8")),
+    ]
+    .concat();
+    let doc = doc_xml(&body);
+    let bytes = package(
+        &[
+            ("word/document.xml", doc.as_bytes()),
+            ("word/media/image1.png", PNG),
+            ("word/media/image2.png", PNG),
+            ("word/media/image3.png", PNG),
+            ("word/media/image4.png", PNG),
+        ],
+        &[
+            ("rId5", "image", "media/image1.png"),
+            ("rId6", "image", "media/image2.png"),
+            ("rId7", "image", "media/image3.png"),
+            ("rId8", "image", "media/image4.png"),
+        ],
+    );
+    let d = read_docx(&bytes, &Limits::default()).unwrap();
+    let got: Vec<(&str, Option<&str>)> = d
+        .images
+        .iter()
+        .map(|i| (i.part.as_str(), i.description.as_deref()))
+        .collect();
+    assert_eq!(
+        got,
+        [
+            (
+                "word/media/image1.png",
+                Some("表三 收到和处理申请情况\n第二次 出现")
+            ),
+            ("word/media/image2.png", None),
+            ("word/media/image3.png", Some("VML 图片说明")),
+            ("word/media/image4.png", None),
+        ]
+    );
+    // Alt text is not printed: no paragraph holds it.
+    assert!(paras(&d.body).iter().all(|p| !p.contains("说明")));
+}
+
+#[test]
+fn math_zones_are_read_as_text() {
+    // Office Math: m:t runs inside m:oMath (inline) and m:oMathPara (display), in order.
+    let body = r#"<w:p><w:r><w:t xml:space="preserve">面积 </w:t></w:r><m:oMath xmlns:m="http://schemas.openxmlformats.org/officeDocument/2006/math"><m:r><m:t>S=π</m:t></m:r><m:sSup><m:e><m:r><m:t>r</m:t></m:r></m:e><m:sup><m:r><m:t>2</m:t></m:r></m:sup></m:sSup></m:oMath><w:r><w:t>。</w:t></w:r></w:p>
+<w:p><m:oMathPara xmlns:m="http://schemas.openxmlformats.org/officeDocument/2006/math"><m:oMath><m:f><m:num><m:r><m:rPr><m:sty m:val="p"/></m:rPr><m:t>a</m:t></m:r></m:num><m:den><m:r><m:t>b</m:t></m:r></m:den></m:f></m:oMath></m:oMathPara></w:p>"#;
+    assert_eq!(paras(&read(body).body), ["面积 S=πr2。", "a/b"]);
+}

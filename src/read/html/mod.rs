@@ -324,7 +324,7 @@ impl Reader<'_, '_> {
                     "img" => {
                         self.flush();
                         if let Some(src) = picture_source(e) {
-                            self.picture(src);
+                            self.picture(src, e.attr("alt"));
                         }
                     }
                     "table" if tables::is_layout(node) => {
@@ -351,7 +351,7 @@ impl Reader<'_, '_> {
                             self.doc.body.push(Block::Table(grid));
                         }
                         for src in pictures {
-                            self.picture(&src);
+                            self.picture(&src, None);
                         }
                     }
                     "caption" => {}
@@ -385,7 +385,7 @@ impl Reader<'_, '_> {
     }
 
     /// A picture of the article: read once however often it is shown, anchored where it is.
-    fn picture(&mut self, src: &str) {
+    fn picture(&mut self, src: &str, alt: Option<&str>) {
         if let Some(&i) = self.image_index.get(src) {
             self.doc.body.push(Block::Image(i));
             return;
@@ -403,6 +403,10 @@ impl Reader<'_, '_> {
                     part: name,
                     content_type: content_type.to_string(),
                     data,
+                    description: alt
+                        .map(str::trim)
+                        .filter(|a| !a.is_empty())
+                        .map(String::from),
                 });
                 self.image_index.insert(src.to_string(), i);
                 self.doc.body.push(Block::Image(i));

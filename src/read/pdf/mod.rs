@@ -174,6 +174,7 @@ pub fn read_pdf(bytes: &[u8], limits: &Limits) -> Result<Document, ReadError> {
                 part: format!("page{number}/image{}", index + 1),
                 content_type: im.content_type.to_string(),
                 data: im.data,
+                description: None,
             });
             placed.push((im.placed[1], Block::Image(index), false));
         }
