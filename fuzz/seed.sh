@@ -3,7 +3,7 @@
 # committed). Run from fuzz/: ./seed.sh
 set -eu
 root=$(cd .. && pwd)/fixtures
-mkdir -p corpus/docx corpus/docx_xml corpus/xlsx corpus/xlsx_sheet corpus/recognise corpus/image_table corpus/html
+mkdir -p corpus/docx corpus/docx_xml corpus/xlsx corpus/xlsx_sheet corpus/recognise corpus/image_table corpus/html corpus/pdf
 cp "$root"/samples/*.docx "$root"/broken/* corpus/docx/ 2>/dev/null || true
 cp "$root"/broken/*.xlsx corpus/xlsx/
 cp "$root"/html/* "$root"/samples/*.html "$root"/broken/*.htm* "$root"/broken/*.mht "$root"/broken/*.doc "$root"/real/*.html corpus/html/
@@ -37,4 +37,5 @@ sheet = b'<worksheet xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006
 strings = b'<sst xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main" count="1" uniqueCount="1"><si><t>\xe6\x80\xbb\xe8\xae\xa1</t></si></sst>'
 open("corpus/xlsx_sheet/seed", "wb").write(sheet + b"\xff" + strings)
 PY
+cp "$root"/real/*.pdf "$root"/pdf/*.pdf "$root"/broken/pdf_broken_xref.pdf "$root"/broken/pdf_incremental_update.pdf corpus/pdf/
 echo "seeded: $(ls corpus/*/ | wc -l) files"

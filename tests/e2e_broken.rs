@@ -176,6 +176,36 @@ torture! {
     pdf_renamed => "pdf_renamed.docx",
     xlsx_huge_range => "xlsx_huge_range.xlsx",
     zip_slip => "zip_slip.docx",
+    pdf_stream_bomb => "pdf_stream_bomb.pdf",
+    pdf_operators => "pdf_operators.pdf",
+    pdf_pages_6000 => "pdf_pages_6000.pdf",
+    pdf_page_tree_cycle => "pdf_page_tree_cycle.pdf",
+    pdf_nested_deep => "pdf_nested_deep.pdf",
+    pdf_image_60000x60000 => "pdf_image_60000x60000.pdf",
+    pdf_scanned_page => "pdf_scanned_page.pdf",
+    pdf_broken_xref => "pdf_broken_xref.pdf",
+    pdf_incremental_update => "pdf_incremental_update.pdf",
+}
+
+/// A PDF whose xref offset is wrong is read from its objects; an incremental update's object
+/// replaces the original's.
+#[test]
+fn pdfs_are_repaired_and_updated() {
+    for name in ["pdf_broken_xref.pdf", "pdf_incremental_update.pdf"] {
+        let x = process_file(&broken_dir().join(name), &Options::default())
+            .result
+            .unwrap_or_else(|e| panic!("{name}: {}", e.message));
+        let text: Vec<String> = x
+            .document
+            .body
+            .iter()
+            .filter_map(|b| match b {
+                nianbao::model::Block::Paragraph(p) => Some(p.text.clone()),
+                _ => None,
+            })
+            .collect();
+        assert_eq!(text, [support::broken::PDF_TEXT], "{name}");
+    }
 }
 
 #[test]

@@ -300,3 +300,24 @@ fn fixture_reports_printed_to_pdf_read_like_their_docx() {
         check_report(name, &x, &e, true);
     }
 }
+
+/// Government PDFs are often encrypted with an empty user password (permissions only): read as
+/// if they were not. A real password is a clear error. Both made from `pdf/standard.pdf` by qpdf
+/// (AES-256).
+#[test]
+fn encrypted_pdfs_permissions_only_are_read_a_password_is_an_error() {
+    let x = run("pdf/standard_permissions_only.pdf");
+    let mut e = support::sample("standard").expected;
+    e.origin = "pdf";
+    e.locations = None;
+    e.table_numbers = None;
+    check_report("standard_permissions_only", &x, &e, true);
+
+    let bytes = std::fs::read(support::fixtures_dir().join("pdf/standard_password.pdf")).unwrap();
+    let err = process_bytes(&bytes, &options()).expect_err("a password-protected PDF");
+    assert!(
+        err.message.contains("encrypted") && err.message.contains("password"),
+        "{}",
+        err.message
+    );
+}

@@ -76,6 +76,12 @@ pub struct Args {
     /// Largest image read, in megapixels (decompression bomb guard).
     #[arg(long, default_value_t = 40)]
     max_image_mp: u64,
+    /// Most pages read from one PDF.
+    #[arg(long, default_value_t = 5_000)]
+    max_pdf_pages: usize,
+    /// Most operators in one PDF page's content stream.
+    #[arg(long, default_value_t = 5_000_000)]
+    max_pdf_operators: usize,
     /// Files are read in parallel only while their estimated memory (file + XML parts twice +
     /// other parts) adds up to at most this many MiB; a larger file is read alone.
     #[arg(long, default_value_t = 128)]
@@ -119,6 +125,8 @@ pub fn run(args: Args) -> anyhow::Result<ExitCode> {
     opts.limits.max_table_slots = args.max_table_cells;
     opts.limits.max_cell_chars = args.max_cell_chars;
     opts.limits.max_image_pixels = args.max_image_mp * 1_000_000;
+    opts.limits.max_pdf_pages = args.max_pdf_pages;
+    opts.limits.max_pdf_operators = args.max_pdf_operators;
     let jobs = args
         .jobs
         .unwrap_or_else(|| std::thread::available_parallelism().map_or(1, |n| n.get()));

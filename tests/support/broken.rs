@@ -588,6 +588,9 @@ fn malformed_docx() -> Vec<u8> {
 }
 
 /// All broken fixtures; `good` is a valid .docx to truncate.
+/// The text the repaired PDFs must show.
+pub const PDF_TEXT: &str = "Annual report on government information disclosure 2024";
+
 pub fn broken_files(good: &[u8]) -> Vec<Broken> {
     let mut out = vec![Broken::failing("empty.docx", Vec::new, "empty")];
     type Cut = fn(usize) -> usize;
@@ -733,6 +736,52 @@ pub fn broken_files(good: &[u8]) -> Vec<Broken> {
         || b"%PDF-1.7\n%\xE2\xE3\xCF\xD3\n1 0 obj\n<< /Type /Catalog >>\nendobj\ntrailer\n<< /Root 1 0 R >>\n%%EOF\n"
             .to_vec(),
         "pdf",
+    ));
+    // Hostile and repaired PDFs (issue 12).
+    out.push(Broken::failing(
+        "pdf_stream_bomb.pdf",
+        super::pdf::stream_bomb,
+        "inflates to over",
+    ));
+    out.push(Broken::failing(
+        "pdf_operators.pdf",
+        super::pdf::too_many_operators,
+        "operators",
+    ));
+    out.push(Broken::failing(
+        "pdf_pages_6000.pdf",
+        super::pdf::too_many_pages,
+        "pages",
+    ));
+    out.push(Broken::failing(
+        "pdf_page_tree_cycle.pdf",
+        super::pdf::page_tree_cycle,
+        "pdf",
+    ));
+    out.push(Broken::failing(
+        "pdf_nested_deep.pdf",
+        super::pdf::nested_deep,
+        "broken pdf",
+    ));
+    out.push(Broken::readable(
+        "pdf_image_60000x60000.pdf",
+        super::pdf::huge_image,
+        "pixels",
+    ));
+    out.push(Broken::readable(
+        "pdf_scanned_page.pdf",
+        super::pdf::scanned_page,
+        "no text layer",
+    ));
+    out.push(Broken::readable(
+        "pdf_broken_xref.pdf",
+        || super::pdf::broken_xref(PDF_TEXT),
+        "",
+    ));
+    out.push(Broken::readable(
+        "pdf_incremental_update.pdf",
+        || super::pdf::incremental_update("Draft report", PDF_TEXT),
+        "",
     ));
     out.push(Broken::failing(
         "xlsx_huge_range.xlsx",

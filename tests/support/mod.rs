@@ -6,6 +6,7 @@ pub mod broken;
 pub mod docx;
 pub mod expect;
 pub mod html;
+pub mod pdf;
 pub mod pictures;
 pub mod png;
 pub mod render;

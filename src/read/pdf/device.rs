@@ -296,7 +296,9 @@ impl<'a> Device<'a> for Collector {
             // Stencil masks are single-colour shapes (logos, seals): not pictures of tables.
             return;
         };
-        let placed = (props.transform * Rect::new(0.0, 0.0, 1.0, 1.0).to_path(0.1)).bounding_box();
+        // hayro's image transform maps the picture's pixel grid onto the page.
+        let (w, h) = (f64::from(raster.width()), f64::from(raster.height()));
+        let placed = (props.transform * Rect::new(0.0, 0.0, w, h).to_path(0.1)).bounding_box();
         let placed = [
             placed.x0 as f32,
             placed.y0 as f32,

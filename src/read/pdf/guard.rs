@@ -43,7 +43,7 @@ fn inflated_size(stream: &Stream<'_>, cap: u64) -> Result<u64, ReadError> {
     if n > cap {
         let id = stream.obj_id();
         return Err(ReadError::Limit(format!(
-            "PDF stream {id:?} inflates to over {} MiB (--max-inflated-mb)",
+            "PDF stream {id:?} inflates to over {} MiB (--max-entry-mb)",
             cap >> 20
         )));
     }
