@@ -1,8 +1,9 @@
 //! **check**: the arithmetic identities of the tables, per report (spec, "Identities").
 //!
-//! A failure is a finding to report, never something to fix. A term that was blank, not
-//! applicable, text or not read makes the identity `uncertain`: zeros that were not printed are
-//! never assumed into a pass.
+//! A failure is a finding to report, never something to fix. A blank cell counts as 0, as in
+//! figures.csv (offices leave zeros blank): an identity that does not hold with its blanks read
+//! as 0 fails, and one that holds passes, either way with a note naming the blank cells. A term
+//! that was not applicable (`/`, `—`), text or not read at all makes the identity `uncertain`.
 
 pub mod compare;
 mod text_claims;
@@ -18,7 +19,7 @@ use crate::recognise::{AnnualReport, Figure, Semantic};
 pub enum CheckStatus {
     Pass,
     Fail,
-    /// A term was blank, not applicable or unread: the identity could not be decided.
+    /// A term was not applicable, text or unread: the identity could not be decided.
     Uncertain,
 }
 
@@ -83,11 +84,20 @@ fn t4_parts() -> impl Iterator<Item = &'static str> {
 /// Lookup of a report's figures by metric id.
 struct Figures<'a>(HashMap<&'a str, &'a Figure>);
 
-/// A term's value and whether it was printed as a number (blank/na/text make it uncertain).
+/// A term of an identity: its value, and how it was printed.
 #[derive(Clone, Copy)]
 struct Term {
     value: f64,
-    certain: bool,
+    printed: Printed,
+}
+
+/// How a term was printed: a number (or 0), an empty cell (read as 0), or something that is no
+/// count at all (`na`, text) — the last leaves an identity undecided.
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Printed {
+    Number,
+    Blank,
+    Unknown,
 }
 
 impl<'a> Figures<'a> {
@@ -96,15 +106,15 @@ impl<'a> Figures<'a> {
         Some(match f.semantic {
             Semantic::Number | Semantic::Zero => Term {
                 value: f.value.unwrap_or(0.0),
-                certain: true,
+                printed: Printed::Number,
             },
             Semantic::Blank => Term {
                 value: 0.0,
-                certain: false,
+                printed: Printed::Blank,
             },
             Semantic::Na | Semantic::Text => Term {
                 value: 0.0,
-                certain: false,
+                printed: Printed::Unknown,
             },
         })
     }
@@ -114,43 +124,48 @@ impl<'a> Figures<'a> {
     }
 }
 
-/// Evaluates `lhs terms = rhs terms`. Missing terms make the identity uncertain.
+/// Evaluates `lhs terms = rhs terms`, blank cells read as 0. A term that is missing, not
+/// applicable or text makes the identity uncertain.
 fn balance(check: &str, scope: &str, f: &Figures, lhs: &[String], rhs: &[String]) -> CheckResult {
-    let mut certain = true;
-    let mut sum = |ids: &[String]| -> f64 {
+    let mut unknown = false;
+    let mut blanks: Vec<&str> = Vec::new();
+    for id in lhs.iter().chain(rhs) {
+        match f.term(id).map(|t| t.printed) {
+            Some(Printed::Number) => {}
+            Some(Printed::Blank) => blanks.push(id),
+            Some(Printed::Unknown) | None => unknown = true,
+        }
+    }
+    let sum = |ids: &[String]| -> f64 {
         ids.iter()
-            .map(|id| match f.term(id) {
-                Some(t) => {
-                    certain &= t.certain;
-                    t.value
-                }
-                None => {
-                    certain = false;
-                    0.0
-                }
-            })
+            .filter_map(|id| f.term(id))
+            .map(|t| t.value)
             .sum()
     };
     let expected = sum(lhs);
     let actual = sum(rhs);
-    let equal = (expected - actual).abs() < 1e-6;
-    let status = match (equal, certain) {
-        (_, false) => CheckStatus::Uncertain,
-        (true, true) => CheckStatus::Pass,
-        (false, true) => CheckStatus::Fail,
+    let status = if unknown {
+        CheckStatus::Uncertain
+    } else if (expected - actual).abs() < 1e-6 {
+        CheckStatus::Pass
+    } else {
+        CheckStatus::Fail
     };
     let metrics: Vec<String> = lhs.iter().chain(rhs).cloned().collect();
+    let mut scope = scope.to_string();
+    // A decided identity says which of its terms were blank cells taken as 0.
+    if status != CheckStatus::Uncertain && !blanks.is_empty() {
+        scope.push_str(&format!("; blank cells read as 0: {}", blanks.join(", ")));
+    }
     // A finding says where to look: the cells (and pictures) of its terms, in metric order.
-    let scope = if status == CheckStatus::Fail {
+    if status == CheckStatus::Fail {
         let cells: Vec<&str> = metrics
             .iter()
             .filter_map(|id| f.0.get(id.as_str()))
             .map(|fig| fig.location.as_str())
             .collect();
-        format!("{scope}; cells {}", cells.join(", "))
-    } else {
-        scope.to_string()
-    };
+        scope.push_str(&format!("; cells {}", cells.join(", ")));
+    }
     CheckResult {
         check: check.to_string(),
         scope,
@@ -398,8 +413,16 @@ mod tests {
         );
     }
 
+    fn scopes_with(checks: &[CheckResult], status: CheckStatus) -> Vec<&str> {
+        checks
+            .iter()
+            .filter(|c| c.status == status)
+            .map(|c| c.scope.as_str())
+            .collect()
+    }
+
     #[test]
-    fn blank_and_na_terms_make_an_identity_uncertain_not_a_pass() {
+    fn blanks_count_as_0_and_only_na_leaves_an_identity_uncertain() {
         let mut figs = consistent_t3();
         for f in &mut figs {
             if f.metric.0 == "t3.partial.research" {
@@ -411,19 +434,123 @@ mod tests {
             }
         }
         let checks = check_report(&report(figs, ""));
-        let uncertain: Vec<&str> = checks
+        assert_eq!(
+            scopes_with(&checks, CheckStatus::Uncertain),
+            [
+                "column business: new + carried_in = total + carried_out",
+                "row new: total = sum of applicant columns",
+            ]
+        );
+        // the blank 科研机构 cell of （二）部分公开 is 0, and 0 is what its identities need
+        let noted: Vec<(&str, CheckStatus)> = checks
             .iter()
-            .filter(|c| c.status == CheckStatus::Uncertain)
-            .map(|c| c.scope.as_str())
+            .filter(|c| c.scope.contains("blank"))
+            .map(|c| (c.scope.as_str(), c.status))
             .collect();
         assert_eq!(
-            uncertain,
-            vec![
-                "column business: new + carried_in = total + carried_out",
-                "column research: total = sum of outcomes",
-                "row new: total = sum of applicant columns",
-                "row partial: total = sum of applicant columns",
+            noted,
+            [
+                (
+                    "column research: total = sum of outcomes; blank cells read as 0: \
+                     t3.partial.research",
+                    CheckStatus::Pass
+                ),
+                (
+                    "row partial: total = sum of applicant columns; blank cells read as 0: \
+                     t3.partial.research",
+                    CheckStatus::Pass
+                ),
             ]
+        );
+        assert!(scopes_with(&checks, CheckStatus::Fail).is_empty());
+    }
+
+    /// 表四 as offices print it: 行政复议 总计 2 over four blank cells fails (0+0+0+0 ≠ 2);
+    /// a block left blank throughout adds up; a block with a `/` stays undecided.
+    #[test]
+    fn a_total_printed_over_blank_cells_fails_with_a_note() {
+        let mut figs = Vec::new();
+        for block in t4_blocks() {
+            for part in ["upheld", "corrected", "other", "pending", "total"] {
+                let id = format!("t4.{block}.{part}");
+                figs.push(match (block, part) {
+                    ("review", "total") => fig(&id, Some(2.0), Semantic::Number),
+                    ("suit_after_review", "upheld") => fig(&id, None, Semantic::Na),
+                    ("suit_after_review", "total") => fig(&id, Some(0.0), Semantic::Zero),
+                    _ => fig(&id, Some(0.0), Semantic::Blank),
+                });
+            }
+        }
+        let checks = check_report(&report(figs, ""));
+        assert_eq!(
+            statuses(&checks, "t4.block_total"),
+            [CheckStatus::Fail, CheckStatus::Pass, CheckStatus::Uncertain]
+        );
+        assert_eq!(
+            (checks[0].expected, checks[0].actual),
+            (Some(2.0), Some(0.0))
+        );
+        assert_eq!(
+            checks[0].scope,
+            "review: total = upheld + corrected + other + pending; blank cells read as 0: \
+             t4.review.upheld, t4.review.corrected, t4.review.other, t4.review.pending; cells \
+             T1 cell of t4.review.total, T1 cell of t4.review.upheld, \
+             T1 cell of t4.review.corrected, T1 cell of t4.review.other, \
+             T1 cell of t4.review.pending"
+        );
+        assert_eq!(
+            checks[1].scope,
+            "suit_direct: total = upheld + corrected + other + pending; blank cells read as 0: \
+             t4.suit_direct.total, t4.suit_direct.upheld, t4.suit_direct.corrected, \
+             t4.suit_direct.other, t4.suit_direct.pending"
+        );
+        assert_eq!(
+            checks[2].scope,
+            "suit_after_review: total = upheld + corrected + other + pending"
+        );
+    }
+
+    /// The 2019 trial format's 表三 ((六) one row, `t3.other.{col}`) is held to identities 1–3 with
+    /// its own rows, blanks read as 0 the same way.
+    #[test]
+    fn the_2019_t3_is_checked_with_its_single_other_row_and_blanks_as_0() {
+        let mut figs: Vec<Figure> = consistent_t3()
+            .into_iter()
+            .filter(|f| !f.metric.0.starts_with("t3.other."))
+            .collect();
+        for col in t3_columns() {
+            let id = t3("other", col);
+            figs.push(if col == "total" {
+                fig(&id, Some(1.0), Semantic::Number)
+            } else {
+                fig(&id, Some(0.0), Semantic::Blank)
+            });
+        }
+        let checks = check_report(&report(figs, ""));
+        assert_eq!(checks.len(), 7 + 7 + 23, "23 rows in the 2019 表三");
+        let failed: Vec<&CheckResult> = checks
+            .iter()
+            .filter(|c| c.status == CheckStatus::Fail)
+            .collect();
+        assert_eq!(failed.len(), 2, "{failed:#?}");
+        // （七）总计 5 against the outcomes with （六） printed as 1
+        assert_eq!(failed[0].check, "t3.column_total");
+        assert!(failed[0].metrics.contains(&"t3.other.total".to_string()));
+        assert!(!failed[0].scope.contains("blank"), "{}", failed[0].scope);
+        assert_eq!(
+            (failed[0].expected, failed[0].actual),
+            (Some(5.0), Some(6.0))
+        );
+        // （六）'s own row: 总计 1 over six blank applicant cells
+        assert_eq!(failed[1].check, "t3.row_total");
+        assert!(
+            failed[1].scope.starts_with(
+                "row other: total = sum of applicant columns; blank cells read as 0: \
+                 t3.other.natural_person, t3.other.business, t3.other.research, \
+                 t3.other.nonprofit, t3.other.legal_service, t3.other.other_org; cells "
+            ),
+            "{}",
+            failed[1].scope
         );
     }
 
@@ -491,6 +618,25 @@ mod tests {
             .iter()
             .filter(|c| c.status == CheckStatus::Fail)
             .all(|c| !c.is_hard()));
+    }
+
+    #[test]
+    fn the_narrative_is_compared_with_blank_cells_read_as_0() {
+        let text = "未发生行政复议。本年度行政诉讼3件。";
+        let mut figs = consistent_t3();
+        figs.push(fig("t4.review.total", Some(0.0), Semantic::Blank));
+        let checks = check_report(&report(figs, text));
+        let c = checks
+            .iter()
+            .find(|c| c.check == "text.review")
+            .expect("claim found");
+        assert_eq!(
+            (c.status, c.scope.as_str()),
+            (
+                CheckStatus::Pass,
+                "narrative against table; blank cells read as 0: t4.review.total"
+            )
+        );
     }
 
     #[test]

@@ -122,7 +122,10 @@ pub fn all_fixture_files() -> Vec<(String, Vec<u8>)> {
     for s in sheets::sheet_samples() {
         out.push((format!("sheets/{}.xlsx", s.name), s.bytes));
     }
-    for v in variants::variants() {
+    for v in variants::variants()
+        .into_iter()
+        .chain(variants::failing_variants())
+    {
         out.push((format!("variants/{}.docx", v.name), v.bytes));
     }
     for b in broken::broken_files(&standard) {
