@@ -134,5 +134,16 @@ pub fn all_fixture_files() -> Vec<(String, Vec<u8>)> {
     out
 }
 
+/// The CSV files `extract` writes, in the order of its output folder.
+pub const OUTPUT_CSVS: [&str; 7] = [
+    "reports.csv",
+    "figures.csv",
+    "sections.csv",
+    "tables.csv",
+    "checks.csv",
+    "images.csv",
+    "errors.csv",
+];
+
 /// The generated folders (their files must be exactly [`all_fixture_files`]).
 pub const GENERATED_DIRS: [&str; 4] = ["samples", "sheets", "variants", "broken"];
