@@ -11,6 +11,7 @@ mod text_claims;
 pub use compare::office_key;
 
 use std::collections::HashMap;
+use std::sync::LazyLock;
 
 use crate::recognise::{AnnualReport, Figure, Semantic};
 
@@ -119,28 +120,63 @@ impl<'a> Figures<'a> {
         })
     }
 
+    /// The id as the report holds it (borrowed for as long as the figures are).
+    fn id_of(&self, id: &str) -> &'a str {
+        self.0.get_key_value(id).map_or("", |(k, _)| k)
+    }
+
     fn has_prefix(&self, prefix: &str) -> bool {
         self.0.keys().any(|k| k.starts_with(prefix))
     }
 }
 
-/// Evaluates `lhs terms = rhs terms`, blank cells read as 0. A term that is missing, not
-/// applicable or text makes the identity uncertain.
-fn balance(check: &str, scope: &str, f: &Figures, lhs: &[String], rhs: &[String]) -> CheckResult {
-    let mut unknown = false;
-    let mut blanks: Vec<&str> = Vec::new();
-    for id in lhs.iter().chain(rhs) {
-        match f.term(id).map(|t| t.printed) {
-            Some(Printed::Number) => {}
-            Some(Printed::Blank) => blanks.push(id),
-            Some(Printed::Unknown) | None => unknown = true,
+/// One identity on one scope, `lhs = rhs` over metric ids. Built once per format (the ids and
+/// scope texts are the same in every report), then evaluated on each report's figures.
+struct Identity {
+    check: &'static str,
+    scope: String,
+    lhs: Vec<String>,
+    rhs: Vec<String>,
+}
+
+impl Identity {
+    fn new(check: &'static str, scope: String, lhs: Vec<String>, rhs: Vec<String>) -> Self {
+        Identity {
+            check,
+            scope,
+            lhs,
+            rhs,
         }
     }
-    let sum = |ids: &[String]| -> f64 {
-        ids.iter()
-            .filter_map(|id| f.term(id))
-            .map(|t| t.value)
-            .sum()
+}
+
+/// Evaluates `lhs terms = rhs terms`, blank cells read as 0. A term that is missing, not
+/// applicable or text makes the identity uncertain.
+fn balance(identity: &Identity, f: &Figures) -> CheckResult {
+    let Identity {
+        check,
+        scope,
+        lhs,
+        rhs,
+    } = identity;
+    let mut unknown = false;
+    let mut blanks: Vec<&str> = Vec::new();
+    let mut sum = |ids: &[String]| -> f64 {
+        let mut total = 0.0;
+        for id in ids {
+            match f.term(id) {
+                Some(t) => {
+                    match t.printed {
+                        Printed::Number => {}
+                        Printed::Blank => blanks.push(f.id_of(id)),
+                        Printed::Unknown => unknown = true,
+                    }
+                    total += t.value;
+                }
+                None => unknown = true,
+            }
+        }
+        total
     };
     let expected = sum(lhs);
     let actual = sum(rhs);
@@ -152,7 +188,7 @@ fn balance(check: &str, scope: &str, f: &Figures, lhs: &[String], rhs: &[String]
         CheckStatus::Fail
     };
     let metrics: Vec<String> = lhs.iter().chain(rhs).cloned().collect();
-    let mut scope = scope.to_string();
+    let mut scope = scope.clone();
     // A decided identity says which of its terms were blank cells taken as 0.
     if status != CheckStatus::Uncertain && !blanks.is_empty() {
         scope.push_str(&format!("; blank cells read as 0: {}", blanks.join(", ")));
@@ -201,9 +237,16 @@ fn t3(row: &str, col: &str) -> String {
     format!("t3.{row}.{col}")
 }
 
-fn check_t3(f: &Figures, out: &mut Vec<CheckResult>) {
-    // The 2019 format has a single （六）其他处理 row, `t3.other.{col}`.
-    let outcomes: Vec<&str> = if f.0.contains_key("t3.other.total") {
+/// 表三's identities 1–3 in the 2021 format, or in the 2019 trial format, whose （六）其他处理 is
+/// a single row `t3.other.{col}`.
+fn t3_identities(f2019: bool) -> &'static [Identity] {
+    static BY_FORMAT: LazyLock<[Vec<Identity>; 2]> =
+        LazyLock::new(|| [build_t3_identities(false), build_t3_identities(true)]);
+    &BY_FORMAT[usize::from(f2019)]
+}
+
+fn build_t3_identities(f2019: bool) -> Vec<Identity> {
+    let outcomes: Vec<&str> = if f2019 {
         t3_outcomes_2021()
             .filter(|r| !r.starts_with("other."))
             .chain(["other"])
@@ -211,23 +254,21 @@ fn check_t3(f: &Figures, out: &mut Vec<CheckResult>) {
     } else {
         t3_outcomes_2021().collect()
     };
+    let mut out = Vec::new();
     for col in t3_columns() {
-        out.push(balance(
+        out.push(Identity::new(
             "t3.column_balance",
-            &format!("column {col}: new + carried_in = total + carried_out"),
-            f,
-            &[t3("new", col), t3("carried_in", col)],
-            &[t3("total", col), t3("carried_out", col)],
+            format!("column {col}: new + carried_in = total + carried_out"),
+            vec![t3("new", col), t3("carried_in", col)],
+            vec![t3("total", col), t3("carried_out", col)],
         ));
     }
     for col in t3_columns() {
-        let parts: Vec<String> = outcomes.iter().map(|r| t3(r, col)).collect();
-        out.push(balance(
+        out.push(Identity::new(
             "t3.column_total",
-            &format!("column {col}: total = sum of outcomes"),
-            f,
-            &[t3("total", col)],
-            &parts,
+            format!("column {col}: total = sum of outcomes"),
+            vec![t3("total", col)],
+            outcomes.iter().map(|r| t3(r, col)).collect(),
         ));
     }
     let rows = ["new", "carried_in"]
@@ -235,31 +276,43 @@ fn check_t3(f: &Figures, out: &mut Vec<CheckResult>) {
         .chain(outcomes.iter().copied())
         .chain(["total", "carried_out"]);
     for row in rows {
-        let parts: Vec<String> = t3_columns()
-            .filter(|c| *c != "total")
-            .map(|c| t3(row, c))
-            .collect();
-        out.push(balance(
+        out.push(Identity::new(
             "t3.row_total",
-            &format!("row {row}: total = sum of applicant columns"),
-            f,
-            &[t3(row, "total")],
-            &parts,
+            format!("row {row}: total = sum of applicant columns"),
+            vec![t3(row, "total")],
+            t3_columns()
+                .filter(|c| *c != "total")
+                .map(|c| t3(row, c))
+                .collect(),
         ));
     }
+    out
+}
+
+fn check_t3(f: &Figures, out: &mut Vec<CheckResult>) {
+    let f2019 = f.0.contains_key("t3.other.total");
+    out.extend(t3_identities(f2019).iter().map(|i| balance(i, f)));
+}
+
+/// 表四's identity 4, each block: total = the four results.
+fn t4_identities() -> &'static [Identity] {
+    static BLOCKS: LazyLock<Vec<Identity>> = LazyLock::new(|| {
+        t4_blocks()
+            .map(|block| {
+                Identity::new(
+                    "t4.block_total",
+                    format!("{block}: total = upheld + corrected + other + pending"),
+                    vec![format!("t4.{block}.total")],
+                    t4_parts().map(|p| format!("t4.{block}.{p}")).collect(),
+                )
+            })
+            .collect()
+    });
+    &BLOCKS
 }
 
 fn check_t4(f: &Figures, out: &mut Vec<CheckResult>) {
-    for block in t4_blocks() {
-        let parts: Vec<String> = t4_parts().map(|p| format!("t4.{block}.{p}")).collect();
-        out.push(balance(
-            "t4.block_total",
-            &format!("{block}: total = upheld + corrected + other + pending"),
-            f,
-            &[format!("t4.{block}.total")],
-            &parts,
-        ));
-    }
+    out.extend(t4_identities().iter().map(|i| balance(i, f)));
 }
 
 /// Identity 5: counts are non-negative integers, the fee a non-negative decimal. Only findings
