@@ -75,10 +75,18 @@ pub(super) struct View<'a> {
 
 impl<'a> View<'a> {
     pub fn new(g: &'a TableGrid) -> Self {
+        Self::with_norm(
+            g,
+            g.cells.iter().map(|c| normalise_label(&c.text)).collect(),
+        )
+    }
+    /// A view over cell texts normalised already (one per cell of `g`, in order).
+    pub fn with_norm(g: &'a TableGrid, norm: Vec<String>) -> Self {
+        debug_assert_eq!(norm.len(), g.cells.len());
         View {
             g,
             slots: g.slots(),
-            norm: g.cells.iter().map(|c| normalise_label(&c.text)).collect(),
+            norm,
         }
     }
     pub fn idx(&self, r: usize, c: usize) -> Option<usize> {
