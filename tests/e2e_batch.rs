@@ -15,18 +15,8 @@ fn s(p: &Path) -> &str {
     p.to_str().expect("utf-8 path")
 }
 
-const CSV_FILES: [&str; 7] = [
-    "reports.csv",
-    "figures.csv",
-    "sections.csv",
-    "tables.csv",
-    "checks.csv",
-    "images.csv",
-    "errors.csv",
-];
-
 fn assert_same_csv(a: &Path, b: &Path) {
-    for f in CSV_FILES {
+    for f in support::OUTPUT_CSVS {
         let (x, y) = (
             std::fs::read(a.join(f)).expect("csv"),
             std::fs::read(b.join(f)).expect("csv"),

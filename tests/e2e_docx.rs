@@ -8,6 +8,7 @@
 mod support;
 
 use nianbao::model::{Block, TableGrid};
+use nianbao::check::CheckStatus;
 use nianbao::pipeline::{process_bytes, Extracted, Options};
 
 /// Options with the OCR models: reading table pictures is part of what these tests check, so a
@@ -375,4 +376,75 @@ fn variants() {
         }
     }
     assert!(failures.is_empty(), "{}", failures.join("\n\n"));
+}
+
+/// Checks read a blank cell as 0, as figures.csv does (`fixtures/variants/t4_blank_totals.docx`):
+/// a 表四 总计 printed over blank cells that cannot reach it fails, with a note naming the blank
+/// cells and the cells to look at; blanks that add up pass with the note; a `/` leaves its block
+/// `uncertain`. The outcome of every block is worked out from the spec's values
+/// (`support::variants::t4_block_checks`), and 表三's blanks, which add up, fail nothing.
+#[test]
+fn a_total_printed_over_blank_cells_fails_its_check() {
+    use support::variants::{failing_variants, t4_blank_totals_spec, t4_block_checks};
+    let v = failing_variants()
+        .into_iter()
+        .find(|v| v.name == "t4_blank_totals")
+        .expect("variant");
+    let path = support::fixtures_dir().join("variants/t4_blank_totals.docx");
+    let bytes = std::fs::read(&path).unwrap_or(v.bytes);
+    let x = process_bytes(&bytes, &Options::default()).expect("read");
+    let e = &v.expected;
+    let problems = support::expect::figure_problems(&x.report.figures, &e.figures, e.origin);
+    assert!(problems.is_empty(), "{problems:#?}");
+
+    let spec = t4_blank_totals_spec();
+    let locations = e.locations.as_ref().expect("template layout");
+    let location = |id: &str| {
+        let i = e.figures.iter().position(|f| f.metric == id).expect("id");
+        locations[i].clone()
+    };
+    let blocks: Vec<&nianbao::check::CheckResult> = x
+        .checks
+        .iter()
+        .filter(|c| c.check == "t4.block_total")
+        .collect();
+    let want = t4_block_checks(&spec.t4);
+    assert_eq!(blocks.len(), want.len());
+    assert_eq!(
+        want.iter().map(|w| w.status).collect::<Vec<_>>(),
+        ["fail", "pass", "uncertain"],
+        "the fixture covers the three outcomes"
+    );
+    for (c, w) in blocks.iter().zip(&want) {
+        let mut scope = format!("{}: total = upheld + corrected + other + pending", w.block);
+        if w.status != "uncertain" && !w.blanks.is_empty() {
+            scope.push_str(&format!("; blank cells read as 0: {}", w.blanks.join(", ")));
+        }
+        if w.status == "fail" {
+            let cells: Vec<String> = ["total", "upheld", "corrected", "other", "pending"]
+                .iter()
+                .map(|p| location(&format!("t4.{}.{p}", w.block)))
+                .collect();
+            scope.push_str(&format!("; cells {}", cells.join(", ")));
+        }
+        assert_eq!(c.status.as_str(), w.status, "{}", w.block);
+        assert_eq!(c.scope, scope);
+        assert_eq!((c.expected, c.actual), (Some(w.expected), Some(w.actual)));
+    }
+    // the only hard failure is 行政复议's: what reports.csv counts in checks_failed
+    let failed: Vec<&str> = x
+        .checks
+        .iter()
+        .filter(|c| c.is_hard() && c.status == CheckStatus::Fail)
+        .map(|c| c.scope.as_str())
+        .collect();
+    assert_eq!(failed.len(), 1, "{failed:#?}");
+    // 表三's blank cells add up: its identities pass, some of them with the note
+    let t3: Vec<_> = x
+        .checks
+        .iter()
+        .filter(|c| c.check.starts_with("t3."))
+        .collect();
+    assert!(t3.iter().all(|c| c.status == CheckStatus::Pass), "{t3:#?}");
+    assert!(t3.iter().any(|c| c.scope.contains("blank cells read as 0")));
 }

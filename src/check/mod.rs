@@ -1,8 +1,9 @@
 //! **check**: the arithmetic identities of the tables, per report (spec, "Identities").
 //!
-//! A failure is a finding to report, never something to fix. A term that was blank, not
-//! applicable, text or not read makes the identity `uncertain`: zeros that were not printed are
-//! never assumed into a pass.
+//! A failure is a finding to report, never something to fix. A blank cell counts as 0, as in
+//! figures.csv (offices leave zeros blank): an identity that does not hold with its blanks read
+//! as 0 fails, and one that holds passes, either way with a note naming the blank cells. A term
+//! that was not applicable (`/`, `—`), text or not read at all makes the identity `uncertain`.
 
 pub mod compare;
 mod text_claims;
@@ -10,6 +11,7 @@ mod text_claims;
 pub use compare::office_key;
 
 use std::collections::HashMap;
+use std::sync::LazyLock;
 
 use crate::recognise::{AnnualReport, Figure, Semantic};
 
@@ -18,7 +20,7 @@ use crate::recognise::{AnnualReport, Figure, Semantic};
 pub enum CheckStatus {
     Pass,
     Fail,
-    /// A term was blank, not applicable or unread: the identity could not be decided.
+    /// A term was not applicable, text or unread: the identity could not be decided.
     Uncertain,
 }
 
@@ -83,11 +85,20 @@ fn t4_parts() -> impl Iterator<Item = &'static str> {
 /// Lookup of a report's figures by metric id.
 struct Figures<'a>(HashMap<&'a str, &'a Figure>);
 
-/// A term's value and whether it was printed as a number (blank/na/text make it uncertain).
+/// A term of an identity: its value, and how it was printed.
 #[derive(Clone, Copy)]
 struct Term {
     value: f64,
-    certain: bool,
+    printed: Printed,
+}
+
+/// How a term was printed: a number (or 0), an empty cell (read as 0), or something that is no
+/// count at all (`na`, text) — the last leaves an identity undecided.
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Printed {
+    Number,
+    Blank,
+    Unknown,
 }
 
 impl<'a> Figures<'a> {
@@ -96,17 +107,22 @@ impl<'a> Figures<'a> {
         Some(match f.semantic {
             Semantic::Number | Semantic::Zero => Term {
                 value: f.value.unwrap_or(0.0),
-                certain: true,
+                printed: Printed::Number,
             },
             Semantic::Blank => Term {
                 value: 0.0,
-                certain: false,
+                printed: Printed::Blank,
             },
             Semantic::Na | Semantic::Text => Term {
                 value: 0.0,
-                certain: false,
+                printed: Printed::Unknown,
             },
         })
+    }
+
+    /// The id as the report holds it (borrowed for as long as the figures are).
+    fn id_of(&self, id: &str) -> &'a str {
+        self.0.get_key_value(id).map_or("", |(k, _)| k)
     }
 
     fn has_prefix(&self, prefix: &str) -> bool {
@@ -114,43 +130,78 @@ impl<'a> Figures<'a> {
     }
 }
 
-/// Evaluates `lhs terms = rhs terms`. Missing terms make the identity uncertain.
-fn balance(check: &str, scope: &str, f: &Figures, lhs: &[String], rhs: &[String]) -> CheckResult {
-    let mut certain = true;
+/// One identity on one scope, `lhs = rhs` over metric ids. Built once per format (the ids and
+/// scope texts are the same in every report), then evaluated on each report's figures.
+struct Identity {
+    check: &'static str,
+    scope: String,
+    lhs: Vec<String>,
+    rhs: Vec<String>,
+}
+
+impl Identity {
+    fn new(check: &'static str, scope: String, lhs: Vec<String>, rhs: Vec<String>) -> Self {
+        Identity {
+            check,
+            scope,
+            lhs,
+            rhs,
+        }
+    }
+}
+
+/// Evaluates `lhs terms = rhs terms`, blank cells read as 0. A term that is missing, not
+/// applicable or text makes the identity uncertain.
+fn balance(identity: &Identity, f: &Figures) -> CheckResult {
+    let Identity {
+        check,
+        scope,
+        lhs,
+        rhs,
+    } = identity;
+    let mut unknown = false;
+    let mut blanks: Vec<&str> = Vec::new();
     let mut sum = |ids: &[String]| -> f64 {
-        ids.iter()
-            .map(|id| match f.term(id) {
+        let mut total = 0.0;
+        for id in ids {
+            match f.term(id) {
                 Some(t) => {
-                    certain &= t.certain;
-                    t.value
+                    match t.printed {
+                        Printed::Number => {}
+                        Printed::Blank => blanks.push(f.id_of(id)),
+                        Printed::Unknown => unknown = true,
+                    }
+                    total += t.value;
                 }
-                None => {
-                    certain = false;
-                    0.0
-                }
-            })
-            .sum()
+                None => unknown = true,
+            }
+        }
+        total
     };
     let expected = sum(lhs);
     let actual = sum(rhs);
-    let equal = (expected - actual).abs() < 1e-6;
-    let status = match (equal, certain) {
-        (_, false) => CheckStatus::Uncertain,
-        (true, true) => CheckStatus::Pass,
-        (false, true) => CheckStatus::Fail,
+    let status = if unknown {
+        CheckStatus::Uncertain
+    } else if (expected - actual).abs() < 1e-6 {
+        CheckStatus::Pass
+    } else {
+        CheckStatus::Fail
     };
     let metrics: Vec<String> = lhs.iter().chain(rhs).cloned().collect();
+    let mut scope = scope.clone();
+    // A decided identity says which of its terms were blank cells taken as 0.
+    if status != CheckStatus::Uncertain && !blanks.is_empty() {
+        scope.push_str(&format!("; blank cells read as 0: {}", blanks.join(", ")));
+    }
     // A finding says where to look: the cells (and pictures) of its terms, in metric order.
-    let scope = if status == CheckStatus::Fail {
+    if status == CheckStatus::Fail {
         let cells: Vec<&str> = metrics
             .iter()
             .filter_map(|id| f.0.get(id.as_str()))
             .map(|fig| fig.location.as_str())
             .collect();
-        format!("{scope}; cells {}", cells.join(", "))
-    } else {
-        scope.to_string()
-    };
+        scope.push_str(&format!("; cells {}", cells.join(", ")));
+    }
     CheckResult {
         check: check.to_string(),
         scope,
@@ -186,9 +237,16 @@ fn t3(row: &str, col: &str) -> String {
     format!("t3.{row}.{col}")
 }
 
-fn check_t3(f: &Figures, out: &mut Vec<CheckResult>) {
-    // The 2019 format has a single （六）其他处理 row, `t3.other.{col}`.
-    let outcomes: Vec<&str> = if f.0.contains_key("t3.other.total") {
+/// 表三's identities 1–3 in the 2021 format, or in the 2019 trial format, whose （六）其他处理 is
+/// a single row `t3.other.{col}`.
+fn t3_identities(f2019: bool) -> &'static [Identity] {
+    static BY_FORMAT: LazyLock<[Vec<Identity>; 2]> =
+        LazyLock::new(|| [build_t3_identities(false), build_t3_identities(true)]);
+    &BY_FORMAT[usize::from(f2019)]
+}
+
+fn build_t3_identities(f2019: bool) -> Vec<Identity> {
+    let outcomes: Vec<&str> = if f2019 {
         t3_outcomes_2021()
             .filter(|r| !r.starts_with("other."))
             .chain(["other"])
@@ -196,23 +254,21 @@ fn check_t3(f: &Figures, out: &mut Vec<CheckResult>) {
     } else {
         t3_outcomes_2021().collect()
     };
+    let mut out = Vec::new();
     for col in t3_columns() {
-        out.push(balance(
+        out.push(Identity::new(
             "t3.column_balance",
-            &format!("column {col}: new + carried_in = total + carried_out"),
-            f,
-            &[t3("new", col), t3("carried_in", col)],
-            &[t3("total", col), t3("carried_out", col)],
+            format!("column {col}: new + carried_in = total + carried_out"),
+            vec![t3("new", col), t3("carried_in", col)],
+            vec![t3("total", col), t3("carried_out", col)],
         ));
     }
     for col in t3_columns() {
-        let parts: Vec<String> = outcomes.iter().map(|r| t3(r, col)).collect();
-        out.push(balance(
+        out.push(Identity::new(
             "t3.column_total",
-            &format!("column {col}: total = sum of outcomes"),
-            f,
-            &[t3("total", col)],
-            &parts,
+            format!("column {col}: total = sum of outcomes"),
+            vec![t3("total", col)],
+            outcomes.iter().map(|r| t3(r, col)).collect(),
         ));
     }
     let rows = ["new", "carried_in"]
@@ -220,31 +276,43 @@ fn check_t3(f: &Figures, out: &mut Vec<CheckResult>) {
         .chain(outcomes.iter().copied())
         .chain(["total", "carried_out"]);
     for row in rows {
-        let parts: Vec<String> = t3_columns()
-            .filter(|c| *c != "total")
-            .map(|c| t3(row, c))
-            .collect();
-        out.push(balance(
+        out.push(Identity::new(
             "t3.row_total",
-            &format!("row {row}: total = sum of applicant columns"),
-            f,
-            &[t3(row, "total")],
-            &parts,
+            format!("row {row}: total = sum of applicant columns"),
+            vec![t3(row, "total")],
+            t3_columns()
+                .filter(|c| *c != "total")
+                .map(|c| t3(row, c))
+                .collect(),
         ));
     }
+    out
+}
+
+fn check_t3(f: &Figures, out: &mut Vec<CheckResult>) {
+    let f2019 = f.0.contains_key("t3.other.total");
+    out.extend(t3_identities(f2019).iter().map(|i| balance(i, f)));
+}
+
+/// 表四's identity 4, each block: total = the four results.
+fn t4_identities() -> &'static [Identity] {
+    static BLOCKS: LazyLock<Vec<Identity>> = LazyLock::new(|| {
+        t4_blocks()
+            .map(|block| {
+                Identity::new(
+                    "t4.block_total",
+                    format!("{block}: total = upheld + corrected + other + pending"),
+                    vec![format!("t4.{block}.total")],
+                    t4_parts().map(|p| format!("t4.{block}.{p}")).collect(),
+                )
+            })
+            .collect()
+    });
+    &BLOCKS
 }
 
 fn check_t4(f: &Figures, out: &mut Vec<CheckResult>) {
-    for block in t4_blocks() {
-        let parts: Vec<String> = t4_parts().map(|p| format!("t4.{block}.{p}")).collect();
-        out.push(balance(
-            "t4.block_total",
-            &format!("{block}: total = upheld + corrected + other + pending"),
-            f,
-            &[format!("t4.{block}.total")],
-            &parts,
-        ));
-    }
+    out.extend(t4_identities().iter().map(|i| balance(i, f)));
 }
 
 /// Identity 5: counts are non-negative integers, the fee a non-negative decimal. Only findings
@@ -399,8 +467,16 @@ mod tests {
         );
     }
 
+    fn scopes_with(checks: &[CheckResult], status: CheckStatus) -> Vec<&str> {
+        checks
+            .iter()
+            .filter(|c| c.status == status)
+            .map(|c| c.scope.as_str())
+            .collect()
+    }
+
     #[test]
-    fn blank_and_na_terms_make_an_identity_uncertain_not_a_pass() {
+    fn blanks_count_as_0_and_only_na_leaves_an_identity_uncertain() {
         let mut figs = consistent_t3();
         for f in &mut figs {
             if f.metric.0 == "t3.partial.research" {
@@ -412,19 +488,123 @@ mod tests {
             }
         }
         let checks = check_report(&report(figs, ""));
-        let uncertain: Vec<&str> = checks
+        assert_eq!(
+            scopes_with(&checks, CheckStatus::Uncertain),
+            [
+                "column business: new + carried_in = total + carried_out",
+                "row new: total = sum of applicant columns",
+            ]
+        );
+        // the blank 科研机构 cell of （二）部分公开 is 0, and 0 is what its identities need
+        let noted: Vec<(&str, CheckStatus)> = checks
             .iter()
-            .filter(|c| c.status == CheckStatus::Uncertain)
-            .map(|c| c.scope.as_str())
+            .filter(|c| c.scope.contains("blank"))
+            .map(|c| (c.scope.as_str(), c.status))
             .collect();
         assert_eq!(
-            uncertain,
-            vec![
-                "column business: new + carried_in = total + carried_out",
-                "column research: total = sum of outcomes",
-                "row new: total = sum of applicant columns",
-                "row partial: total = sum of applicant columns",
+            noted,
+            [
+                (
+                    "column research: total = sum of outcomes; blank cells read as 0: \
+                     t3.partial.research",
+                    CheckStatus::Pass
+                ),
+                (
+                    "row partial: total = sum of applicant columns; blank cells read as 0: \
+                     t3.partial.research",
+                    CheckStatus::Pass
+                ),
             ]
+        );
+        assert!(scopes_with(&checks, CheckStatus::Fail).is_empty());
+    }
+
+    /// 表四 as offices print it: 行政复议 总计 2 over four blank cells fails (0+0+0+0 ≠ 2);
+    /// a block left blank throughout adds up; a block with a `/` stays undecided.
+    #[test]
+    fn a_total_printed_over_blank_cells_fails_with_a_note() {
+        let mut figs = Vec::new();
+        for block in t4_blocks() {
+            for part in ["upheld", "corrected", "other", "pending", "total"] {
+                let id = format!("t4.{block}.{part}");
+                figs.push(match (block, part) {
+                    ("review", "total") => fig(&id, Some(2.0), Semantic::Number),
+                    ("suit_after_review", "upheld") => fig(&id, None, Semantic::Na),
+                    ("suit_after_review", "total") => fig(&id, Some(0.0), Semantic::Zero),
+                    _ => fig(&id, Some(0.0), Semantic::Blank),
+                });
+            }
+        }
+        let checks = check_report(&report(figs, ""));
+        assert_eq!(
+            statuses(&checks, "t4.block_total"),
+            [CheckStatus::Fail, CheckStatus::Pass, CheckStatus::Uncertain]
+        );
+        assert_eq!(
+            (checks[0].expected, checks[0].actual),
+            (Some(2.0), Some(0.0))
+        );
+        assert_eq!(
+            checks[0].scope,
+            "review: total = upheld + corrected + other + pending; blank cells read as 0: \
+             t4.review.upheld, t4.review.corrected, t4.review.other, t4.review.pending; cells \
+             T1 cell of t4.review.total, T1 cell of t4.review.upheld, \
+             T1 cell of t4.review.corrected, T1 cell of t4.review.other, \
+             T1 cell of t4.review.pending"
+        );
+        assert_eq!(
+            checks[1].scope,
+            "suit_direct: total = upheld + corrected + other + pending; blank cells read as 0: \
+             t4.suit_direct.total, t4.suit_direct.upheld, t4.suit_direct.corrected, \
+             t4.suit_direct.other, t4.suit_direct.pending"
+        );
+        assert_eq!(
+            checks[2].scope,
+            "suit_after_review: total = upheld + corrected + other + pending"
+        );
+    }
+
+    /// The 2019 trial format's 表三 ((六) one row, `t3.other.{col}`) is held to identities 1–3 with
+    /// its own rows, blanks read as 0 the same way.
+    #[test]
+    fn the_2019_t3_is_checked_with_its_single_other_row_and_blanks_as_0() {
+        let mut figs: Vec<Figure> = consistent_t3()
+            .into_iter()
+            .filter(|f| !f.metric.0.starts_with("t3.other."))
+            .collect();
+        for col in t3_columns() {
+            let id = t3("other", col);
+            figs.push(if col == "total" {
+                fig(&id, Some(1.0), Semantic::Number)
+            } else {
+                fig(&id, Some(0.0), Semantic::Blank)
+            });
+        }
+        let checks = check_report(&report(figs, ""));
+        assert_eq!(checks.len(), 7 + 7 + 23, "23 rows in the 2019 表三");
+        let failed: Vec<&CheckResult> = checks
+            .iter()
+            .filter(|c| c.status == CheckStatus::Fail)
+            .collect();
+        assert_eq!(failed.len(), 2, "{failed:#?}");
+        // （七）总计 5 against the outcomes with （六） printed as 1
+        assert_eq!(failed[0].check, "t3.column_total");
+        assert!(failed[0].metrics.contains(&"t3.other.total".to_string()));
+        assert!(!failed[0].scope.contains("blank"), "{}", failed[0].scope);
+        assert_eq!(
+            (failed[0].expected, failed[0].actual),
+            (Some(5.0), Some(6.0))
+        );
+        // （六）'s own row: 总计 1 over six blank applicant cells
+        assert_eq!(failed[1].check, "t3.row_total");
+        assert!(
+            failed[1].scope.starts_with(
+                "row other: total = sum of applicant columns; blank cells read as 0: \
+                 t3.other.natural_person, t3.other.business, t3.other.research, \
+                 t3.other.nonprofit, t3.other.legal_service, t3.other.other_org; cells "
+            ),
+            "{}",
+            failed[1].scope
         );
     }
 
@@ -492,6 +672,25 @@ mod tests {
             .iter()
             .filter(|c| c.status == CheckStatus::Fail)
             .all(|c| !c.is_hard()));
+    }
+
+    #[test]
+    fn the_narrative_is_compared_with_blank_cells_read_as_0() {
+        let text = "未发生行政复议。本年度行政诉讼3件。";
+        let mut figs = consistent_t3();
+        figs.push(fig("t4.review.total", Some(0.0), Semantic::Blank));
+        let checks = check_report(&report(figs, text));
+        let c = checks
+            .iter()
+            .find(|c| c.check == "text.review")
+            .expect("claim found");
+        assert_eq!(
+            (c.status, c.scope.as_str()),
+            (
+                CheckStatus::Pass,
+                "narrative against table; blank cells read as 0: t4.review.total"
+            )
+        );
     }
 
     #[test]

@@ -87,9 +87,18 @@ pub(super) fn check_text_claims(
         if terms.len() != claim.metrics.len() {
             continue;
         }
-        let certain = terms
+        // A blank cell is 0, as in the identities; `na` and text leave the comparison open.
+        let certain = terms.iter().all(|f| {
+            matches!(
+                f.semantic,
+                Semantic::Number | Semantic::Zero | Semantic::Blank
+            )
+        });
+        let blanks: Vec<&str> = terms
             .iter()
-            .all(|f| matches!(f.semantic, Semantic::Number | Semantic::Zero));
+            .filter(|f| f.semantic == Semantic::Blank)
+            .map(|f| f.metric.0.as_str())
+            .collect();
         let table: f64 = terms.iter().filter_map(|f| f.value).sum();
         let status = if !certain {
             CheckStatus::Uncertain
@@ -100,7 +109,14 @@ pub(super) fn check_text_claims(
         };
         out.push(CheckResult {
             check: claim.check.to_string(),
-            scope: "narrative against table".to_string(),
+            scope: if certain && !blanks.is_empty() {
+                format!(
+                    "narrative against table; blank cells read as 0: {}",
+                    blanks.join(", ")
+                )
+            } else {
+                "narrative against table".to_string()
+            },
             status,
             expected: Some(stated),
             actual: Some(table),

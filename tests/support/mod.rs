@@ -168,7 +168,10 @@ pub fn all_fixture_files() -> Vec<(String, Vec<u8>)> {
     for (name, bytes, _) in html::pages() {
         out.push((format!("html/{name}"), bytes));
     }
-    for v in variants::variants() {
+    for v in variants::variants()
+        .into_iter()
+        .chain(variants::failing_variants())
+    {
         out.push((format!("variants/{}.docx", v.name), v.bytes));
     }
     for b in broken::broken_files(&standard) {
@@ -176,6 +179,17 @@ pub fn all_fixture_files() -> Vec<(String, Vec<u8>)> {
     }
     out
 }
+
+/// The CSV files `extract` writes, in the order of its output folder.
+pub const OUTPUT_CSVS: [&str; 7] = [
+    "reports.csv",
+    "figures.csv",
+    "sections.csv",
+    "tables.csv",
+    "checks.csv",
+    "images.csv",
+    "errors.csv",
+];
 
 /// The generated folders (their files must be exactly [`all_fixture_files`]).
 pub const GENERATED_DIRS: [&str; 5] = ["samples", "sheets", "variants", "broken", "html"];

@@ -5,8 +5,8 @@
 
 use super::docx::{self, p, p_center, p_style, run, Docx, Tc, Tr};
 use super::report::{
-    expected_with, push_table, standard_docx_with, table2, table3, ExpFigure, ExpSection, Expected,
-    Look, ReportSpec, V,
+    expected_with, push_table, standard_docx_with, t4_id, table2, table3, ExpFigure, ExpSection,
+    Expected, Look, ReportSpec, V,
 };
 
 /// One generated variant with what it must give.
@@ -307,4 +307,94 @@ fn shanghai(spec: &ReportSpec) -> Variant {
         expected: e,
         warning: None,
     }
+}
+
+/// Variants whose tables break an identity on purpose, so a check must fail (kept out of
+/// [`variants`], where every identity holds).
+pub fn failing_variants() -> Vec<Variant> {
+    vec![t4_blank_totals()]
+}
+
+/// 表四 as offices fill it in, with zeros left blank: 行政复议 prints 总计 `2` over four blank
+/// cells (0 + 0 + 0 + 0 ≠ 2), 未经复议直接起诉 prints `1` once and leaves the rest blank (adds
+/// up), 复议后起诉 has a `/`.
+pub fn t4_blank_totals_spec() -> ReportSpec {
+    let mut spec = ReportSpec::standard();
+    spec.t4 = vec![
+        V::Blank,
+        V::Blank,
+        V::Blank,
+        V::Blank,
+        V::n(2),
+        V::n(1),
+        V::Blank,
+        V::Blank,
+        V::Blank,
+        V::n(1),
+        V::Na,
+        V::Blank,
+        V::n(0),
+        V::Blank,
+        V::n(0),
+    ];
+    spec
+}
+
+fn t4_blank_totals() -> Variant {
+    let spec = t4_blank_totals_spec();
+    let bytes = standard_docx_with(&spec, &|d: &mut Docx, s: &str| {
+        push_table(d, &spec, s, &Look::plain())
+    })
+    .build();
+    Variant {
+        name: "t4_blank_totals",
+        bytes,
+        expected: spec.expected(),
+        warning: None,
+    }
+}
+
+/// What `t4.block_total` must say for each 表四 block of `t4` (15 values in template order),
+/// worked out from the values alone: a `/` leaves the block `uncertain`; otherwise blanks count
+/// as 0 and the block passes or fails, naming its blank cells (total first, then the parts).
+pub struct BlockCheck {
+    pub block: &'static str,
+    pub status: &'static str,
+    pub expected: f64,
+    pub actual: f64,
+    pub blanks: Vec<String>,
+}
+
+pub fn t4_block_checks(t4: &[V]) -> Vec<BlockCheck> {
+    let blocks = ["review", "suit_direct", "suit_after_review"];
+    blocks
+        .iter()
+        .enumerate()
+        .map(|(b, block)| {
+            let values = &t4[b * 5..b * 5 + 5];
+            // the total is the fifth value and the left side of the identity
+            let order = [4, 0, 1, 2, 3];
+            let blanks = order
+                .iter()
+                .filter(|&&i| values[i] == V::Blank)
+                .map(|&i| t4_id(b * 5 + i))
+                .collect();
+            let expected = values[4].num();
+            let actual: f64 = values[..4].iter().map(V::num).sum();
+            let status = if values.contains(&V::Na) {
+                "uncertain"
+            } else if expected == actual {
+                "pass"
+            } else {
+                "fail"
+            };
+            BlockCheck {
+                block,
+                status,
+                expected,
+                actual,
+                blanks,
+            }
+        })
+        .collect()
 }

@@ -10,6 +10,9 @@ use crate::recognise::{CellRef, Figure, Semantic};
 
 /// Parses a published cell: number, zero, blank (value 0), not applicable, or text.
 pub fn parse_value(raw: &str) -> (Option<f64>, Semantic) {
+    if let Some(parsed) = plain_count(raw) {
+        return parsed;
+    }
     let s = crate::recognise::text::compact(raw);
     if s.is_empty() {
         return (Some(0.0), Semantic::Blank);
@@ -44,6 +47,25 @@ pub fn parse_value(raw: &str) -> (Option<f64>, Semantic) {
     }
 }
 
+/// [`parse_value`] of the cells most tables are made of — empty, or ASCII digits between ASCII
+/// spaces — without the general path's folded copies; `None` for anything else.
+fn plain_count(raw: &str) -> Option<(Option<f64>, Semantic)> {
+    let t = raw.trim_ascii();
+    if t.is_empty() {
+        return raw.is_ascii().then_some((Some(0.0), Semantic::Blank));
+    }
+    // Up to 15 digits a count is exact in an f64, as the general path reads it.
+    if t.len() > 15 || !t.bytes().all(|b| b.is_ascii_digit()) {
+        return None;
+    }
+    let v = t.parse::<u64>().ok()? as f64;
+    Some(if v == 0.0 {
+        (Some(0.0), Semantic::Zero)
+    } else {
+        (Some(v), Semantic::Number)
+    })
+}
+
 /// A grid with its normalised cell texts and slot map.
 pub(super) struct View<'a> {
     pub g: &'a TableGrid,
@@ -53,10 +75,18 @@ pub(super) struct View<'a> {
 
 impl<'a> View<'a> {
     pub fn new(g: &'a TableGrid) -> Self {
+        Self::with_norm(
+            g,
+            g.cells.iter().map(|c| normalise_label(&c.text)).collect(),
+        )
+    }
+    /// A view over cell texts normalised already (one per cell of `g`, in order).
+    pub fn with_norm(g: &'a TableGrid, norm: Vec<String>) -> Self {
+        debug_assert_eq!(norm.len(), g.cells.len());
         View {
             g,
             slots: g.slots(),
-            norm: g.cells.iter().map(|c| normalise_label(&c.text)).collect(),
+            norm,
         }
     }
     pub fn idx(&self, r: usize, c: usize) -> Option<usize> {
@@ -148,12 +178,15 @@ pub(super) fn cell_ref(u: &Unit, cell: &Cell) -> (CellRef, &'static str, Option<
 }
 
 pub(super) fn location(at: CellRef, image: Option<usize>, cell: &Cell) -> String {
-    let mut s = format!("T{} r{}c{}", at.table, at.row + 1, at.col + 1);
+    use std::fmt::Write;
+    // Written into one buffer: a location is made for every figure.
+    let mut s = String::with_capacity(16);
+    let _ = write!(s, "T{} r{}c{}", at.table, at.row + 1, at.col + 1);
     if let Some(image) = image {
         // The same id as images.csv's `image` column.
-        s.push_str(&format!(" image I{}", image + 1));
+        let _ = write!(s, " image I{}", image + 1);
         if let Some([x, y, w, h]) = cell.bbox {
-            s.push_str(&format!(" box {x},{y},{w},{h}"));
+            let _ = write!(s, " box {x},{y},{w},{h}");
         }
     }
     if let Some(at) = cell.page_box {
@@ -204,6 +237,31 @@ mod tests {
             assert_eq!(parse_value(na), (None, Semantic::Na), "{na}");
         }
         assert_eq!(parse_value("见附件"), (None, Semantic::Text));
+        // the plain-count path and the general one agree where they meet
+        for raw in [
+            "",
+            "  ",
+            "0",
+            "00",
+            " 7 ",
+            "123456789012345",
+            "1234567890123456",
+            "\u{3000}",
+        ] {
+            let general = {
+                let s = crate::recognise::text::compact(raw);
+                if s.is_empty() {
+                    (Some(0.0), Semantic::Blank)
+                } else {
+                    match s.parse::<f64>() {
+                        Ok(0.0) => (Some(0.0), Semantic::Zero),
+                        Ok(v) => (Some(v), Semantic::Number),
+                        Err(_) => (None, Semantic::Text),
+                    }
+                }
+            };
+            assert_eq!(parse_value(raw), general, "{raw:?}");
+        }
         assert_eq!(parse_value("1.2.3"), (None, Semantic::Text));
     }
 }

@@ -8,13 +8,22 @@ use crate::recognise::text::normalise_label;
 
 /// Decides which standard table a grid is, from its own labels.
 pub fn classify(g: &TableGrid) -> Option<Kind> {
-    let all: String = g.cells.iter().map(|c| normalise_label(&c.text)).collect();
+    kind_of_labels(&labels_of(g))
+}
+
+/// Every cell's normalised text, one after the other.
+pub(super) fn labels_of(g: &TableGrid) -> String {
+    g.cells.iter().map(|c| normalise_label(&c.text)).collect()
+}
+
+/// [`classify`] on a grid's [`labels_of`], for a caller that has normalised its cells already.
+pub(super) fn kind_of_labels(all: &str) -> Option<Kind> {
     let t3 = T3_WORDS.iter().filter(|w| all.contains(*w)).count();
     if t3 >= 3 {
         return Some(Kind::T3);
     }
     // 表四, whole or one of its three blocks printed as a table of its own
-    if (all.contains("复议") || all.contains("诉讼") || all.contains("起诉")) && t4_results(&all)
+    if (all.contains("复议") || all.contains("诉讼") || all.contains("起诉")) && t4_results(all)
     {
         return Some(Kind::T4);
     }
@@ -44,12 +53,12 @@ pub(super) fn t4_results(all: &str) -> bool {
     all.contains("维持") || all.contains("纠正") || all.contains("审结")
 }
 
-/// A table of 表四's result columns whose block is named only by its caption.
-pub(super) fn t4_by_caption(g: &TableGrid, caption: Option<&str>) -> Option<Kind> {
+/// A table of 表四's result columns whose block is named only by its caption (`all`: the
+/// table's [`labels_of`]).
+pub(super) fn t4_by_caption(all: &str, caption: Option<&str>) -> Option<Kind> {
     let caption = normalise_label(caption?);
     let named = caption.contains("复议") || caption.contains("诉讼") || caption.contains("起诉");
-    let all: String = g.cells.iter().map(|c| normalise_label(&c.text)).collect();
-    (named && t4_results(&all)).then_some(Kind::T4)
+    (named && t4_results(all)).then_some(Kind::T4)
 }
 
 #[cfg(test)]

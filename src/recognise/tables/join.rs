@@ -15,7 +15,7 @@
 use std::borrow::Cow;
 
 use super::cells::{parse_value, View};
-use super::classify::{classify, t4_by_caption};
+use super::classify::{classify, kind_of_labels, labels_of, t4_by_caption};
 use super::t2::map_t2;
 use super::t3::{map_t3, t3_header};
 use super::t4::{map_t4, t4_header_end};
@@ -180,7 +180,8 @@ fn continues(u: &Unit, b: &TableGrid) -> Option<usize> {
     if slots(a).saturating_add(slots(b)) > super::MAX_SLOTS {
         return None;
     }
-    let kind = classify(a).or_else(|| t4_by_caption(a, u.caption))?;
+    let labels = labels_of(a);
+    let kind = kind_of_labels(&labels).or_else(|| t4_by_caption(&labels, u.caption))?;
     if classify(b).is_some_and(|k| k != kind) {
         return None;
     }
@@ -204,10 +205,11 @@ fn continues(u: &Unit, b: &TableGrid) -> Option<usize> {
 /// Whether the mapper finds every figure of the table's template in `u` alone.
 fn complete(u: &Unit, kind: Kind) -> bool {
     let mut notes = Vec::new();
+    let v = View::new(u.grid.as_ref());
     let (found, format) = match kind {
-        Kind::T3 => map_t3(u, &mut None, &mut notes),
-        Kind::T2 => map_t2(u, &mut None, &mut notes),
-        Kind::T4 => (map_t4(u, u.caption), TableFormat::F2021),
+        Kind::T3 => map_t3(u, &v, &mut None, &mut notes),
+        Kind::T2 => map_t2(u, &v, &mut None, &mut notes),
+        Kind::T4 => (map_t4(u, &v, u.caption), TableFormat::F2021),
     };
     let table = match kind {
         Kind::T2 => 2,

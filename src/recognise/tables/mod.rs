@@ -35,10 +35,12 @@ pub use explain::explain_unmatched;
 pub use prose::{t4_from_prose, t4_from_text, t4_unlabelled};
 
 use super::metrics;
+use super::text::normalise_label;
 use super::{Figure, TableFormat};
 use crate::model::{Cell, Document, TableGrid, TableOrigin};
 use cells::Found;
-use classify::t4_by_caption;
+use cells::View;
+use classify::{kind_of_labels, t4_by_caption};
 use t2::map_t2;
 use t3::{map_t3, T3Layout};
 use t4::map_t4;
@@ -115,16 +117,19 @@ pub fn map_tables(doc: &Document, warnings: &mut Vec<String>) -> MappedTables {
         let n = unit.name();
         let g = unit.grid.as_ref();
         let caption = unit.caption;
-        let classified = classify(g).or_else(|| t4_by_caption(g, caption));
+        // each cell normalised once: for classifying, then for mapping
+        let norm: Vec<String> = g.cells.iter().map(|c| normalise_label(&c.text)).collect();
+        let labels = norm.concat();
+        let classified = kind_of_labels(&labels).or_else(|| t4_by_caption(&labels, caption));
         let continued = prev_kind.filter(|k| *k != Kind::T4);
         prev_kind = None;
         let Some(kind) = classified.or(continued) else {
             continue;
         };
         // a table cut from a sheet keeps the sheet's coordinates: map it from its first cell
-        let (unit, offset) = match at_origin(g) {
-            Some((grid, offset)) => (unit.with_grid(grid), offset),
-            None => (unit, (0, 0)),
+        let (unit, offset, norm) = match at_origin(g) {
+            Some((grid, offset)) => (unit.with_grid(grid), offset, None),
+            None => (unit, (0, 0), Some(norm)),
         };
         let g = unit.grid.as_ref();
         if g.rows.saturating_mul(g.cols) > MAX_SLOTS {
@@ -147,11 +152,16 @@ pub fn map_tables(doc: &Document, warnings: &mut Vec<String>) -> MappedTables {
         }
         let mut layout = t3_layout.clone();
         let mut header = t2_header.clone();
+        // (a table moved to A1 has its cells sorted anew: normalised again, in its own order)
+        let v = match norm {
+            Some(norm) => View::with_norm(g, norm),
+            None => View::new(g),
+        };
         let (figs, format) = match kind {
-            Kind::T3 => map_t3(&unit, &mut layout, &mut w),
-            Kind::T2 => map_t2(&unit, &mut header, &mut w),
+            Kind::T3 => map_t3(&unit, &v, &mut layout, &mut w),
+            Kind::T2 => map_t2(&unit, &v, &mut header, &mut w),
             Kind::T4 => (
-                map_t4(&unit, caption),
+                map_t4(&unit, &v, caption),
                 last_format.unwrap_or(TableFormat::F2021),
             ),
         };

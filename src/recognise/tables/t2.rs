@@ -48,12 +48,12 @@ pub(super) fn t2_col(h: &str) -> Option<&'static str> {
 /// Maps a 表二, row by row: `信息内容` header rows set the column keys, data rows use them.
 pub(super) fn map_t2(
     u: &Unit,
+    v: &View,
     header: &mut Option<Vec<Option<&'static str>>>,
     warnings: &mut Vec<String>,
 ) -> (Vec<Found>, TableFormat) {
     let g = u.grid.as_ref();
     let n = u.name();
-    let v = View::new(g);
     let mut cand: Vec<Found> = Vec::new();
     let mut f2019 = false;
     for r in 0..g.rows {

@@ -158,14 +158,14 @@ pub(super) fn t3_header(v: &View) -> Option<(usize, usize, usize)> {
 /// Maps a 表三. Returns figures and the format, updating the layout for continuations.
 pub(super) fn map_t3(
     u: &Unit,
+    v: &View,
     prev: &mut Option<T3Layout>,
     warnings: &mut Vec<String>,
 ) -> (Vec<Found>, TableFormat) {
     let g = u.grid.as_ref();
     let n = u.name();
-    let v = View::new(g);
     let mut data_from = 0;
-    let layout = if let Some((_, hc, start)) = t3_header(&v) {
+    let layout = if let Some((_, hc, start)) = t3_header(v) {
         let col_keys: Vec<Option<&'static str>> = (0..g.cols)
             .map(|c| {
                 if c < hc {

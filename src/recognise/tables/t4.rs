@@ -21,12 +21,11 @@ pub(super) fn t4_header_end(v: &View) -> Option<usize> {
 }
 
 /// Maps a 表四: a header of up to three rows, then one data row of 15 figures.
-pub(super) fn map_t4(u: &Unit, caption: Option<&str>) -> Vec<Found> {
+pub(super) fn map_t4(u: &Unit, v: &View, caption: Option<&str>) -> Vec<Found> {
     let g = u.grid.as_ref();
-    let v = View::new(g);
     // a block printed as its own table under a caption (行政诉讼（复议后起诉）) names its block there
     let caption = caption.map(normalise_label).unwrap_or_default();
-    let Some(header_end) = t4_header_end(&v) else {
+    let Some(header_end) = t4_header_end(v) else {
         return Vec::new();
     };
     let data = header_end + 1;
