@@ -21,6 +21,8 @@ pub struct Limits {
     pub max_cell_chars: usize,
     /// Pixels of one image, checked from its header before decoding.
     pub max_image_pixels: u64,
+    /// Pieces in the piece table of a Word 97–2003 document (a real one has a few hundred).
+    pub max_doc_pieces: usize,
 }
 
 impl Default for Limits {
@@ -34,6 +36,7 @@ impl Default for Limits {
             max_table_slots: 1_000_000,
             max_cell_chars: 100_000,
             max_image_pixels: 40_000_000,
+            max_doc_pieces: 100_000,
         }
     }
 }

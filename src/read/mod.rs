@@ -4,6 +4,7 @@
 //! bytes (never the extension) and dispatches. Readers never look at what the document means;
 //! that is the recogniser's job.
 
+pub mod doc;
 pub mod docx;
 pub mod image_table;
 mod limits;
@@ -32,6 +33,13 @@ pub enum ReadError {
     Xml { part: String, message: String },
     #[error("missing part {0} in the package")]
     MissingPart(String),
+    /// A compound (OLE) file whose structure is broken: a sector chain that loops, a FAT that
+    /// points outside the file.
+    #[error("corrupt OLE compound file: {0}")]
+    Ole(String),
+    /// A Word binary document whose records do not hold together.
+    #[error("corrupt Word 97-2003 document: {0}")]
+    Doc(String),
     #[error("limit exceeded: {0}")]
     Limit(String),
     #[error("{0}")]
@@ -74,6 +82,7 @@ pub fn read_auto(bytes: &[u8], limits: &Limits) -> Result<Document, ReadError> {
     match sniff(bytes) {
         Sniffed::Docx => docx::read_docx(bytes, limits),
         Sniffed::Xlsx | Sniffed::Xls => sheet::read_workbook(bytes, limits),
+        Sniffed::Doc | Sniffed::Wps => doc::read_doc(bytes, limits),
         other => Err(other.into_error()),
     }
 }
