@@ -1,7 +1,7 @@
 /// Caps that keep one hostile file from exhausting the machine. Each has a flag of
 /// `nianbao extract` to raise it (`--max-file-mb`, `--max-inflated-mb`, `--max-entries`,
 /// `--max-xml-depth`, `--max-xml-elements`, `--max-table-cells`, `--max-cell-chars`,
-/// `--max-image-mp`), and a file that hits one fails with an errors.csv row naming it — except
+/// `--max-image-mp`, `--max-doc-pieces`), and a file that hits one fails with an errors.csv row naming it — except
 /// the image limit, which skips the picture with a warning (the report is still read).
 #[derive(Debug, Clone)]
 pub struct Limits {

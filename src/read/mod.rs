@@ -82,7 +82,15 @@ pub fn read_auto(bytes: &[u8], limits: &Limits) -> Result<Document, ReadError> {
     match sniff(bytes) {
         Sniffed::Docx => docx::read_docx(bytes, limits),
         Sniffed::Xlsx | Sniffed::Xls => sheet::read_workbook(bytes, limits),
-        Sniffed::Doc | Sniffed::Wps => doc::read_doc(bytes, limits),
+        Sniffed::Doc => doc::read_doc(bytes, limits),
+        // WPS Office's .wps is the Word 97 binary format with streams of its own.
+        Sniffed::Wps => doc::read_doc(bytes, limits).map_err(|e| match e {
+            ReadError::Doc(m) => ReadError::Doc(format!("WPS Office .wps file: {m}")),
+            ReadError::Unsupported(m) => {
+                ReadError::Unsupported(format!("WPS Office .wps/.et file: {m}"))
+            }
+            other => other,
+        }),
         other => Err(other.into_error()),
     }
 }

@@ -52,14 +52,6 @@ impl Sniffed {
         match self {
             Sniffed::Empty => ReadError::Empty,
             Sniffed::EncryptedOoxml => ReadError::Encrypted,
-            Sniffed::Doc => ReadError::Unsupported(
-                "legacy Word 97-2003 .doc (OLE) — reading .doc is not supported yet; \
-                 save it as .docx (e.g. soffice --headless --convert-to docx)"
-                    .into(),
-            ),
-            Sniffed::Wps => ReadError::Unsupported(
-                "WPS Office .wps/.et file — save it as .docx/.xlsx in WPS".into(),
-            ),
             Sniffed::OtherOle => {
                 ReadError::Unsupported("an OLE compound file that is neither Word nor Excel".into())
             }
@@ -67,14 +59,16 @@ impl Sniffed {
             Sniffed::Html => ReadError::Unsupported(
                 "HTML page (or a web page saved by Word as .doc/.mht) — not supported yet".into(),
             ),
-            Sniffed::Rtf => ReadError::Unsupported("RTF — not supported yet".into()),
+            Sniffed::Rtf => ReadError::Unsupported(
+                "RTF (Word saves it under .doc too) — not supported yet; save it as .docx".into(),
+            ),
             Sniffed::OtherZip(why) => ReadError::Unsupported(format!(
                 "a zip archive that is not a Word or Excel document ({why})"
             )),
             Sniffed::Unknown => ReadError::Unsupported(
                 "unrecognised content (not docx, xlsx, xls, pdf or html)".into(),
             ),
-            Sniffed::Docx | Sniffed::Xlsx | Sniffed::Xls => {
+            Sniffed::Docx | Sniffed::Xlsx | Sniffed::Xls | Sniffed::Doc | Sniffed::Wps => {
                 ReadError::Other("internal: a supported format reached the error path".into())
             }
         }

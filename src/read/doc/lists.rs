@@ -39,10 +39,12 @@ pub(super) struct Lists {
 }
 
 impl Lists {
+    /// `lst` is the table stream from the PlfLst on: the LVLs follow the PlfLst outside the
+    /// length the FIB gives for it.
     pub fn parse(lst: Option<&[u8]>, lfo: Option<&[u8]>) -> Lists {
         let mut out = Lists::default();
         if let Some(lst) = lst {
-            let n = u16_at(lst, 0).unwrap_or(0) as usize;
+            let n = (u16_at(lst, 0).unwrap_or(0) as usize).min(lst.len() / 28);
             let mut lvl_at = 2 + 28 * n;
             for i in 0..n {
                 let lstf = 2 + 28 * i;

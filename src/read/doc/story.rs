@@ -82,7 +82,9 @@ impl<'a> Reader<'a> {
                 .map(Styles::parse)
                 .unwrap_or_default(),
             lists: Lists::parse(
-                fib.plf_lst.slice(table_stream),
+                fib.plf_lst
+                    .slice(table_stream)
+                    .and_then(|_| table_stream.get(fib.plf_lst.fc as usize..)),
                 fib.plf_lfo.slice(table_stream),
             ),
             drawing,

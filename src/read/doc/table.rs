@@ -10,6 +10,7 @@ use super::props::RowDef;
 use crate::model::{Cell, TableGrid, TableOrigin};
 
 /// One row as read: its cells' texts and the TTP's row definition.
+#[derive(Clone)]
 pub(super) struct Row {
     pub cells: Vec<String>,
     pub def: Option<RowDef>,

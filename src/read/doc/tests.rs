@@ -1,71 +1,175 @@
+//! Unit tests on hand-built records; whole files are tested end to end in tests/e2e_docx.rs.
+
+use super::props::{sprms, CellDef, ParaProps, RowDef};
+use super::table::{build, Row};
+use super::text::Text;
 use super::*;
 
-#[test]
-#[ignore]
-fn dump() {
-    let path = std::env::var("DOC").unwrap();
-    let bytes = std::fs::read(path).unwrap();
-    let limits = Limits::default();
-    let (streams, fib) = ole::open(&bytes, &limits).unwrap();
-    let text = Text::read(
-        fib.clx.slice(&streams.table).unwrap(),
-        &streams.word,
-        &limits,
-    )
-    .unwrap();
-    eprintln!("{fib:?}\npieces {:?}", text.pieces);
-    let s: String = text
-        .chars
-        .iter()
-        .map(|&u| match u {
-            0x0D => "¶\n".to_string(),
-            0x07 => "¤".to_string(),
-            u if u < 0x20 => format!("<{u:02X}>"),
-            u => char::from_u32(u as u32).unwrap_or('?').to_string(),
-        })
-        .collect();
-    eprintln!("{s}");
+/// A CLX with one Prc and the given pieces: (cp_end, fc as stored, prm).
+fn clx(pieces: &[(u32, u32, u16)]) -> Vec<u8> {
+    let mut out = vec![0x01, 3, 0, 0x16, 0x24, 0x01]; // Prc: sprmPFInTable 1
+    let n = pieces.len();
+    out.push(0x02);
+    out.extend(((4 * (n + 1) + 8 * n) as u32).to_le_bytes());
+    out.extend(0u32.to_le_bytes());
+    for &(end, _, _) in pieces {
+        out.extend(end.to_le_bytes());
+    }
+    for &(_, fc, prm) in pieces {
+        out.extend([0, 0]);
+        out.extend(fc.to_le_bytes());
+        out.extend(prm.to_le_bytes());
+    }
+    out
 }
 
 #[test]
-#[ignore]
-fn dump_props() {
-    let path = std::env::var("DOC").unwrap();
-    let bytes = std::fs::read(path).unwrap();
-    let limits = Limits::default();
-    let (streams, fib) = ole::open(&bytes, &limits).unwrap();
-    let text = Text::read(
-        fib.clx.slice(&streams.table).unwrap(),
-        &streams.word,
-        &limits,
-    )
-    .unwrap();
-    let papx = props::BinTable::read(&streams.table, fib.plcf_bte_papx);
-    for (cp, &u) in text.chars.iter().enumerate() {
-        if u == 0x0D || u == 0x07 {
-            let fc = text.fc(cp as u32).unwrap();
-            let (istd, g) = papx.papx(&streams.word, fc).unwrap_or((999, &[]));
-            let ops: Vec<String> = props::sprms(g)
-                .map(|s| format!("{:04X}:{}", s.op, s.arg.len()))
-                .collect();
-            let mut p = props::ParaProps::default();
-            p.apply(g);
-            if let Some(at) = props::huge_papx(g) {
-                let at = at as usize;
-                let cb = ole::u16_at(&streams.data, at).unwrap_or(0) as usize;
-                let h = &streams.data[at + 2..at + 2 + cb];
-                let ops: Vec<String> = props::sprms(h)
-                    .map(|s| format!("{:04X}:{}", s.op, s.arg.len()))
-                    .collect();
-                eprintln!("  huge at {at} cb {cb}: {}", ops.join(" "));
-            }
-            eprintln!(
-                "cp {cp} {u:02X} fc {fc} istd {istd} len {} depth {} ttp {} ops {}",
-                g.len(),
-                p.depth(),
-                p.ttp,
-                ops.join(" ")
-            );
-        }
+fn pieces_read_8_bit_and_utf16_text() {
+    // "A€" as cp1252 at byte 0 (compressed fc = 2 × offset | 0x40000000), "年报" as UTF-16 at 8.
+    let mut word = vec![b'A', 0x80, 0, 0, 0, 0, 0, 0];
+    word.extend("年报".encode_utf16().flat_map(u16::to_le_bytes));
+    let clx = clx(&[(2, 0x4000_0000, 0), (4, 8, 1)]);
+    let text = Text::read(&clx, &word, &Limits::default()).expect("read");
+    assert_eq!(String::from_utf16_lossy(&text.chars), "A€年报");
+    assert_eq!(text.fc(1), Some(1));
+    assert_eq!(text.fc(3), Some(10));
+    // The second piece's Prm points to Prc 0 (fComplex, index 0).
+    assert_eq!(text.piece(3).map(|p| p.prm), Some(1));
+    let mut p = ParaProps::default();
+    p.apply(&text.prcs[0]);
+    assert!(p.in_table);
+}
+
+#[test]
+fn piece_table_faults_are_named() {
+    let word = vec![0u8; 16];
+    // A piece beyond the stream.
+    let err = Text::read(&clx(&[(4, 0x0FFF_0000, 0)]), &word, &Limits::default()).unwrap_err();
+    assert!(err.to_string().contains("past the end"), "{err}");
+    // More pieces than the limit.
+    let limits = Limits {
+        max_doc_pieces: 1,
+        ..Limits::default()
+    };
+    let err = Text::read(&clx(&[(1, 0, 0), (2, 2, 0)]), &word, &limits).unwrap_err();
+    assert!(
+        matches!(err, ReadError::Limit(ref m) if m.contains("pieces")),
+        "{err}"
+    );
+    // Pieces out of order.
+    let err = Text::read(&clx(&[(4, 0, 0), (2, 8, 0)]), &word, &Limits::default()).unwrap_err();
+    assert!(err.to_string().contains("out of order"), "{err}");
+    // No Pcdt at all.
+    let err = Text::read(&[0x05, 0, 0], &word, &Limits::default()).unwrap_err();
+    assert!(err.to_string().contains("no piece table"), "{err}");
+}
+
+/// sprmTDefTable with `n` cells at `centers` and the given TC80 flags.
+fn tdef(centers: &[i16], flags: &[u16]) -> Vec<u8> {
+    let n = flags.len();
+    let mut arg = vec![n as u8];
+    for c in centers {
+        arg.extend(c.to_le_bytes());
     }
+    for f in flags {
+        arg.extend(f.to_le_bytes());
+        arg.extend([0u8; 18]);
+    }
+    let mut out = 0xD608u16.to_le_bytes().to_vec();
+    out.extend(((arg.len() + 1) as u16).to_le_bytes());
+    out.extend(arg);
+    out
+}
+
+#[test]
+fn row_definition_and_the_sprms_after_it() {
+    let mut grpprl = vec![0x16, 0x24, 1, 0x17, 0x24, 1];
+    grpprl.extend(tdef(&[0, 1000, 3000], &[0x0060, 0x0003]));
+    grpprl.extend([0x2B, 0xD6, 2, 1, 3]); // sprmTVertMerge: cell 1 restarts
+    grpprl.extend([0x40, 0x26, 1]); // sprmPOutLvl 1, after the variable-length sprms
+    let ops: Vec<u16> = sprms(&grpprl).map(|s| s.op).collect();
+    assert_eq!(ops, [0x2416, 0x2417, 0xD608, 0xD62B, 0x2640]);
+    let mut p = ParaProps::default();
+    p.apply(&grpprl);
+    assert!(p.in_table && p.ttp);
+    assert_eq!(p.depth(), 1);
+    assert_eq!(p.outline, Some(1));
+    let row = p.row.expect("row");
+    assert_eq!(row.centers, [0, 1000, 3000]);
+    assert!(row.cells[0].v_restart && row.cells[0].v_merged);
+    assert!(row.cells[1].h_merged && row.cells[1].v_restart);
+}
+
+fn row(cells: &[&str], centers: &[i16], defs: &[CellDef]) -> Row {
+    Row {
+        cells: cells.iter().map(|c| c.to_string()).collect(),
+        def: Some(RowDef {
+            centers: centers.to_vec(),
+            cells: defs.to_vec(),
+        }),
+    }
+}
+
+#[test]
+fn cell_boundaries_and_merge_flags_make_the_grid() {
+    let plain = CellDef::default();
+    let restart = CellDef {
+        v_merged: true,
+        v_restart: true,
+        ..plain
+    };
+    let cont = CellDef {
+        v_merged: true,
+        ..plain
+    };
+    let rows = vec![
+        // A label over two rows, a header cell as wide as two columns.
+        row(&["项目", "申请人"], &[0, 1000, 3000], &[restart, plain]),
+        row(
+            &["", "自然人", "法人"],
+            &[0, 1000, 2003, 3000],
+            &[cont, plain, plain],
+        ),
+        row(&["新收", "86", "33"], &[0, 1000, 2000, 3000], &[plain; 3]),
+    ];
+    let grid = build(rows, &Limits::default())
+        .expect("grid")
+        .expect("table");
+    assert_eq!((grid.rows, grid.cols), (3, 3));
+    let label = grid.cell_at(1, 0).expect("label");
+    assert_eq!(
+        (label.text.as_str(), label.rowspan, label.colspan),
+        ("项目", 2, 1)
+    );
+    let head = grid.cell_at(0, 2).expect("header");
+    assert_eq!(
+        (head.text.as_str(), head.col, head.colspan),
+        ("申请人", 1, 2)
+    );
+    // 2003 and 2000 are one edge (rounding between rows).
+    assert_eq!(grid.cell_at(2, 2).map(|c| c.text.as_str()), Some("33"));
+    assert_eq!(grid.cells.len(), 7);
+
+    let limits = Limits {
+        max_table_slots: 4,
+        ..Limits::default()
+    };
+    let rows = vec![row(&["a", "b", "c"], &[0, 100, 200, 300], &[plain; 3]); 2];
+    assert!(matches!(build(rows, &limits), Err(ReadError::Limit(m)) if m.contains("slots")));
+}
+
+#[test]
+fn not_a_compound_file_or_not_word() {
+    assert!(matches!(
+        read_doc(&[0u8; 100], &Limits::default()),
+        Err(ReadError::Ole(_))
+    ));
+    let err = ole::Fib::parse(&[0u8; 40]).unwrap_err();
+    assert!(err.to_string().contains("FIB"), "{err}");
+    // Word 6.0/95 files (nFib below 101) are named as such.
+    let mut old = vec![0u8; 64];
+    old[..2].copy_from_slice(&0xA5DCu16.to_le_bytes());
+    old[2..4].copy_from_slice(&100u16.to_le_bytes());
+    let err = ole::Fib::parse(&old).unwrap_err();
+    assert!(err.to_string().contains("Word 6.0/95"), "{err}");
 }

@@ -16,6 +16,7 @@ pub(super) struct Piece {
 }
 
 /// The document's text as UTF-16 code units by CP, with each CP's file offset.
+#[derive(Debug)]
 pub(super) struct Text {
     pub pieces: Vec<Piece>,
     /// `grpprl`s of the CLX's Prc entries, for pieces whose Prm refers to one.
