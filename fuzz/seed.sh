@@ -3,9 +3,10 @@
 # committed). Run from fuzz/: ./seed.sh
 set -eu
 root=$(cd .. && pwd)/fixtures
-mkdir -p corpus/docx corpus/docx_xml corpus/xlsx corpus/xlsx_sheet corpus/recognise corpus/image_table
+mkdir -p corpus/doc corpus/docx corpus/docx_xml corpus/xlsx corpus/xlsx_sheet corpus/recognise corpus/image_table
 cp "$root"/samples/*.docx "$root"/broken/* corpus/docx/ 2>/dev/null || true
 cp "$root"/broken/*.xlsx corpus/xlsx/
+cp "$root"/doc/* "$root"/broken/*.doc "$root"/broken/*.wps corpus/doc/
 python3 - "$root" <<'PY'
 import sys, zipfile, glob, os
 root = sys.argv[1]

@@ -86,6 +86,7 @@ pub fn read_auto(bytes: &[u8], limits: &Limits) -> Result<Document, ReadError> {
         // WPS Office's .wps is the Word 97 binary format with streams of its own.
         Sniffed::Wps => doc::read_doc(bytes, limits).map_err(|e| match e {
             ReadError::Doc(m) => ReadError::Doc(format!("WPS Office .wps file: {m}")),
+            ReadError::Ole(m) => ReadError::Ole(format!("WPS Office .wps file: {m}")),
             ReadError::Unsupported(m) => {
                 ReadError::Unsupported(format!("WPS Office .wps/.et file: {m}"))
             }

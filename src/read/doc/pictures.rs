@@ -125,10 +125,16 @@ fn with_bmp_header(dib: Vec<u8>) -> Vec<u8> {
         0 if bits <= 8 => 1u32 << bits,
         n => n,
     };
-    let offset = 14 + header_len + 4 * colors;
+    let offset = header_len
+        .saturating_add(14)
+        .saturating_add(colors.saturating_mul(4));
     let mut out = Vec::with_capacity(14 + dib.len());
     out.extend_from_slice(b"BM");
-    out.extend_from_slice(&(14 + dib.len() as u32).to_le_bytes());
+    out.extend_from_slice(
+        &u32::try_from(14 + dib.len())
+            .unwrap_or(u32::MAX)
+            .to_le_bytes(),
+    );
     out.extend_from_slice(&[0, 0, 0, 0]);
     out.extend_from_slice(&offset.to_le_bytes());
     out.extend_from_slice(&dib);

@@ -173,3 +173,59 @@ fn not_a_compound_file_or_not_word() {
     let err = ole::Fib::parse(&old).unwrap_err();
     assert!(err.to_string().contains("Word 6.0/95"), "{err}");
 }
+
+/// Mutated and truncated copies of a real .doc: every one is read or refused, none panics (a
+/// deterministic stand-in for the `doc` fuzz target, which needs cargo-fuzz).
+#[test]
+fn mutated_documents_never_panic() {
+    let path = concat!(env!("CARGO_MANIFEST_DIR"), "/fixtures/doc/standard.doc");
+    let good = std::fs::read(path).expect("fixtures/doc/standard.doc");
+    let limits = Limits::default();
+    assert!(read_doc(&good, &limits).is_ok());
+    let mut seed = 0x2545_F491_4F6C_DD1Du64;
+    let mut next = move || {
+        seed ^= seed << 13;
+        seed ^= seed >> 7;
+        seed ^= seed << 17;
+        seed
+    };
+    for round in 0..400 {
+        let mut bytes = good.clone();
+        let flips = 1 + (next() % 16) as usize;
+        for _ in 0..flips {
+            let at = (next() as usize) % bytes.len();
+            bytes[at] = next() as u8;
+        }
+        if round % 10 == 0 {
+            bytes.truncate((next() as usize) % bytes.len());
+        }
+        let _ = read_doc(&bytes, &limits);
+    }
+}
+
+/// Reader time per .doc: `cargo test --release --lib doc_speed -- --ignored --nocapture`.
+#[test]
+#[ignore]
+fn doc_speed() {
+    for name in [
+        "standard",
+        "trial_2019",
+        "numbered",
+        "tricky",
+        "pictures_t3_split_header",
+    ] {
+        let path = format!("{}/fixtures/doc/{name}.doc", env!("CARGO_MANIFEST_DIR"));
+        let bytes = std::fs::read(path).expect("fixture");
+        let runs = 200;
+        let t = std::time::Instant::now();
+        for _ in 0..runs {
+            let doc = read_doc(&bytes, &Limits::default()).expect("read");
+            std::hint::black_box(doc);
+        }
+        let ms = t.elapsed().as_secs_f64() * 1000.0 / f64::from(runs);
+        eprintln!(
+            "{name}.doc ({} KB): {ms:.3} ms per read",
+            bytes.len() / 1024
+        );
+    }
+}
