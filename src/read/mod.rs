@@ -9,6 +9,7 @@ pub mod docx;
 pub mod image_table;
 mod limits;
 mod package;
+pub mod rtf;
 pub mod sheet;
 pub mod sniff;
 
@@ -83,6 +84,7 @@ pub fn read_auto(bytes: &[u8], limits: &Limits) -> Result<Document, ReadError> {
         Sniffed::Docx => docx::read_docx(bytes, limits),
         Sniffed::Xlsx | Sniffed::Xls => sheet::read_workbook(bytes, limits),
         Sniffed::Doc => doc::read_doc(bytes, limits),
+        Sniffed::Rtf => rtf::read_rtf(bytes, limits),
         // WPS Office's .wps is the Word 97 binary format with streams of its own.
         Sniffed::Wps => doc::read_doc(bytes, limits).map_err(|e| match e {
             ReadError::Doc(m) => ReadError::Doc(format!("WPS Office .wps file: {m}")),

@@ -59,16 +59,18 @@ impl Sniffed {
             Sniffed::Html => ReadError::Unsupported(
                 "HTML page (or a web page saved by Word as .doc/.mht) — not supported yet".into(),
             ),
-            Sniffed::Rtf => ReadError::Unsupported(
-                "RTF (Word saves it under .doc too) — not supported yet; save it as .docx".into(),
-            ),
             Sniffed::OtherZip(why) => ReadError::Unsupported(format!(
                 "a zip archive that is not a Word or Excel document ({why})"
             )),
             Sniffed::Unknown => ReadError::Unsupported(
                 "unrecognised content (not docx, xlsx, xls, pdf or html)".into(),
             ),
-            Sniffed::Docx | Sniffed::Xlsx | Sniffed::Xls | Sniffed::Doc | Sniffed::Wps => {
+            Sniffed::Docx
+            | Sniffed::Xlsx
+            | Sniffed::Xls
+            | Sniffed::Doc
+            | Sniffed::Wps
+            | Sniffed::Rtf => {
                 ReadError::Other("internal: a supported format reached the error path".into())
             }
         }

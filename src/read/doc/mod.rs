@@ -10,10 +10,10 @@
 mod lists;
 mod ole;
 mod pictures;
-mod props;
+pub(super) mod props;
 mod story;
 mod styles;
-mod table;
+pub(super) mod table;
 mod text;
 
 #[cfg(test)]

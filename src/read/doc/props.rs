@@ -104,15 +104,21 @@ impl BinTable {
 
     /// The grpprl of a character FKP entry covering `fc`.
     pub fn chpx<'w>(&self, word: &'w [u8], fc: u32) -> Option<&'w [u8]> {
+        self.chpx_run(word, fc).map(|(g, _)| g)
+    }
+
+    /// The grpprl of the character run covering `fc`, and the run's file offsets.
+    pub fn chpx_run<'w>(&self, word: &'w [u8], fc: u32) -> Option<(&'w [u8], (u32, u32))> {
         let page = self.page(word, fc)?;
         let crun = page[511] as usize;
         let i = run_index(page, crun, fc)?;
+        let span = (u32_at(page, 4 * i)?, u32_at(page, 4 * (i + 1))?);
         let off = *page.get(4 * (crun + 1) + i)? as usize * 2;
         if off == 0 {
-            return Some(&[]);
+            return Some((&[], span));
         }
         let cb = *page.get(off)? as usize;
-        page.get(off + 1..(off + 1 + cb).min(511))
+        Some((page.get(off + 1..(off + 1 + cb).min(511))?, span))
     }
 }
 
@@ -147,14 +153,14 @@ pub(super) struct ParaProps {
 
 /// One table row's cells as sprmTDefTable (and later sprmTVertMerge) define them.
 #[derive(Debug, Clone, Default)]
-pub(super) struct RowDef {
+pub(crate) struct RowDef {
     /// Cell boundaries in twips, one more than cells.
     pub centers: Vec<i16>,
     pub cells: Vec<CellDef>,
 }
 
 #[derive(Debug, Clone, Copy, Default)]
-pub(super) struct CellDef {
+pub(crate) struct CellDef {
     /// Merged horizontally into the cell before (legacy fMerged).
     pub h_merged: bool,
     /// Continues a vertical merge from the cell above.
@@ -252,6 +258,7 @@ pub(super) struct CharProps {
     pub ole2: bool,
     pub special: bool,
     pub vanish: bool,
+    pub deleted: bool,
 }
 
 impl CharProps {
@@ -264,6 +271,8 @@ impl CharProps {
                 0x080A => self.ole2 = b0 != 0,
                 0x0855 => self.special = b0 != 0,
                 0x083C => self.vanish = b0 & 1 != 0,
+                // sprmCFRMarkDel: a tracked deletion, still in the text.
+                0x0800 => self.deleted = b0 & 1 != 0,
                 _ => {}
             }
         }

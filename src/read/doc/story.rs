@@ -152,9 +152,34 @@ impl<'a> Reader<'a> {
         let mut units: Vec<u16> = Vec::new();
         let mut extras: Vec<Block> = Vec::new();
         self.fields.clear();
+        // The character run of the last character looked at: hidden text (sprmCFVanish) and
+        // tracked deletions (sprmCFRMarkDel) are not printed.
+        let mut run: (u32, u32) = (1, 0);
+        let mut run_hidden = false;
         let mut cp = start;
         while cp < end {
             let u = self.text.chars[cp as usize];
+            if !matches!(u, 0x0D | 0x07 | 0x0C | 0x13 | 0x14 | 0x15) {
+                let fc = self.text.fc(cp).unwrap_or(0);
+                if fc < run.0 || fc >= run.1 {
+                    match self.chpx.chpx_run(self.word, fc) {
+                        Some((grpprl, span)) => {
+                            let mut c = CharProps::default();
+                            c.apply(grpprl);
+                            run_hidden = c.vanish || c.deleted;
+                            run = span;
+                        }
+                        None => {
+                            run_hidden = false;
+                            run = (fc, fc + 1);
+                        }
+                    }
+                }
+                if run_hidden {
+                    cp += 1;
+                    continue;
+                }
+            }
             match u {
                 0x0D | 0x07 | 0x0C => {
                     let text = String::from_utf16_lossy(&units);

@@ -11,7 +11,7 @@ use crate::model::{Cell, TableGrid, TableOrigin};
 
 /// One row as read: its cells' texts and the TTP's row definition.
 #[derive(Clone)]
-pub(super) struct Row {
+pub(crate) struct Row {
     pub cells: Vec<String>,
     pub def: Option<RowDef>,
 }
@@ -19,7 +19,7 @@ pub(super) struct Row {
 /// Boundaries closer than this (in twips) are one column edge (rounding between rows).
 const SAME_EDGE: i32 = 8;
 
-pub(super) fn build(rows: Vec<Row>, limits: &Limits) -> Result<Option<TableGrid>, ReadError> {
+pub(crate) fn build(rows: Vec<Row>, limits: &Limits) -> Result<Option<TableGrid>, ReadError> {
     if rows.is_empty() {
         return Ok(None);
     }

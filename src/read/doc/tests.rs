@@ -229,3 +229,48 @@ fn doc_speed() {
         );
     }
 }
+
+#[test]
+fn rtf_text_fields_hidden_text_and_merged_cells() {
+    let rtf = br"{\rtf1\ansi\ansicpg936{\fonttbl{\f0 SimSun;}}{\header \pard header text\par}
+\pard{\listtext \'d2\'bb\'a1\'a2\tab}\u24635?\'cc\'e5\par
+{\field{\*\fldinst HYPERLINK http://old.example.org}{\fldrslt http://www.dhq.gov.cn}}\par
+visible{\v hidden}{\deleted gone} end{\footnote \pard note text\par}\par
+\trowd\clvmgf\cellx1000\cellx3000\pard\intbl A\cell B\cell\row
+\trowd\clvmrg\cellx1000\cellx2000\cellx3000\pard\intbl \cell C\cell D\cell\row
+\pard after\par}";
+    let doc = crate::read::rtf::read_rtf(rtf, &Limits::default()).expect("rtf");
+    let paragraphs: Vec<String> = doc
+        .body
+        .iter()
+        .filter_map(|b| match b {
+            crate::model::Block::Paragraph(p) => Some(p.text.clone()),
+            _ => None,
+        })
+        .collect();
+    assert_eq!(
+        paragraphs,
+        ["一、总体", "http://www.dhq.gov.cn", "visible end", "after"]
+    );
+    assert_eq!(
+        format!("{:?}", doc.furniture)
+            .matches("header text")
+            .count(),
+        1
+    );
+    assert_eq!(format!("{:?}", doc.notes).matches("note text").count(), 1);
+    let grid = doc.tables().next().expect("a table");
+    assert_eq!((grid.rows, grid.cols), (2, 3));
+    let a = grid.cell_at(1, 0).expect("A");
+    assert_eq!((a.text.as_str(), a.rowspan), ("A", 2));
+    assert_eq!(
+        grid.cell_at(0, 2).map(|c| (c.text.as_str(), c.colspan)),
+        Some(("B", 2))
+    );
+    // Groups nested beyond the depth limit are refused, not recursed into.
+    let deep = [b"{\\rtf1".as_slice(), &[b'{'; 5000]].concat();
+    assert!(matches!(
+        crate::read::rtf::read_rtf(&deep, &Limits::default()),
+        Err(ReadError::Limit(_))
+    ));
+}
