@@ -676,3 +676,19 @@ fn rtf_saved_as_doc() {
         &TEMPLATE_MERGES,
     );
 }
+
+/// The seed report's three table pictures in a .doc (LibreOffice wrote two as inline PICFs with
+/// their PNG, the VML one as a floating shape whose PNG is in the BLIP store): all three are
+/// read, and OCR gives the seed's figures.
+#[test]
+fn doc_seed_pictures() {
+    let (x, e) = run_doc("seed");
+    assert_eq!(x.document.images.len(), 3, "three table pictures");
+    assert!(x
+        .document
+        .images
+        .iter()
+        .all(|i| i.content_type == "image/png" && i.data.starts_with(b"\x89PNG")));
+    check("seed.doc", &x, &e);
+    assert_eq!(x.status(), "ok", "{:?}", x.report.warnings);
+}

@@ -84,10 +84,12 @@ pub fn read_doc(bytes: &[u8], limits: &Limits) -> Result<Document, ReadError> {
         counts.labels
     ));
     notes_out.push(format!(
-        "{} inline pictures (Data stream), {} floating pictures (BLIP store), {} images in all",
+        "{} inline pictures (Data stream), {} floating pictures (BLIP store), {} images in all; \
+         {} inline shapes without a picture",
         counts.inline_pictures,
         counts.floating_pictures,
-        r.images.parts.len()
+        r.images.parts.len(),
+        counts.empty_shapes
     ));
     if box_paragraphs > 0 {
         notes_out.push(format!(

@@ -141,12 +141,21 @@ fn with_bmp_header(dib: Vec<u8>) -> Vec<u8> {
     out
 }
 
-/// The BLIPs of an inline picture: the PICF at `at` in the Data stream and its OfficeArt records.
-pub(super) fn inline_picture(data: &[u8], at: u32, max_bytes: u64) -> Vec<Blip> {
+/// An inline picture: the BLIPs its records hold, or the BLIP store entry its shape names.
+pub(super) enum Inline {
+    Blips(Vec<Blip>),
+    Store(u32),
+    /// A shape with neither: the drawing layer may hold its picture under the same shape id.
+    Shape(u32),
+}
+
+/// The picture of an inline shape: the PICF at `at` in the Data stream and its OfficeArt records.
+/// A shape whose BLIP is not embedded names a BLIP store entry (`pib`) instead.
+pub(super) fn inline_picture(data: &[u8], at: u32, max_bytes: u64) -> Inline {
     let at = at as usize;
     let mut out = Vec::new();
     let (Some(lcb), Some(cb_header)) = (u32_at(data, at), u16_at(data, at + 4)) else {
-        return out;
+        return Inline::Blips(out);
     };
     let end = at.saturating_add(lcb as usize).min(data.len());
     let mut start = at + cb_header as usize;
@@ -154,10 +163,25 @@ pub(super) fn inline_picture(data: &[u8], at: u32, max_bytes: u64) -> Vec<Blip> 
     if u16_at(data, at + 6) == Some(0x66) {
         start += 1 + data.get(start).copied().unwrap_or(0) as usize;
     }
-    if let Some(records) = data.get(start..end) {
-        blips_in(records, 0, &mut out, max_bytes);
+    let Some(recs) = data.get(start..end) else {
+        return Inline::Blips(out);
+    };
+    blips_in(recs, 0, &mut out, max_bytes);
+    if out.is_empty() {
+        let mut shapes = Drawing::default();
+        shapes.read_shapes(recs, 0);
+        if let Some(&pib) = shapes.shape_pib.values().next() {
+            return Inline::Store(pib);
+        }
+        let spid = records(recs)
+            .find(|r| r.kind == 0xF004)
+            .and_then(|sp| records(sp.body).find(|r| r.kind == 0xF00A))
+            .and_then(|fsp| u32_at(fsp.body, 0));
+        if let Some(spid) = spid {
+            return Inline::Shape(spid);
+        }
     }
-    out
+    Inline::Blips(out)
 }
 
 /// The drawing layer: the BLIP store and which store entry each shape shows.
@@ -218,7 +242,7 @@ impl Drawing {
         }
     }
 
-    fn read_shapes(&mut self, b: &[u8], depth: usize) {
+    pub(super) fn read_shapes(&mut self, b: &[u8], depth: usize) {
         if depth > 16 {
             return;
         }
@@ -240,8 +264,8 @@ impl Drawing {
                         _ => {}
                     }
                 }
-                if let (Some(s), Some(p)) = (spid, pib) {
-                    self.shape_pib.insert(s, p);
+                if let Some(p) = pib {
+                    self.shape_pib.insert(spid.unwrap_or(0), p);
                 }
                 self.read_shapes(r.body, depth + 1);
             } else if r.ver == 0xF {

@@ -42,6 +42,8 @@ pub(super) struct Counts {
     pub floating_pictures: usize,
     pub fields: usize,
     pub labels: usize,
+    /// Inline shapes that hold no picture (nor name one).
+    pub empty_shapes: usize,
 }
 
 /// A table being read, one per nesting depth.
@@ -354,13 +356,31 @@ impl<'a> Reader<'a> {
         if props.data {
             return None;
         }
-        let blips = pictures::inline_picture(self.data, at, self.limits.max_entry_inflated);
-        let Some(blip) = blips.into_iter().next() else {
-            self.warn(format!(
-                "an inline picture at Data offset {at} holds no picture this reader knows"
-            ));
-            return None;
+        let blip = match pictures::inline_picture(self.data, at, self.limits.max_entry_inflated) {
+            pictures::Inline::Blips(blips) => {
+                let first = blips.into_iter().next();
+                if first.is_none() {
+                    self.warn(format!(
+                        "an inline picture at Data offset {at} holds no picture this reader knows"
+                    ));
+                }
+                first
+            }
+            pictures::Inline::Store(pib) => self.store_blip(pib),
+            // A shape without a picture of its own (LibreOffice writes one beside a floating
+            // picture, which is read from the drawing): nothing is lost.
+            pictures::Inline::Shape(spid) => {
+                let pib = self.drawing.shape_pib.get(&spid).copied();
+                match pib.and_then(|pib| self.store_blip(pib)) {
+                    Some(b) => Some(b),
+                    None => {
+                        self.counts.empty_shapes += 1;
+                        None
+                    }
+                }
+            }
         };
+        let blip = blip?;
         if props.ole2 {
             self.warn("an embedded OLE object was not read; only its picture is kept".to_string());
         }
@@ -368,22 +388,24 @@ impl<'a> Reader<'a> {
         Some(self.images.register(blip, &format!("Data/picture@{at}")))
     }
 
+    /// A copy of BLIP store entry `pib` (1-based).
+    fn store_blip(&self, pib: u32) -> Option<pictures::Blip> {
+        let b = self
+            .drawing
+            .store
+            .get(usize::try_from(pib).ok()?.checked_sub(1)?)?
+            .as_ref()?;
+        Some(pictures::Blip {
+            content_type: b.content_type,
+            ext: b.ext,
+            data: b.data.clone(),
+        })
+    }
+
     fn floating_picture(&mut self, cp: u32) -> Option<usize> {
         let spid = *self.anchors.get(&cp)?;
         let pib = *self.drawing.shape_pib.get(&spid)?;
-        let slot = self
-            .drawing
-            .store
-            .get_mut(usize::try_from(pib).ok()?.checked_sub(1)?)?;
-        // Each store entry is registered once; later references reuse its index.
-        let blip = match slot.as_ref() {
-            Some(b) => pictures::Blip {
-                content_type: b.content_type,
-                ext: b.ext,
-                data: b.data.clone(),
-            },
-            None => return None,
-        };
+        let blip = self.store_blip(pib)?;
         self.counts.floating_pictures += 1;
         Some(self.images.register(blip, &format!("BStore/blip{pib}")))
     }
