@@ -3,10 +3,11 @@
 # committed). Run from fuzz/: ./seed.sh
 set -eu
 root=$(cd .. && pwd)/fixtures
-mkdir -p corpus/docx corpus/docx_xml corpus/xlsx corpus/xlsx_sheet corpus/recognise corpus/image_table corpus/html corpus/pdf
+mkdir -p corpus/doc corpus/docx corpus/docx_xml corpus/xlsx corpus/xlsx_sheet corpus/recognise corpus/image_table corpus/html corpus/pdf
 cp "$root"/samples/*.docx "$root"/broken/* corpus/docx/ 2>/dev/null || true
 cp "$root"/broken/*.xlsx corpus/xlsx/
 cp "$root"/html/* "$root"/samples/*.html "$root"/broken/*.htm* "$root"/broken/*.mht "$root"/broken/*.doc "$root"/real/*.html corpus/html/
+cp "$root"/doc/* "$root"/broken/*.doc "$root"/broken/*.wps corpus/doc/
 python3 - "$root" <<'PY'
 import sys, zipfile, glob, os
 root = sys.argv[1]

@@ -172,6 +172,10 @@ torture! {
     html_remote_picture => "html_remote_picture.html",
     html_picture_outside_folder => "html_picture_outside_folder.html",
     wps_renamed => "wps_renamed.wps",
+    doc_encrypted => "doc_encrypted.doc",
+    doc_sector_chain_loop => "doc_sector_chain_loop.doc",
+    doc_fat_outside_file => "doc_fat_outside_file.doc",
+    doc_piece_outside_stream => "doc_piece_outside_stream.doc",
     legacy_xls_renamed => "legacy_xls_renamed.xlsx",
     pdf_renamed => "pdf_renamed.docx",
     xlsx_huge_range => "xlsx_huge_range.xlsx",
@@ -289,7 +293,7 @@ fn zip_bombs_are_stopped_early() {
 #[test]
 fn every_limit_has_a_flag_and_a_specific_error() {
     let standard = support::fixtures_dir().join("samples/standard.docx");
-    let cases: [(&str, &str, &str); 9] = [
+    let cases: [(&str, &str, &str); 10] = [
         ("--max-file-mb", "0", "--max-file-mb"),
         ("--max-inflated-mb", "0", "zip bomb"),
         ("--max-entry-mb", "0", "zip bomb"),
@@ -299,15 +303,17 @@ fn every_limit_has_a_flag_and_a_specific_error() {
         ("--max-table-cells", "20", "slots"),
         ("--max-cell-chars", "3", "characters"),
         ("--max-image-mp", "0", "pixels"),
+        ("--max-doc-pieces", "0", "pieces"),
     ];
+    let doc = support::fixtures_dir().join("doc/standard.doc");
     let seed = support::fixtures_dir().join("samples/seed.docx");
     for (flag, value, word) in cases {
         let tmp = tempfile::tempdir().expect("tempdir");
         let out = tmp.path().join("out");
-        let input = if flag == "--max-image-mp" {
-            &seed
-        } else {
-            &standard
+        let input = match flag {
+            "--max-image-mp" => &seed,
+            "--max-doc-pieces" => &doc,
+            _ => &standard,
         };
         let output = extract(&[input], &out, &[flag, value]);
         let stderr = String::from_utf8_lossy(&output.stderr);

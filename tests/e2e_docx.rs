@@ -7,8 +7,8 @@
 
 mod support;
 
-use nianbao::model::{Block, TableGrid};
 use nianbao::check::CheckStatus;
+use nianbao::model::{Block, TableGrid};
 use nianbao::pipeline::{process_bytes, Extracted, Options};
 
 /// Options with the OCR models: reading table pictures is part of what these tests check, so a
@@ -447,4 +447,173 @@ fn a_total_printed_over_blank_cells_fails_its_check() {
         .collect();
     assert!(t3.iter().all(|c| c.status == CheckStatus::Pass), "{t3:#?}");
     assert!(t3.iter().any(|c| c.scope.contains("blank cells read as 0")));
+}
+
+// ---- The same reports saved as Word 97–2003 .doc by LibreOffice (fixtures/doc/, issue 13): the
+// expectations are the specs the .docx were generated from, not anything read from the .doc.
+
+fn run_doc(name: &str) -> (Extracted, Expected) {
+    let bytes = support::doc::doc(name);
+    let x = process_bytes(&bytes, &options())
+        .unwrap_or_else(|e| panic!("{name}.doc: failed at {}: {}", e.stage, e.message));
+    (x, support::sample(name).expected)
+}
+
+#[test]
+fn doc_standard() {
+    assert_eq!(
+        nianbao::read::sniff(&support::doc::doc("standard")).name(),
+        "doc"
+    );
+    let (x, e) = run_doc("standard");
+    check("standard.doc", &x, &e);
+    assert_eq!(x.status(), "ok", "{:?}", x.report.warnings);
+    // The same merged-cell grids as the .docx: boundaries of every row make the columns.
+    check_grids(
+        "standard.doc",
+        &x,
+        &[(14, 4), (28, 10), (4, 15)],
+        &TEMPLATE_MERGES,
+    );
+    let notes = x.document.reader_notes.join("\n");
+    assert!(notes.contains("3 tables (46 rows)"), "{notes}");
+}
+
+#[test]
+fn doc_trial_2019() {
+    let (x, e) = run_doc("trial_2019");
+    assert_eq!(e.figures.len(), 22 + 161 + 15);
+    check("trial_2019.doc", &x, &e);
+    assert_eq!(table_format(&x), "2019");
+}
+
+/// WPS Office's .wps is the Word 97 binary with streams of its own; without WPS Office the
+/// fixture is `standard.doc` re-packed with a `WpsCustomData` stream (see fixtures/README.md).
+#[test]
+fn wps_standard() {
+    let path = support::fixtures_dir().join("doc/standard_with_wps_stream.wps");
+    let bytes = std::fs::read(&path)
+        .unwrap_or_else(|_| support::doc::wps_from_doc(&support::doc::doc("standard")));
+    assert_eq!(nianbao::read::sniff(&bytes).name(), "wps");
+    let x = process_bytes(&bytes, &options()).expect("the .wps is read");
+    check(
+        "standard_with_wps_stream.wps",
+        &x,
+        &support::sample("standard").expected,
+    );
+}
+
+/// List labels Word generates from the LST/LFO tables. Expected: what LibreOffice itself prints
+/// for this .doc (`soffice --convert-to txt`): its export gave 五/六 a list of their own, so
+/// they read 一、二、 there as here.
+#[test]
+fn doc_numbered_labels() {
+    let (x, _) = run_doc("numbered");
+    let labels: Vec<(String, String)> = x
+        .document
+        .body
+        .iter()
+        .filter_map(|b| match b {
+            Block::Paragraph(p) => Some((p.label.clone()?, p.text.clone())),
+            _ => None,
+        })
+        .collect();
+    let label_of = |text: &str| {
+        labels
+            .iter()
+            .find(|(_, t)| t.starts_with(text))
+            .map(|(l, _)| l.as_str())
+            .unwrap_or_else(|| panic!("no label for {text:?}: {labels:?}"))
+    };
+    assert_eq!(label_of("总体情况"), "一、");
+    assert_eq!(label_of("主动公开政府信息情况"), "二、");
+    assert_eq!(label_of("收到和处理政府信息公开申请情况"), "3、");
+    assert_eq!(label_of("政府信息公开行政复议"), "四、");
+    assert_eq!(label_of("存在的主要问题及改进情况"), "一、");
+    assert_eq!(label_of("收取信息处理费情况"), "（一）");
+    assert_eq!(label_of("人大代表建议"), "（二）");
+    assert_eq!(label_of("主动公开方面"), "（一）");
+    assert_eq!(label_of("监督保障方面"), "（五）");
+}
+
+/// Headers, footers, footnotes, endnotes and comments go to the furniture and notes, never into
+/// a section; field instructions are never read (LibreOffice's .doc of `tricky.docx`).
+#[test]
+fn doc_furniture_notes_and_fields() {
+    use support::report::{
+        TRICKY_COMMENT, TRICKY_ENDNOTE, TRICKY_FOOTER, TRICKY_FOOTNOTE, TRICKY_HEADER,
+    };
+    let (x, _) = run_doc("tricky");
+    let text = |blocks: &[Block]| format!("{blocks:?}");
+    let (furniture, notes) = (text(&x.document.furniture), text(&x.document.notes));
+    assert!(furniture.contains(TRICKY_HEADER), "{furniture}");
+    assert!(furniture.contains(TRICKY_FOOTER), "{furniture}");
+    for note in [TRICKY_FOOTNOTE, TRICKY_ENDNOTE, TRICKY_COMMENT] {
+        assert!(notes.contains(note), "{note} not in {notes}");
+    }
+    let sections: String = x.report.sections.iter().map(|s| s.text.as_str()).collect();
+    for absent in [
+        TRICKY_HEADER,
+        TRICKY_FOOTER,
+        TRICKY_FOOTNOTE,
+        TRICKY_ENDNOTE,
+        TRICKY_COMMENT,
+        "HYPERLINK",
+        "DOCPROPERTY",
+        "PAGE",
+    ] {
+        assert!(!sections.contains(absent), "{absent} in the sections");
+    }
+    // The complex field's result (the website) is read, its instruction (another URL) is not.
+    assert_eq!(
+        x.report.contacts.website.as_deref(),
+        Some("http://www.dhq.gov.cn")
+    );
+    assert!(!sections.contains("old.example.org"));
+    assert_eq!(x.report.figures.len(), 200);
+    // A number deleted with tracked changes inside a 表三 cell is not read (sprmCFRMarkDel):
+    // with it, the column totals fail.
+    let failed: Vec<_> = x
+        .checks
+        .iter()
+        .filter(|c| c.status == CheckStatus::Fail)
+        .map(|c| format!("{} {}", c.check, c.scope))
+        .collect();
+    assert!(failed.is_empty(), "{failed:?}");
+}
+
+/// Word saves RTF under a .doc name too: `standard_rtf_saved_as.doc` is LibreOffice's RTF of
+/// `standard.docx` (fixtures/README.md), read by the RTF reader because of what it is.
+#[test]
+fn rtf_saved_as_doc() {
+    let bytes = support::doc::doc("standard_rtf_saved_as");
+    assert_eq!(nianbao::read::sniff(&bytes).name(), "rtf");
+    let x = process_bytes(&bytes, &options()).expect("the RTF is read");
+    check(
+        "standard_rtf_saved_as.doc",
+        &x,
+        &support::sample("standard").expected,
+    );
+    check_grids(
+        "standard_rtf_saved_as.doc",
+        &x,
+        &[(14, 4), (28, 10), (4, 15)],
+        &TEMPLATE_MERGES,
+    );
+}
+
+/// The seed report's three table pictures in a .doc (LibreOffice wrote two as inline PICFs with
+/// their PNG, the VML one as a floating shape whose PNG is in the BLIP store): all three are
+/// read, and OCR gives the seed's figures.
+#[test]
+fn doc_seed_pictures() {
+    let (x, e) = run_doc("seed");
+    assert_eq!(x.document.images.len(), 3, "three table pictures");
+    assert!(x
+        .document
+        .images
+        .iter()
+        .all(|i| i.content_type == "image/png" && i.data.starts_with(b"\x89PNG")));
+    check("seed.doc", &x, &e);
+    assert_eq!(x.status(), "ok", "{:?}", x.report.warnings);
 }

@@ -273,3 +273,17 @@ fn a_total_printed_wrong_is_read_again_and_stays_a_finding() {
     );
     assert!(!said[0].contains('→'), "nothing changed: {}", said[0]);
 }
+
+/// The same pictures in a Word 97–2003 .doc saved by LibreOffice (PICF in the Data stream with
+/// PNG BLIPs): the four pictures are read and give the figures of the Word tables.
+#[test]
+fn doc_table_pictures_give_the_figures_of_word_tables() {
+    let spec = ReportSpec::standard();
+    let opts = options();
+    let word = process_bytes(&build_standard(&spec), &opts).expect("word tables read");
+    let bytes = support::doc::doc("pictures_t3_split_header");
+    assert_eq!(nianbao::read::sniff(&bytes).name(), "doc");
+    let pics = process_bytes(&bytes, &opts).expect("pictures read");
+    assert_eq!(pics.document.images.len(), 4);
+    assert_same("pictures_t3_split_header.doc", &pics, &word);
+}

@@ -18,6 +18,7 @@ pub fn limits() -> Limits {
         max_table_slots: 100_000,
         max_cell_chars: 100_000,
         max_image_pixels: 4_000_000,
+        max_doc_pieces: 10_000,
     }
 }
 

@@ -82,6 +82,9 @@ pub struct Args {
     /// Most operators in one PDF page's content stream.
     #[arg(long, default_value_t = 5_000_000)]
     max_pdf_operators: usize,
+    /// Most pieces in the piece table of a Word 97-2003 .doc/.wps (a real one has a few hundred).
+    #[arg(long, default_value_t = 100_000)]
+    max_doc_pieces: usize,
     /// Files are read in parallel only while their estimated memory (file + XML parts twice +
     /// other parts) adds up to at most this many MiB; a larger file is read alone.
     #[arg(long, default_value_t = 128)]
@@ -127,6 +130,7 @@ pub fn run(args: Args) -> anyhow::Result<ExitCode> {
     opts.limits.max_image_pixels = args.max_image_mp * 1_000_000;
     opts.limits.max_pdf_pages = args.max_pdf_pages;
     opts.limits.max_pdf_operators = args.max_pdf_operators;
+    opts.limits.max_doc_pieces = args.max_doc_pieces;
     let jobs = args
         .jobs
         .unwrap_or_else(|| std::thread::available_parallelism().map_or(1, |n| n.get()));

@@ -1,7 +1,7 @@
 /// Caps that keep one hostile file from exhausting the machine. Each has a flag of
 /// `nianbao extract` to raise it (`--max-file-mb`, `--max-inflated-mb`, `--max-entries`,
 /// `--max-xml-depth`, `--max-xml-elements`, `--max-table-cells`, `--max-cell-chars`,
-/// `--max-image-mp`, `--max-pdf-pages`, `--max-pdf-operators`), and a file that hits one fails with an errors.csv row naming it — except
+/// `--max-image-mp`, `--max-pdf-pages`, `--max-pdf-operators`, `--max-doc-pieces`), and a file that hits one fails with an errors.csv row naming it — except
 /// the image limit, which skips the picture with a warning (the report is still read).
 #[derive(Debug, Clone)]
 pub struct Limits {
@@ -25,6 +25,8 @@ pub struct Limits {
     pub max_pdf_pages: usize,
     /// Operators in one PDF page's content stream.
     pub max_pdf_operators: usize,
+    /// Pieces in the piece table of a Word 97–2003 document (a real one has a few hundred).
+    pub max_doc_pieces: usize,
 }
 
 impl Default for Limits {
@@ -40,6 +42,7 @@ impl Default for Limits {
             max_image_pixels: 40_000_000,
             max_pdf_pages: 5_000,
             max_pdf_operators: 5_000_000,
+            max_doc_pieces: 100_000,
         }
     }
 }

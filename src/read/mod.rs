@@ -4,6 +4,7 @@
 //! bytes (never the extension) and dispatches. Readers never look at what the document means;
 //! that is the recogniser's job.
 
+pub mod doc;
 pub mod docx;
 pub mod grid;
 pub mod html;
@@ -11,6 +12,7 @@ pub mod image_table;
 mod limits;
 mod package;
 pub mod pdf;
+pub mod rtf;
 pub mod sheet;
 pub mod sniff;
 
@@ -35,6 +37,13 @@ pub enum ReadError {
     Xml { part: String, message: String },
     #[error("missing part {0} in the package")]
     MissingPart(String),
+    /// A compound (OLE) file whose structure is broken: a sector chain that loops, a FAT that
+    /// points outside the file.
+    #[error("corrupt OLE compound file: {0}")]
+    Ole(String),
+    /// A Word binary document whose records do not hold together.
+    #[error("corrupt Word 97-2003 document: {0}")]
+    Doc(String),
     #[error("limit exceeded: {0}")]
     Limit(String),
     #[error("{0}")]
@@ -90,6 +99,17 @@ pub fn read_auto_in(
         Sniffed::Xlsx | Sniffed::Xls => sheet::read_workbook(bytes, limits),
         Sniffed::Pdf => pdf::read_pdf(bytes, limits),
         Sniffed::Html => html::read_html(bytes, limits, folder),
+        Sniffed::Doc => doc::read_doc(bytes, limits),
+        Sniffed::Rtf => rtf::read_rtf(bytes, limits),
+        // WPS Office's .wps is the Word 97 binary format with streams of its own.
+        Sniffed::Wps => doc::read_doc(bytes, limits).map_err(|e| match e {
+            ReadError::Doc(m) => ReadError::Doc(format!("WPS Office .wps file: {m}")),
+            ReadError::Ole(m) => ReadError::Ole(format!("WPS Office .wps file: {m}")),
+            ReadError::Unsupported(m) => {
+                ReadError::Unsupported(format!("WPS Office .wps/.et file: {m}"))
+            }
+            other => other,
+        }),
         other => Err(other.into_error()),
     }
 }

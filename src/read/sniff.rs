@@ -52,25 +52,23 @@ impl Sniffed {
         match self {
             Sniffed::Empty => ReadError::Empty,
             Sniffed::EncryptedOoxml => ReadError::Encrypted,
-            Sniffed::Doc => ReadError::Unsupported(
-                "legacy Word 97-2003 .doc (OLE) — reading .doc is not supported yet; \
-                 save it as .docx (e.g. soffice --headless --convert-to docx)"
-                    .into(),
-            ),
-            Sniffed::Wps => ReadError::Unsupported(
-                "WPS Office .wps/.et file — save it as .docx/.xlsx in WPS".into(),
-            ),
             Sniffed::OtherOle => {
                 ReadError::Unsupported("an OLE compound file that is neither Word nor Excel".into())
             }
-            Sniffed::Rtf => ReadError::Unsupported("RTF — not supported yet".into()),
             Sniffed::OtherZip(why) => ReadError::Unsupported(format!(
                 "a zip archive that is not a Word or Excel document ({why})"
             )),
             Sniffed::Unknown => ReadError::Unsupported(
                 "unrecognised content (not docx, xlsx, xls, pdf or html)".into(),
             ),
-            Sniffed::Docx | Sniffed::Xlsx | Sniffed::Xls | Sniffed::Pdf | Sniffed::Html => {
+            Sniffed::Docx
+            | Sniffed::Xlsx
+            | Sniffed::Xls
+            | Sniffed::Pdf
+            | Sniffed::Html
+            | Sniffed::Doc
+            | Sniffed::Wps
+            | Sniffed::Rtf => {
                 ReadError::Other("internal: a supported format reached the error path".into())
             }
         }

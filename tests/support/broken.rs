@@ -619,7 +619,8 @@ pub fn broken_files(good: &[u8]) -> Vec<Broken> {
     out.push(Broken::failing(
         "legacy_doc_renamed.docx",
         || minimal_cfb(&["WordDocument", "1Table"]),
-        "legacy word",
+        // Read as .doc by content: its directory is not a valid compound-file tree.
+        "ole compound file",
     ));
     out.push(Broken::failing(
         "encrypted.docx",
@@ -724,6 +725,27 @@ pub fn broken_files(good: &[u8]) -> Vec<Broken> {
         "wps_renamed.wps",
         || minimal_cfb(&["WordDocument", "WpsCustomData", "1Table"]),
         "wps",
+    ));
+    // Word 97-2003 binaries broken on purpose (from fixtures/doc/standard.doc, issue 13).
+    out.push(Broken::failing(
+        "doc_encrypted.doc",
+        super::doc::encrypted_doc,
+        "encrypted",
+    ));
+    out.push(Broken::failing(
+        "doc_sector_chain_loop.doc",
+        super::doc::sector_chain_loop_doc,
+        "loops",
+    ));
+    out.push(Broken::failing(
+        "doc_fat_outside_file.doc",
+        super::doc::fat_outside_doc,
+        "outside the file",
+    ));
+    out.push(Broken::failing(
+        "doc_piece_outside_stream.doc",
+        super::doc::piece_outside_doc,
+        "past the end",
     ));
     // A renamed .xls is read (by content); this one is empty, which is said.
     out.push(Broken::readable(

@@ -3,6 +3,7 @@
 #![allow(dead_code)]
 
 pub mod broken;
+pub mod doc;
 pub mod docx;
 pub mod expect;
 pub mod html;
@@ -177,6 +178,11 @@ pub fn all_fixture_files() -> Vec<(String, Vec<u8>)> {
     for b in broken::broken_files(&standard) {
         out.push((format!("broken/{}", b.name), b.bytes()));
     }
+    // doc/*.doc were saved by LibreOffice (not generated); the .wps is derived from one.
+    out.push((
+        "doc/standard_with_wps_stream.wps".into(),
+        doc::wps_from_doc(&doc::doc("standard")),
+    ));
     out
 }
 

@@ -6,7 +6,7 @@
 //! .docx: a checklist", for the behaviours implemented here.
 
 mod diagram;
-mod numbering;
+pub(crate) mod numbering;
 mod story;
 mod styles;
 mod xml;
