@@ -5,7 +5,8 @@ use std::path::{Path, PathBuf};
 
 /// Extensions picked up when walking a folder; files named on the command line are always read.
 pub(super) const DOCUMENT_EXTENSIONS: &[&str] = &[
-    "docx", "docm", "dotx", "xlsx", "xlsm", "xls", "doc", "wps", "et", "pdf", "htm", "html", "rtf",
+    "docx", "docm", "dotx", "xlsx", "xlsm", "xls", "doc", "wps", "et", "pdf", "htm", "html",
+    "shtml", "xhtml", "mht", "mhtml", "rtf",
 ];
 
 /// Expands files and folders (recursively, following links once) into a sorted list of inputs.

@@ -10,14 +10,30 @@ use hayro_interpret::hayro_syntax::{Filter, Pdf};
 
 use crate::read::{Limits, ReadError};
 
+/// Deflate cannot expand data more than 1032 times (a 258-byte match in under 2 bits).
+const DEFLATE_MAX_RATIO: u64 = 1032;
+
 /// Inflates every Flate stream into a counter: none may exceed `max_entry_inflated`, all
-/// together not `max_total_inflated`.
+/// together not `max_total_inflated`. When the streams are too short to reach the caps even at
+/// deflate's largest ratio, nothing is inflated: an ordinary report costs nothing here.
 pub fn inflated_streams(pdf: &Pdf, limits: &Limits) -> Result<(), ReadError> {
+    let flate = || {
+        pdf.objects().into_iter().filter_map(|o| match o {
+            Object::Stream(s) if s.filters().first() == Some(&Filter::FlateDecode) => Some(s),
+            _ => None,
+        })
+    };
+    let (mut largest, mut sum) = (0u64, 0u64);
+    for s in flate() {
+        let bound = (s.raw_data().len() as u64).saturating_mul(DEFLATE_MAX_RATIO);
+        largest = largest.max(bound);
+        sum = sum.saturating_add(bound);
+    }
+    if largest <= limits.max_entry_inflated && sum <= limits.max_total_inflated {
+        return Ok(());
+    }
     let mut total: u64 = 0;
-    for object in pdf.objects() {
-        let Object::Stream(stream) = object else {
-            continue;
-        };
+    for stream in flate() {
         let n = inflated_size(&stream, limits.max_entry_inflated)?;
         total = total.saturating_add(n);
         if total > limits.max_total_inflated {
@@ -33,9 +49,6 @@ pub fn inflated_streams(pdf: &Pdf, limits: &Limits) -> Result<(), ReadError> {
 /// The inflated size of a stream whose first filter is Flate (other filters do not amplify
 /// much, and images are checked by their pixel count).
 fn inflated_size(stream: &Stream<'_>, cap: u64) -> Result<u64, ReadError> {
-    if stream.filters().first() != Some(&Filter::FlateDecode) {
-        return Ok(0);
-    }
     let raw = stream.raw_data();
     let mut z = flate2::read::ZlibDecoder::new(raw.as_ref()).take(cap + 1);
     // A corrupt stream counts for what inflated before the error; hayro reports it later.
