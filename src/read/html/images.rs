@@ -4,8 +4,6 @@
 
 use std::path::{Component, Path, PathBuf};
 
-use base64::Engine;
-
 use super::mht::Part;
 use crate::read::Limits;
 
@@ -101,17 +99,7 @@ fn data_uri(src: &str, limits: &Limits) -> Source {
     }
     let media_type = meta.split(';').next().unwrap_or("").to_string();
     let data = if meta.to_ascii_lowercase().ends_with(";base64") {
-        let clean: Vec<u8> = payload
-            .bytes()
-            .filter(|b| !b.is_ascii_whitespace())
-            .collect();
-        let engine = base64::engine::GeneralPurpose::new(
-            &base64::alphabet::STANDARD,
-            base64::engine::GeneralPurposeConfig::new()
-                .with_decode_padding_mode(base64::engine::DecodePaddingMode::Indifferent)
-                .with_decode_allow_trailing_bits(true),
-        );
-        match engine.decode(&clean) {
+        match super::mht::decode_base64(payload.as_bytes()) {
             Ok(d) => d,
             Err(e) => return Source::Unreadable(format!("a data: URI with broken base64 ({e})")),
         }

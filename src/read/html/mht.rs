@@ -2,8 +2,6 @@
 //! first `text/html` part is the page and whose other parts are its pictures, each named by a
 //! `Content-Location`. Word writes them quoted-printable, browsers base64 or quoted-printable.
 
-use base64::Engine;
-
 use crate::read::{Limits, ReadError};
 
 /// One decoded part.
@@ -162,6 +160,24 @@ fn split_multipart<'a>(body: &'a [u8], boundary: &[u8]) -> Vec<&'a [u8]> {
     out
 }
 
+/// Base64 as mail programs and browsers write it: line breaks anywhere, padding optional, stray
+/// trailing bits tolerated. Shared by .mht parts and `data:` URIs.
+pub(super) fn decode_base64(text: &[u8]) -> Result<Vec<u8>, base64::DecodeError> {
+    use base64::Engine;
+    let clean: Vec<u8> = text
+        .iter()
+        .copied()
+        .filter(|b| !b.is_ascii_whitespace())
+        .collect();
+    base64::engine::GeneralPurpose::new(
+        &base64::alphabet::STANDARD,
+        base64::engine::GeneralPurposeConfig::new()
+            .with_decode_padding_mode(base64::engine::DecodePaddingMode::Indifferent)
+            .with_decode_allow_trailing_bits(true),
+    )
+    .decode(&clean)
+}
+
 fn decode_part(
     headers: &[(String, String)],
     body: &[u8],
@@ -183,22 +199,9 @@ fn decode_part(
         .unwrap_or_default()
         .to_ascii_lowercase();
     let data = match encoding.trim() {
-        "base64" => {
-            let clean: Vec<u8> = body
-                .iter()
-                .copied()
-                .filter(|b| !b.is_ascii_whitespace())
-                .collect();
-            let engine = base64::engine::GeneralPurpose::new(
-                &base64::alphabet::STANDARD,
-                base64::engine::GeneralPurposeConfig::new()
-                    .with_decode_padding_mode(base64::engine::DecodePaddingMode::Indifferent)
-                    .with_decode_allow_trailing_bits(true),
-            );
-            engine.decode(&clean).map_err(|e| {
-                ReadError::Other(format!("part {location} of a .mht: broken base64 ({e})"))
-            })?
-        }
+        "base64" => decode_base64(body).map_err(|e| {
+            ReadError::Other(format!("part {location} of a .mht: broken base64 ({e})"))
+        })?,
         "quoted-printable" => quoted_printable::decode(body, quoted_printable::ParseMode::Robust)
             .map_err(|e| {
             ReadError::Other(format!(
