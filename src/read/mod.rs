@@ -81,6 +81,14 @@ pub fn memory_estimate(path: &std::path::Path) -> u64 {
     total
 }
 
+/// East Asian wide characters (CJK ideographs, kana, hangul, full-width forms and punctuation):
+/// text that runs on without spaces, where a line end is no word break.
+pub(crate) fn is_east_asian_wide(c: char) -> bool {
+    matches!(c as u32,
+        0x1100..=0x115F | 0x2E80..=0xA4CF | 0xAC00..=0xD7A3 | 0xF900..=0xFAFF | 0xFE30..=0xFE4F
+        | 0xFF00..=0xFF60 | 0xFFE0..=0xFFE6 | 0x20000..=0x3FFFD)
+}
+
 /// Reads any supported document from its bytes, choosing the reader by content.
 pub fn read_auto(bytes: &[u8], limits: &Limits) -> Result<Document, ReadError> {
     read_auto_in(bytes, limits, None)

@@ -3,6 +3,8 @@
 //! characters), so `<span>本报告</span>\n<span>中</span>` reads `本报告中`. Non-breaking spaces
 //! are kept (then trimmed at line ends like any space, so a `&nbsp;`-only cell is blank).
 
+use crate::read::is_east_asian_wide;
+
 /// Lines being assembled.
 #[derive(Default)]
 pub struct Lines {
@@ -23,7 +25,8 @@ impl Lines {
             if let Some(line_end) = self.pending.take() {
                 match self.line.chars().next_back() {
                     None => {}
-                    Some(prev) if line_end && is_wide(prev) && is_wide(c) => {}
+                    Some(prev) if line_end && is_east_asian_wide(prev) && is_east_asian_wide(c) => {
+                    }
                     Some(_) => self.line.push(' '),
                 }
             }
@@ -50,13 +53,6 @@ impl Lines {
     pub fn finish(mut self) -> Vec<String> {
         self.take()
     }
-}
-
-/// East Asian wide characters (CJK ideographs, kana, hangul, full-width forms and punctuation).
-fn is_wide(c: char) -> bool {
-    matches!(c as u32,
-        0x1100..=0x115F | 0x2E80..=0xA4CF | 0xAC00..=0xD7A3 | 0xF900..=0xFAFF | 0xFE30..=0xFE4F
-        | 0xFF00..=0xFF60 | 0xFFE0..=0xFFE6 | 0x20000..=0x3FFFD)
 }
 
 #[cfg(test)]

@@ -72,13 +72,10 @@ impl PlacedGlyph {
     }
 }
 
-/// Characters printed at full width: CJK ideographs, kana, CJK punctuation, full-width forms.
+/// Characters printed at full width: the East Asian wide ones, and the quotes, dashes and dots
+/// that CJK fonts set full width too.
 pub fn is_wide(c: char) -> bool {
-    matches!(c as u32,
-        0x1100..=0x115F | 0x2E80..=0x303E | 0x3041..=0x33FF | 0x3400..=0x4DBF | 0x4E00..=0x9FFF
-        | 0xA000..=0xA4CF | 0xAC00..=0xD7A3 | 0xF900..=0xFAFF | 0xFE30..=0xFE4F | 0xFF00..=0xFF60
-        | 0xFFE0..=0xFFE6 | 0x20000..=0x3FFFD)
-        || matches!(c, '“' | '”' | '‘' | '’' | '—' | '…' | '·')
+    crate::read::is_east_asian_wide(c) || matches!(c, '“' | '”' | '‘' | '’' | '—' | '…' | '·')
 }
 
 /// A straight axis-aligned stroke or thin filled rectangle: a candidate table rule.
