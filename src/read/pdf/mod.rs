@@ -68,11 +68,12 @@ pub fn read_pdf(bytes: &[u8], limits: &Limits) -> Result<Document, ReadError> {
         guard::operators(page, number, limits)?;
         let ink = interpret(page, &pdf, &cache, limits);
         if ink.unmapped_glyphs > 0 {
+            let fonts = unmapped_fonts(page);
             warnings.push(format!(
                 "page {number}: {} glyphs have no Unicode mapping and were not read (font{} {} without a usable ToUnicode map)",
                 ink.unmapped_glyphs,
-                if unmapped_fonts(page).len() == 1 { "" } else { "s" },
-                unmapped_fonts(page).join(", ")
+                if fonts.len() == 1 { "" } else { "s" },
+                fonts.join(", ")
             ));
         }
         for why in &ink.skipped_images {
