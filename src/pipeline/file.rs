@@ -8,7 +8,9 @@ use sha2::{Digest, Sha256};
 
 use super::batch::BatchItem;
 use super::budget::{MemoryBudget, Permit};
-use super::images::{describe_images, oversized_images};
+use super::images::{
+    describe_images, oversized_images, unread_table_pictures, unreadable_picture_figures,
+};
 use super::{reread, Extracted, FileError, FileOutcome, Options, Stage};
 use crate::check::check_report;
 use crate::model::{Block, Document};
@@ -137,6 +139,13 @@ pub(super) fn finish_document(mut document: Document, opts: &Options) -> Extract
         }
     }
     let images = describe_images(&document, &report);
+    if opts.ocr.is_some() {
+        let unread = unread_table_pictures(&document, &report, &images);
+        document.warnings.extend(unread);
+        document
+            .warnings
+            .extend(unreadable_picture_figures(&report));
+    }
     // With OCR, an oversized picture was already reported when its table was to be read.
     if opts.ocr.is_none() {
         document

@@ -89,3 +89,75 @@ pub(super) fn image_sections(
     }
     out
 }
+
+/// The statistical table each report section holds, by the prefix of its metric ids.
+const TABLE_SECTIONS: [(&str, &str, &str); 3] = [
+    ("active_disclosure", "t2.", "表二"),
+    ("requests", "t3.", "表三"),
+    ("review_litigation", "t4.", "表四"),
+];
+
+/// Warnings for pictures in a section whose statistical table gave no figures at all: the
+/// figures are likely in the picture, and a report that lost them must not be `ok`. Each names
+/// the picture and why it gave nothing: no ruled grid found, or a grid that matched no template.
+pub(super) fn unread_table_pictures(
+    doc: &Document,
+    report: &AnnualReport,
+    images: &[ImageInfo],
+) -> Vec<String> {
+    if report.kind != ReportKind::Annual {
+        return Vec::new();
+    }
+    let read_as_table: std::collections::HashSet<usize> = doc
+        .tables()
+        .filter_map(|t| match t.origin {
+            crate::model::TableOrigin::Image { image }
+            | crate::model::TableOrigin::Vector { image } => Some(image),
+            _ => None,
+        })
+        .collect();
+    let mut out = Vec::new();
+    for (section, prefix, table) in TABLE_SECTIONS {
+        if report
+            .figures
+            .iter()
+            .any(|f| f.metric.0.starts_with(prefix))
+        {
+            continue;
+        }
+        for (i, info) in images.iter().enumerate() {
+            if info.section != section {
+                continue;
+            }
+            let why = if read_as_table.contains(&i) {
+                "was read as a table, but the table matched no template"
+            } else {
+                "gave no ruled table (too noisy, too small, or not a table)"
+            };
+            out.push(format!(
+                "picture {} ({}) in the {table} section {why}: the report has no {table} figures",
+                info.id, info.part
+            ));
+        }
+    }
+    out
+}
+
+/// Warnings for figures read from pictures whose cell gave text, not a number (`〇、`, a
+/// smudge read as `：`): the figure is lost, and the report says so.
+pub(super) fn unreadable_picture_figures(report: &AnnualReport) -> Vec<String> {
+    let lost: Vec<String> = report
+        .figures
+        .iter()
+        .filter(|f| f.origin == "image" && f.semantic == crate::recognise::Semantic::Text)
+        .map(|f| format!("{} «{}» ({})", f.metric.0, f.raw, f.location))
+        .collect();
+    if lost.is_empty() {
+        return Vec::new();
+    }
+    vec![format!(
+        "{} figure(s) read from pictures are not numbers, so their value is lost: {}",
+        lost.len(),
+        lost.join("; ")
+    )]
+}

@@ -41,7 +41,11 @@ fn add_picture(d: &mut Docx, n: u32, png: Vec<u8>) {
     let (w, h) = image::load_from_memory(&png)
         .map(|i| (u64::from(i.width()), u64::from(i.height())))
         .expect("rendered picture decodes");
-    let rid = d.add_png(png);
+    let rid = if png.starts_with(&[0xFF, 0xD8]) {
+        d.add_jpeg(png)
+    } else {
+        d.add_png(png)
+    };
     d.push(&p_center(&docx::image_run(
         n,
         "表格",
@@ -92,6 +96,16 @@ fn blur(img: &mut GrayImage, x0: u32, y0: u32, x1: u32, y1: u32) {
     }
 }
 
+/// The statistical table of a report section, as the renderer draws it.
+fn section_table(spec: &ReportSpec, section: &str) -> Option<super::render::TableSpec> {
+    Some(match section {
+        "active_disclosure" => table2_2021(&spec.t2.iter().map(text).collect::<Vec<_>>()),
+        "requests" => table3_2021(&spec.t3.iter().flatten().map(text).collect::<Vec<_>>()),
+        "review_litigation" => table4_2021(&spec.t4.iter().map(text).collect::<Vec<_>>()),
+        _ => return None,
+    })
+}
+
 /// The standard report with each statistical table pasted in as a picture in its section.
 pub fn pictures_docx(spec: &ReportSpec, style: &RenderStyle, t3: T3Pictures) -> Vec<u8> {
     let n = Cell::new(0u32);
@@ -100,11 +114,8 @@ pub fn pictures_docx(spec: &ReportSpec, style: &RenderStyle, t3: T3Pictures) -> 
         add_picture(d, n.get(), png);
     };
     standard_docx_with(spec, &|d, section| {
-        let table = match section {
-            "active_disclosure" => table2_2021(&spec.t2.iter().map(text).collect::<Vec<_>>()),
-            "requests" => table3_2021(&spec.t3.iter().flatten().map(text).collect::<Vec<_>>()),
-            "review_litigation" => table4_2021(&spec.t4.iter().map(text).collect::<Vec<_>>()),
-            _ => return,
+        let Some(table) = section_table(spec, section) else {
+            return;
         };
         let repeat = match (section, t3) {
             ("requests", T3Pictures::SplitRepeatedHeader) => 3,
@@ -119,6 +130,27 @@ pub fn pictures_docx(spec: &ReportSpec, style: &RenderStyle, t3: T3Pictures) -> 
         // The page break between the two screenshots, as an empty paragraph.
         d.push("<w:p><w:r><w:br w:type=\"page\"/></w:r></w:p>");
         picture(d, bottom);
+    })
+    .build()
+}
+
+/// The standard report with each statistical table pasted in as one picture that went through
+/// `scan_of(section)` (see [`super::scan`]): the rendered table, turned, blurred, stamped…
+pub fn scanned_docx(
+    spec: &ReportSpec,
+    style: &RenderStyle,
+    scan_of: &dyn Fn(&str) -> super::scan::Scan,
+) -> Vec<u8> {
+    let n = Cell::new(0u32);
+    let font = super::render::load_font(style).unwrap_or_else(|e| panic!("{e}"));
+    standard_docx_with(spec, &|d, section| {
+        let Some(table) = section_table(spec, section) else {
+            return;
+        };
+        let clean = render_gray(&table, style).unwrap_or_else(|e| panic!("render: {e}"));
+        let bytes = super::scan::scan(&clean, &scan_of(section), Some(&font));
+        n.set(n.get() + 1);
+        add_picture(d, n.get(), bytes);
     })
     .build()
 }

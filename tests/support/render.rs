@@ -176,6 +176,19 @@ pub struct RenderStyle {
     pub margin: u32,
     /// Gray level of the rules: 0 = black; Word's light table borders are around 160–190.
     pub rule_gray: u8,
+    /// Which rules are drawn.
+    pub rules: Rules,
+}
+
+/// Which rules a table picture has.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub enum Rules {
+    /// Every cell boxed (Word's 网格型 tables).
+    All,
+    /// Only horizontal rules, between every row (no vertical rules).
+    Horizontal,
+    /// 三线表: a rule above the table, one under its first `header` rows, one below it.
+    ThreeLine { header: usize },
 }
 
 impl Default for RenderStyle {
@@ -187,6 +200,7 @@ impl Default for RenderStyle {
             font_path: None,
             margin: 10,
             rule_gray: 0,
+            rules: Rules::All,
         }
     }
 }
@@ -228,7 +242,7 @@ fn encode(img: &GrayImage, style: &RenderStyle) -> Result<Vec<u8>, RenderError> 
     Ok(out.into_inner())
 }
 
-fn load_font(style: &RenderStyle) -> Result<FontVec, RenderError> {
+pub fn load_font(style: &RenderStyle) -> Result<FontVec, RenderError> {
     let path = style.font_path.as_deref().unwrap_or(DEFAULT_FONT);
     let data = std::fs::read(path).map_err(|_| RenderError::FontMissing(path.to_string()))?;
     FontVec::try_from_vec_and_index(data, 0).map_err(|_| RenderError::BadFont(path.to_string()))
@@ -394,12 +408,23 @@ fn draw(
         let (x0, x1) = (xs[c.col], xs[c.col + c.colspan]);
         let (y0, y1) = (ys[c.row], ys[c.row + c.rowspan]);
         // Borders: top, bottom, left, right (each cell draws its own; shared edges overlap).
-        for r in [
-            Rect::at(x0 as i32, y0 as i32).of_size(x1 - x0 + lw, lw),
-            Rect::at(x0 as i32, y1 as i32).of_size(x1 - x0 + lw, lw),
-            Rect::at(x0 as i32, y0 as i32).of_size(lw, y1 - y0 + lw),
-            Rect::at(x1 as i32, y0 as i32).of_size(lw, y1 - y0 + lw),
-        ] {
+        let top = Rect::at(x0 as i32, y0 as i32).of_size(x1 - x0 + lw, lw);
+        let bottom = Rect::at(x0 as i32, y1 as i32).of_size(x1 - x0 + lw, lw);
+        let left = Rect::at(x0 as i32, y0 as i32).of_size(lw, y1 - y0 + lw);
+        let right = Rect::at(x1 as i32, y0 as i32).of_size(lw, y1 - y0 + lw);
+        let end = c.row + c.rowspan;
+        let borders = match style.rules {
+            Rules::All => vec![top, bottom, left, right],
+            Rules::Horizontal => vec![top, bottom],
+            Rules::ThreeLine { header } => [
+                (c.row == 0 || c.row == header).then_some(top),
+                (end == header || end == rows).then_some(bottom),
+            ]
+            .into_iter()
+            .flatten()
+            .collect(),
+        };
+        for r in borders {
             draw_filled_rect_mut(&mut img, r, Luma([style.rule_gray]));
         }
         let lines: Vec<&str> = c.text.split('\n').collect();

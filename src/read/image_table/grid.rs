@@ -69,8 +69,13 @@ impl Binary {
     }
 }
 
+/// Longest gap of paper inside a rule that still counts as one drawn rule: a speck of paper or
+/// a JPEG block on a rule does not cut it.
+const RULE_GAP: u32 = 2;
+
 /// Pixels covered by runs of ink of length ≥ `k` along rows (`horizontal`) or columns,
-/// projected onto the other axis: `proj[y]` (or `proj[x]`) = number of such pixels.
+/// projected onto the other axis: `proj[y]` (or `proj[x]`) = number of such pixels. Gaps are not
+/// bridged here: strokes of text that a bridge would join must not become candidate rules.
 fn line_projection(b: &Binary, horizontal: bool, k: u32) -> Vec<u32> {
     let (outer, inner) = if horizontal {
         (b.height, b.width)
@@ -79,25 +84,37 @@ fn line_projection(b: &Binary, horizontal: bool, k: u32) -> Vec<u32> {
     };
     let mut proj = vec![0u32; outer as usize];
     for o in 0..outer {
-        let mut run = 0u32;
-        let mut total = 0u32;
-        for i in 0..inner {
-            let ink = if horizontal { b.at(i, o) } else { b.at(o, i) };
-            if ink {
-                run += 1;
-            } else {
-                if run >= k {
-                    total += run;
-                }
-                run = 0;
-            }
-        }
-        if run >= k {
-            total += run;
-        }
-        proj[o as usize] = total;
+        let cells = (0..inner).map(|i| if horizontal { b.at(i, o) } else { b.at(o, i) });
+        proj[o as usize] = runs(cells, 0).filter(|&r| r >= k).sum();
     }
     proj
+}
+
+/// Lengths of the runs of `true`, gaps of up to `bridge` pixels bridged (the run counts its ink
+/// pixels and the bridged gaps, not the paper after its last pixel).
+fn runs(it: impl Iterator<Item = bool>, bridge: u32) -> impl Iterator<Item = u32> {
+    let mut it = it.chain(std::iter::repeat_n(false, bridge as usize + 1));
+    let (mut run, mut gap) = (0u32, 0u32);
+    std::iter::from_fn(move || {
+        for ink in it.by_ref() {
+            if ink {
+                if run > 0 {
+                    run += gap;
+                }
+                run += 1;
+                gap = 0;
+            } else if run > 0 {
+                gap += 1;
+                if gap > bridge {
+                    let done = run;
+                    run = 0;
+                    gap = 0;
+                    return Some(done);
+                }
+            }
+        }
+        None
+    })
 }
 
 /// Bands of consecutive non-zero projection (gaps of ≤ 1 px bridged), with their peak value.
@@ -148,16 +165,27 @@ fn rules(b: &Binary, horizontal: bool) -> Vec<Rule> {
         .collect()
 }
 
-/// The longest run of `true` — a drawn segment is one unbroken line; text in a merged cell that
-/// happens to lie where a rule would be is not.
-fn longest_run(it: impl Iterator<Item = bool>) -> u32 {
-    let (mut best, mut run) = (0, 0);
-    for ink in it {
-        run = if ink { run + 1 } else { 0 };
-        best = best.max(run);
-    }
-    best
+/// The longest run of `true`, gaps of up to `bridge` pixels bridged.
+fn longest_run(it: impl Iterator<Item = bool>, bridge: u32) -> u32 {
+    runs(it, bridge).max().unwrap_or(0)
 }
+
+/// Whether a line of pixels is drawn over at least 90 % of its length: in one unbroken run
+/// (text in a merged cell that happens to lie where a rule would be is never one run), or — a
+/// rule a speck of paper or a JPEG block cut — in a run with gaps of up to [`RULE_GAP`] pixels
+/// whose ink is thin, with paper `clear` pixels above and below it (a rule; the strokes of a
+/// line of text have ink around them).
+fn drawn(len: u32, at: impl Fn(u32) -> (bool, bool)) -> bool {
+    let enough = |run: u32| run * 100 >= len * 90;
+    enough(longest_run((0..len).map(|i| at(i).0), 0))
+        || enough(longest_run(
+            (0..len).map(|i| at(i) == (true, true)),
+            RULE_GAP,
+        ))
+}
+
+/// How far from a rule's band the paper must be for [`drawn`]'s thin ink.
+const CLEAR: u32 = 3;
 
 /// Whether the vertical rule `rule` is drawn between y0 and y1 (exclusive of the crossings).
 fn vertical_segment(b: &Binary, rule: Rule, y0: u32, y1: u32) -> bool {
@@ -165,10 +193,16 @@ fn vertical_segment(b: &Binary, rule: Rule, y0: u32, y1: u32) -> bool {
     if yb <= ya {
         return true;
     }
-    let len = yb - ya;
     let xa = rule.start.saturating_sub(1);
     let xb = (rule.end + 1).min(b.width - 1);
-    (xa..=xb).any(|x| longest_run((ya..yb).map(|y| b.at(x, y))) * 100 >= len * 90)
+    let clear = |x: Option<u32>, y: u32| x.is_none_or(|x| x >= b.width || !b.at(x, y));
+    (xa..=xb).any(|x| {
+        drawn(yb - ya, |i| {
+            let y = ya + i;
+            let thin = clear(rule.start.checked_sub(CLEAR), y) && clear(Some(rule.end + CLEAR), y);
+            (b.at(x, y), thin)
+        })
+    })
 }
 
 /// Whether the horizontal rule `rule` is drawn between x0 and x1.
@@ -177,10 +211,16 @@ fn horizontal_segment(b: &Binary, rule: Rule, x0: u32, x1: u32) -> bool {
     if xb <= xa {
         return true;
     }
-    let len = xb - xa;
     let ya = rule.start.saturating_sub(1);
     let yb = (rule.end + 1).min(b.height - 1);
-    (ya..=yb).any(|y| longest_run((xa..xb).map(|x| b.at(x, y))) * 100 >= len * 90)
+    let clear = |y: Option<u32>, x: u32| y.is_none_or(|y| y >= b.height || !b.at(x, y));
+    (ya..=yb).any(|y| {
+        drawn(xb - xa, |i| {
+            let x = xa + i;
+            let thin = clear(rule.start.checked_sub(CLEAR), x) && clear(Some(rule.end + CLEAR), x);
+            (b.at(x, y), thin)
+        })
+    })
 }
 
 /// Detects a ruled table; `None` when the picture does not look like one.

@@ -7,6 +7,7 @@
 //! cell whose free reading is number-like is re-decoded with digits only (the same forward
 //! pass), so a lone `0` never becomes the letter `o`.
 
+pub mod clean;
 pub mod emf;
 pub mod grid;
 pub mod reread;
@@ -45,7 +46,7 @@ pub fn read_table_image(
     if emf::is_emf(bytes) {
         return emf::read_emf_table(bytes, image_index);
     }
-    let gray = decode_gray(bytes, limits)?;
+    let gray = decode_clean(bytes, limits)?;
     let Some(grid) = grid::detect(&Binary::rules(&gray)) else {
         return Ok(None);
     };
@@ -53,8 +54,14 @@ pub fn read_table_image(
     read_cells(&gray, &bin, &grid, image_index, ocr).map(Some)
 }
 
-/// Decodes image bytes to 8-bit grayscale, checking the declared size first.
-pub fn decode_gray(bytes: &[u8], limits: &Limits) -> Result<GrayImage, ImageTableError> {
+/// Decodes image bytes and cleans the picture for reading ([`clean::clean`]: red seal ink
+/// dropped, paper flattened, specks erased, skew straightened).
+pub fn decode_clean(bytes: &[u8], limits: &Limits) -> Result<GrayImage, ImageTableError> {
+    Ok(clean::clean(&decode(bytes, limits)?))
+}
+
+/// Decodes image bytes, checking the declared size first.
+pub fn decode(bytes: &[u8], limits: &Limits) -> Result<image::DynamicImage, ImageTableError> {
     let reader = || {
         ImageReader::new(Cursor::new(bytes))
             .with_guessed_format()
@@ -80,21 +87,7 @@ pub fn decode_gray(bytes: &[u8], limits: &Limits) -> Result<GrayImage, ImageTabl
     let decoded = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| r.decode()))
         .map_err(|_| ImageTableError::Decode("decoder panicked".into()))?
         .map_err(|e| ImageTableError::Decode(e.to_string()))?;
-    Ok(flatten_on_white(decoded))
-}
-
-/// Grayscale with transparency composited onto white (screenshots with a transparent ground
-/// would otherwise turn black).
-fn flatten_on_white(img: image::DynamicImage) -> GrayImage {
-    if !img.color().has_alpha() {
-        return img.to_luma8();
-    }
-    let la = img.to_luma_alpha8();
-    GrayImage::from_fn(la.width(), la.height(), |x, y| {
-        let [l, a] = la.get_pixel(x, y).0;
-        let v = (l as u32 * a as u32 + 255 * (255 - a as u32)) / 255;
-        Luma([v as u8])
-    })
+    Ok(decoded)
 }
 
 /// One text line of a cell: its ink box in image coordinates.
@@ -233,6 +226,19 @@ fn number_like(s: &str) -> bool {
         && s.chars().all(|c| {
             c.is_ascii_alphanumeric() || "|.-,，。·—－〇%％０１２３４５６７８９ ".contains(c)
         })
+}
+
+/// What a speck of dust beside a number is read as. Trimmed from the ends of a reading before
+/// it is judged number-like, and from the ends of a number: reports print no number that starts
+/// or ends with a point or a quote.
+const SPECK_MARKS: &[char] = &[
+    '“', '”', '‘', '’', '＇', '\'', '"', '·', '.', '．', ',', '，', '、', '。', '°', '：', ':',
+    '′', '`',
+];
+
+/// A reading with the speck marks at its ends trimmed ([`SPECK_MARKS`]).
+fn without_specks(s: &str) -> &str {
+    s.trim_matches(SPECK_MARKS)
 }
 
 /// Single-stroke readings a lone `/` or `—` comes out as: the recogniser, trained on text lines,
@@ -387,26 +393,31 @@ fn read_cells(
         let got: Vec<_> = read.by_ref().take(lines.len()).collect();
         // Number-like free readings, or nothing read from a speck of ink (a thin `1`, a small `0`).
         let numeric = !got.is_empty()
-            && got
-                .iter()
-                .all(|l| number_like(&l.text) || l.text.is_empty())
-            && got.iter().any(|l| !l.numeric.is_empty());
+            && got.iter().all(|l| {
+                let core = without_specks(&l.text);
+                number_like(core) || core.is_empty()
+            })
+            && got.iter().any(|l| !without_specks(&l.numeric).is_empty());
         let mark = match (lines.as_slice(), got.as_slice()) {
             ([b], [l]) if ONE_STROKE.contains(&l.text.as_str()) => placeholder_mark(gray, *b),
             _ => None,
         };
+        let only_specks = got.iter().all(|l| without_specks(&l.text).is_empty());
         let (text, confidence) = if got.is_empty() {
             (String::new(), 1.0)
         } else if let Some(mark) = mark {
             // Decided by shape, not by the recogniser: as sure as the rule it follows.
             (mark.to_string(), 0.9)
         } else if numeric {
-            let t: Vec<&str> = got.iter().map(|l| l.numeric.as_str()).collect();
+            let t: String = got.iter().map(|l| l.numeric.as_str()).collect();
             let conf = got
                 .iter()
                 .map(|l| l.numeric_confidence)
                 .fold(1.0f32, f32::min);
-            (t.join(""), conf)
+            (without_specks(&t).to_string(), conf)
+        } else if only_specks {
+            // Dust the cleaning left (a speck touching a rule): nothing is printed here.
+            (String::new(), 0.5)
         } else {
             let t: Vec<String> = got.iter().map(|l| fold(&l.text)).collect();
             let conf = got.iter().map(|l| l.confidence).fold(1.0f32, f32::min);

@@ -15,8 +15,8 @@ use image::{imageops, GrayImage, Luma};
 
 use super::grid::{self, Binary};
 use super::{
-    cell_lines, crop, decode_gray, ink_bands, interior, table_line_height, ImageTableError, InkBox,
-    CROP_MARGIN,
+    cell_lines, crop, decode_clean, ink_bands, interior, table_line_height, ImageTableError,
+    InkBox, CROP_MARGIN,
 };
 use crate::ocr::{Line, OcrError, Recogniser};
 use crate::read::Limits;
@@ -90,7 +90,7 @@ pub fn reread_digits(
     doubts: &[Doubt],
     reader: &dyn LineReader,
 ) -> Result<Vec<Reread>, ImageTableError> {
-    let gray = decode_gray(bytes, limits)?;
+    let gray = decode_clean(bytes, limits)?;
     let Some(grid) = grid::detect(&Binary::rules(&gray)) else {
         return Ok(Vec::new());
     };

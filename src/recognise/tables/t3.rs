@@ -133,6 +133,39 @@ pub(super) fn t3_col(h: &str) -> Option<(&'static str, bool)> {
     None
 }
 
+/// A header cell misread beyond a fuzzy match (`具他` for 其他 in a small picture) leaves its
+/// column without a key. When the table has exactly the seven data columns of the format and
+/// every column that was read sits where the format puts it, the unread ones are what their
+/// position says.
+fn fill_by_position(
+    col_keys: &mut [Option<&'static str>],
+    first: usize,
+    table: &str,
+    warnings: &mut Vec<String>,
+) {
+    let first = first.min(col_keys.len());
+    let data = &mut col_keys[first..];
+    if data.len() != metrics::T3_COLS.len() || data.iter().all(Option::is_some) {
+        return;
+    }
+    let in_place = data
+        .iter()
+        .zip(metrics::T3_COLS)
+        .all(|(k, (key, _))| k.is_none_or(|k| k == key));
+    let read = data.iter().filter(|k| k.is_some()).count();
+    if !in_place || read * 2 < data.len() {
+        return;
+    }
+    for (k, (key, _)) in data.iter_mut().zip(metrics::T3_COLS) {
+        if k.is_none() {
+            *k = Some(key);
+            warnings.push(format!(
+                "{table}: fuzzy column header, {key} read by its position"
+            ));
+        }
+    }
+}
+
 /// The column layout of a 表三, kept for a continuation table.
 #[derive(Debug, Clone)]
 pub(super) struct T3Layout {
@@ -192,6 +225,7 @@ pub(super) fn map_t3(
                 col_keys[last] = Some("total");
             }
         }
+        fill_by_position(&mut col_keys, hc, &n, warnings);
         T3Layout {
             cols: g.cols,
             first_data: hc,
