@@ -105,11 +105,15 @@ impl<'a> Package<'a> {
         // Elements are counted as the part inflates, so an XML bomb is refused when it crosses
         // the limit, not after all of it has been held in memory.
         let mut counter = is_xml_part(name).then(TagCounter::default);
-        let mut chunk = vec![0u8; 64 << 10];
+        // One inflate buffer per thread: zeroing a fresh 64 KB for each of a report's parts
+        // (most of them a few hundred bytes) cost more than inflating them.
+        thread_local! {
+            static CHUNK: std::cell::RefCell<Vec<u8>> = std::cell::RefCell::new(vec![0u8; 64 << 10]);
+        }
         let mut limited = (&mut file).take(cap + 1);
-        loop {
-            let n = match limited.read(&mut chunk) {
-                Ok(0) => break,
+        CHUNK.with_borrow_mut(|chunk| loop {
+            let n = match limited.read(chunk) {
+                Ok(0) => return Ok(()),
                 Ok(n) => n,
                 Err(e) if e.kind() == std::io::ErrorKind::Interrupted => continue,
                 Err(e) => return Err(inflate_error(name, declared, e)),
@@ -121,7 +125,7 @@ impl<'a> Package<'a> {
                 }
             }
             data.extend_from_slice(&chunk[..n]);
-        }
+        })?;
         let read = data.len() as u64;
         if read > cap {
             return Err(limit_error(name, read, &self.limits));
