@@ -110,6 +110,10 @@ impl<'a> Package<'a> {
         thread_local! {
             static CHUNK: std::cell::RefCell<Vec<u8>> = std::cell::RefCell::new(vec![0u8; 64 << 10]);
         }
+        // Bytes of `data` the counter has seen. A tag takes two bytes at least, so a part no
+        // longer than the limit in bytes cannot hold more elements than it: the count starts
+        // (from the part's first byte) once the part is that long, and errs at the same chunk.
+        let mut counted = 0;
         let mut limited = (&mut file).take(cap + 1);
         CHUNK.with_borrow_mut(|chunk| loop {
             let n = match limited.read(chunk) {
@@ -118,13 +122,16 @@ impl<'a> Package<'a> {
                 Err(e) if e.kind() == std::io::ErrorKind::Interrupted => continue,
                 Err(e) => return Err(inflate_error(name, declared, e)),
             };
+            data.extend_from_slice(&chunk[..n]);
             if let Some(counter) = counter.as_mut() {
-                counter.feed(&chunk[..n]);
-                if counter.count > self.limits.max_xml_elements {
-                    return Err(elements_error(&self.limits, name));
+                if data.len() > self.limits.max_xml_elements {
+                    counter.feed(&data[counted..]);
+                    counted = data.len();
+                    if counter.count > self.limits.max_xml_elements {
+                        return Err(elements_error(&self.limits, name));
+                    }
                 }
             }
-            data.extend_from_slice(&chunk[..n]);
         })?;
         let read = data.len() as u64;
         if read > cap {
