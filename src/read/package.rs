@@ -305,17 +305,16 @@ pub fn local_name(name: &str) -> &str {
 
 /// Value of the attribute with local name `key`, unescaped.
 pub fn attr(e: &quick_xml::events::BytesStart, key: &str) -> Option<String> {
-    e.attributes().flatten().find_map(|a| {
-        if local_name(a.key.as_ref()) == key {
-            Some(
-                quick_xml::escape::unescape(&a.value)
-                    .map(|v| v.into_owned())
-                    .unwrap_or_else(|_| a.value.clone().into_owned()),
-            )
-        } else {
-            None
-        }
-    })
+    e.attributes()
+        .flatten()
+        .find_map(|a| (local_name(a.key.as_ref()) == key).then(|| unescaped_value(&a)))
+}
+
+/// An attribute's value with its references resolved (as written when they do not resolve).
+pub(crate) fn unescaped_value(a: &quick_xml::events::attributes::Attribute) -> String {
+    quick_xml::escape::unescape(&a.value)
+        .map(|v| v.into_owned())
+        .unwrap_or_else(|_| a.value.clone().into_owned())
 }
 
 fn parse_content_types(xml: &[u8]) -> ContentTypes {

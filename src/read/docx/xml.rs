@@ -244,6 +244,33 @@ impl<'a> Xml<'a> {
         }
     }
 
+    /// Reads the element just opened through its End, handing `start` every element inside it
+    /// with its level below that element (0 for a child); `start` returns `true` when it read
+    /// the element through its End itself (else the element is entered). Text is passed over.
+    pub(crate) fn each_start(
+        &mut self,
+        mut start: impl FnMut(&mut Self, BytesStart<'a>, usize) -> Result<bool, ReadError>,
+    ) -> Result<(), ReadError> {
+        let mut nest = 0usize;
+        loop {
+            match self.next()? {
+                Ev::Start(e) => {
+                    if !start(self, e, nest)? {
+                        nest += 1;
+                    }
+                }
+                Ev::End => {
+                    if nest == 0 {
+                        return Ok(());
+                    }
+                    nest -= 1;
+                }
+                Ev::Text(_) => {}
+                Ev::Eof => return Err(self.unexpected_eof()),
+            }
+        }
+    }
+
     pub(crate) fn unexpected_eof(&self) -> ReadError {
         self.xml_error("unexpected end of part".into())
     }
@@ -275,15 +302,8 @@ pub(crate) fn attr(e: &BytesStart, key: &str) -> Option<String> {
 pub(crate) fn rel_attr(e: &BytesStart, key: &str) -> Option<String> {
     e.attributes().flatten().find_map(|a| {
         let k: &str = a.key.as_ref();
-        if k.contains(':') && local_name(k) == key {
-            Some(
-                quick_xml::escape::unescape(&a.value)
-                    .map(|v| v.into_owned())
-                    .unwrap_or_else(|_| a.value.clone().into_owned()),
-            )
-        } else {
-            None
-        }
+        (k.contains(':') && local_name(k) == key)
+            .then(|| super::super::package::unescaped_value(&a))
     })
 }
 

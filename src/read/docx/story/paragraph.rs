@@ -228,62 +228,34 @@ impl Story<'_> {
 
     /// `w:pPr`, through its End.
     fn ppr(&mut self, x: &mut Xml, props: &mut PProps) -> Result<(), ReadError> {
-        let mut nest = 0usize;
-        loop {
-            match x.next()? {
-                Ev::Start(e) => {
-                    let (_, local) = qname(&e);
-                    match local {
-                        "pStyle" => props.style = val(&e),
-                        "numId" => props.num_id = val_int(&e),
-                        "ilvl" => props.ilvl = val_int(&e),
-                        "outlineLvl" => props.outline = val_int(&e),
-                        "framePr" => {
-                            props.drop_cap = attr(&e, "dropCap").is_some_and(|v| v != "none")
-                        }
-                        "rPr" | "sectPr" | "tabs" => {
-                            x.skip()?;
-                            continue;
-                        }
-                        _ => {}
-                    }
-                    nest += 1;
+        x.each_start(|x, e, _| {
+            match qname(&e).1 {
+                "pStyle" => props.style = val(&e),
+                "numId" => props.num_id = val_int(&e),
+                "ilvl" => props.ilvl = val_int(&e),
+                "outlineLvl" => props.outline = val_int(&e),
+                "framePr" => props.drop_cap = attr(&e, "dropCap").is_some_and(|v| v != "none"),
+                "rPr" | "sectPr" | "tabs" => {
+                    x.skip()?;
+                    return Ok(true);
                 }
-                Ev::End => {
-                    if nest == 0 {
-                        return Ok(());
-                    }
-                    nest -= 1;
-                }
-                Ev::Text(_) => {}
-                Ev::Eof => return Err(x.unexpected_eof()),
+                _ => {}
             }
-        }
+            Ok(false)
+        })
     }
 }
 
 /// A run's `w:rPr`, through its End: whether the run is hidden text (`w:vanish`).
 fn rpr_hidden(x: &mut Xml) -> Result<bool, ReadError> {
-    let mut nest = 0usize;
     let mut hidden = false;
-    loop {
-        match x.next()? {
-            Ev::Start(e) => {
-                if nest == 0 && qname(&e).1 == "vanish" {
-                    hidden = val_bool(&e);
-                }
-                nest += 1;
-            }
-            Ev::End => {
-                if nest == 0 {
-                    return Ok(hidden);
-                }
-                nest -= 1;
-            }
-            Ev::Text(_) => {}
-            Ev::Eof => return Err(x.unexpected_eof()),
+    x.each_start(|_, e, nest| {
+        if nest == 0 && qname(&e).1 == "vanish" {
+            hidden = val_bool(&e);
         }
-    }
+        Ok(false)
+    })?;
+    Ok(hidden)
 }
 
 /// `w:sym w:char="F06C"` → the character; Symbol-font private-use codes F020–F07E map to ASCII.

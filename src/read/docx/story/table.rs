@@ -72,37 +72,24 @@ impl Story<'_> {
         after: &mut Vec<Block>,
     ) -> Result<(), ReadError> {
         grid.start_row()?;
-        let mut nest = 0usize;
-        loop {
-            match x.next()? {
-                Ev::Start(e) => {
-                    let (_, local) = qname(&e);
-                    match local {
-                        "gridBefore" => grid.grid_before(val_int(&e).unwrap_or(0))?,
-                        "gridAfter" => grid.grid_after(val_int(&e).unwrap_or(0))?,
-                        "tc" => {
-                            let tc = self.cell(x)?;
-                            grid.place(tc, after)?;
-                            continue;
-                        }
-                        "tblPrEx" => {
-                            x.skip()?;
-                            continue;
-                        }
-                        _ => {}
-                    }
-                    nest += 1;
+        x.each_start(|x, e, _| {
+            match qname(&e).1 {
+                "gridBefore" => grid.grid_before(val_int(&e).unwrap_or(0))?,
+                "gridAfter" => grid.grid_after(val_int(&e).unwrap_or(0))?,
+                "tc" => {
+                    let tc = self.cell(x)?;
+                    grid.place(tc, after)?;
+                    return Ok(true);
                 }
-                Ev::End => {
-                    if nest == 0 {
-                        return grid.end_row();
-                    }
-                    nest -= 1;
+                "tblPrEx" => {
+                    x.skip()?;
+                    return Ok(true);
                 }
-                Ev::Text(_) => {}
-                Ev::Eof => return Err(x.unexpected_eof()),
+                _ => {}
             }
-        }
+            Ok(false)
+        })?;
+        grid.end_row()
     }
 
     /// A table cell, through its End.
@@ -115,29 +102,13 @@ impl Story<'_> {
             after: Vec::new(),
         };
         let mut blocks = Vec::new();
-        let mut nest = 0usize;
-        loop {
-            match x.next()? {
-                Ev::Start(e) => {
-                    let (_, local) = qname(&e);
-                    if local == "tcPr" && nest == 0 {
-                        self.tcpr(x, &mut tc)?;
-                        continue;
-                    }
-                    if !self.block_start(x, &e, &mut blocks)? {
-                        nest += 1;
-                    }
-                }
-                Ev::End => {
-                    if nest == 0 {
-                        break;
-                    }
-                    nest -= 1;
-                }
-                Ev::Text(_) => {}
-                Ev::Eof => return Err(x.unexpected_eof()),
+        x.each_start(|x, e, nest| {
+            if qname(&e).1 == "tcPr" && nest == 0 {
+                self.tcpr(x, &mut tc)?;
+                return Ok(true);
             }
-        }
+            self.block_start(x, &e, &mut blocks)
+        })?;
         let mut chars = 0usize;
         let mut first = true;
         for b in blocks {
@@ -170,38 +141,20 @@ impl Story<'_> {
 
     /// `w:tcPr`, through its End.
     fn tcpr(&mut self, x: &mut Xml, tc: &mut TcData) -> Result<(), ReadError> {
-        let mut nest = 0usize;
-        loop {
-            match x.next()? {
-                Ev::Start(e) => {
-                    let (_, local) = qname(&e);
-                    match local {
-                        "gridSpan" => {
-                            tc.span = val_int(&e)
-                                .and_then(|v| usize::try_from(v).ok())
-                                .unwrap_or(1)
-                                .max(1)
-                        }
-                        "vMerge" => {
-                            tc.vmerge = Some(val(&e).is_some_and(|v| v == "restart"));
-                        }
-                        "hMerge" => {
-                            tc.hmerge_continue = val(&e).is_none_or(|v| v != "restart");
-                        }
-                        _ => {}
-                    }
-                    nest += 1;
+        x.each_start(|_, e, _| {
+            match qname(&e).1 {
+                "gridSpan" => {
+                    tc.span = val_int(&e)
+                        .and_then(|v| usize::try_from(v).ok())
+                        .unwrap_or(1)
+                        .max(1)
                 }
-                Ev::End => {
-                    if nest == 0 {
-                        return Ok(());
-                    }
-                    nest -= 1;
-                }
-                Ev::Text(_) => {}
-                Ev::Eof => return Err(x.unexpected_eof()),
+                "vMerge" => tc.vmerge = Some(val(&e).is_some_and(|v| v == "restart")),
+                "hMerge" => tc.hmerge_continue = val(&e).is_none_or(|v| v != "restart"),
+                _ => {}
             }
-        }
+            Ok(false)
+        })
     }
 }
 
