@@ -19,7 +19,7 @@ pub(super) struct PwConv {
     pub(super) cout: usize,
     /// The `cout × cin` weights, packed for rten-gemm.
     pub(super) weights: PackedAMatrix<f32>,
-    /// The same quantised, where int8 is used for this convolution (see [`Precision`]).
+    /// The same quantised, where int8 is used for this convolution (see [`super::Precision`]).
     pub(super) int8: Option<int8::QuantWeights>,
     pub(super) bias: Vec<f32>,
     pub(super) epilogue: Vec<Step>,
