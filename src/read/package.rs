@@ -105,23 +105,34 @@ impl<'a> Package<'a> {
         // Elements are counted as the part inflates, so an XML bomb is refused when it crosses
         // the limit, not after all of it has been held in memory.
         let mut counter = is_xml_part(name).then(TagCounter::default);
-        let mut chunk = vec![0u8; 64 << 10];
+        // One inflate buffer per thread: zeroing a fresh 64 KB for each of a report's parts
+        // (most of them a few hundred bytes) cost more than inflating them.
+        thread_local! {
+            static CHUNK: std::cell::RefCell<Vec<u8>> = std::cell::RefCell::new(vec![0u8; 64 << 10]);
+        }
+        // Bytes of `data` the counter has seen. A tag takes two bytes at least, so a part no
+        // longer than the limit in bytes cannot hold more elements than it: the count starts
+        // (from the part's first byte) once the part is that long, and errs at the same chunk.
+        let mut counted = 0;
         let mut limited = (&mut file).take(cap + 1);
-        loop {
-            let n = match limited.read(&mut chunk) {
-                Ok(0) => break,
+        CHUNK.with_borrow_mut(|chunk| loop {
+            let n = match limited.read(chunk) {
+                Ok(0) => return Ok(()),
                 Ok(n) => n,
                 Err(e) if e.kind() == std::io::ErrorKind::Interrupted => continue,
                 Err(e) => return Err(inflate_error(name, declared, e)),
             };
+            data.extend_from_slice(&chunk[..n]);
             if let Some(counter) = counter.as_mut() {
-                counter.feed(&chunk[..n]);
-                if counter.count > self.limits.max_xml_elements {
-                    return Err(elements_error(&self.limits, name));
+                if data.len() > self.limits.max_xml_elements {
+                    counter.feed(&data[counted..]);
+                    counted = data.len();
+                    if counter.count > self.limits.max_xml_elements {
+                        return Err(elements_error(&self.limits, name));
+                    }
                 }
             }
-            data.extend_from_slice(&chunk[..n]);
-        }
+        })?;
         let read = data.len() as u64;
         if read > cap {
             return Err(limit_error(name, read, &self.limits));
@@ -294,17 +305,16 @@ pub fn local_name(name: &str) -> &str {
 
 /// Value of the attribute with local name `key`, unescaped.
 pub fn attr(e: &quick_xml::events::BytesStart, key: &str) -> Option<String> {
-    e.attributes().flatten().find_map(|a| {
-        if local_name(a.key.as_ref()) == key {
-            Some(
-                quick_xml::escape::unescape(&a.value)
-                    .map(|v| v.into_owned())
-                    .unwrap_or_else(|_| a.value.clone().into_owned()),
-            )
-        } else {
-            None
-        }
-    })
+    e.attributes()
+        .flatten()
+        .find_map(|a| (local_name(a.key.as_ref()) == key).then(|| unescaped_value(&a)))
+}
+
+/// An attribute's value with its references resolved (as written when they do not resolve).
+pub(crate) fn unescaped_value(a: &quick_xml::events::attributes::Attribute) -> String {
+    quick_xml::escape::unescape(&a.value)
+        .map(|v| v.into_owned())
+        .unwrap_or_else(|_| a.value.clone().into_owned())
 }
 
 fn parse_content_types(xml: &[u8]) -> ContentTypes {

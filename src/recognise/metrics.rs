@@ -296,24 +296,19 @@ pub const T2_2019: [(&str, &str, &str); 22] = [
 ];
 
 fn push_t3_t4(out: &mut Vec<MetricInfo>, rows: &[(&str, &str)]) {
-    for (row, row_label) in rows {
-        for (col, col_label) in T3_COLS {
-            out.push(MetricInfo {
-                id: MetricId(format!("t3.{row}.{col}")),
-                table: 3,
-                row_label: row_label.to_string(),
-                col_label: col_label.to_string(),
-            });
-        }
-    }
-    for (block, block_label) in T4_BLOCKS {
-        for (col, col_label) in T4_COLS {
-            out.push(MetricInfo {
-                id: MetricId(format!("t4.{block}.{col}")),
-                table: 4,
-                row_label: block_label.to_string(),
-                col_label: col_label.to_string(),
-            });
+    // 表三's rows (these) by its columns, then 表四's blocks by its columns.
+    type Labels<'a> = &'a [(&'a str, &'a str)];
+    let tables: [(u8, Labels, Labels); 2] = [(3, rows, &T3_COLS), (4, &T4_BLOCKS, &T4_COLS)];
+    for (table, rows, cols) in tables {
+        for (row, row_label) in rows {
+            for (col, col_label) in cols {
+                out.push(MetricInfo {
+                    id: MetricId(format!("t{table}.{row}.{col}")),
+                    table,
+                    row_label: row_label.to_string(),
+                    col_label: col_label.to_string(),
+                });
+            }
         }
     }
 }

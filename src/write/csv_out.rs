@@ -58,10 +58,13 @@ impl Renderer {
 
     /// The bytes rendered so far, leaving the renderer empty.
     fn take(&mut self) -> Vec<u8> {
-        std::mem::replace(&mut self.csv, Self::writer())
-            .into_inner()
-            .unwrap_or_default()
+        into_bytes(std::mem::replace(&mut self.csv, Self::writer()))
     }
+}
+
+/// The rendered bytes of a CSV writer that writes into memory (flushing into a Vec cannot fail).
+fn into_bytes(csv: csv::Writer<Vec<u8>>) -> Vec<u8> {
+    csv.into_inner().unwrap_or_default()
 }
 
 /// One file's records rendered as the bytes of every output CSV (a [`RowSink`]).
@@ -85,8 +88,9 @@ impl RowSink for CsvRecords {
 
 impl CsvRecords {
     /// The rendered bytes, one buffer per table in [`Table::ALL`] order.
-    pub fn finish(mut self) -> RenderedCsv {
-        RenderedCsv(self.tables.iter_mut().map(Renderer::take).collect())
+    pub fn finish(self) -> RenderedCsv {
+        // Each writer is consumed, not replaced by a fresh one (its buffer zeroed for nothing).
+        RenderedCsv(self.tables.into_iter().map(|r| into_bytes(r.csv)).collect())
     }
 }
 

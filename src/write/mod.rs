@@ -16,7 +16,12 @@ pub use rows::{Rows, Table};
 /// A number as a person writes it: integers without a decimal point, decimals as short as exact.
 pub fn format_number(v: f64) -> String {
     if v.fract() == 0.0 && v.abs() < 1e15 {
-        format!("{v:.0}")
+        // Integer formatting: the float formatter's exact mode cost more than the rest of a
+        // figure's row. -0.0 keeps its sign, as `{:.0}` prints it.
+        if v == 0.0 && v.is_sign_negative() {
+            return "-0".to_string();
+        }
+        (v as i64).to_string()
     } else {
         format!("{v}")
     }

@@ -397,7 +397,8 @@ fn visit_extracted(source: &str, outcome: &FileOutcome, x: &Extracted, sink: &mu
 fn visit_tables(source: &str, doc: &Document, sink: &mut impl RowSink) {
     use std::fmt::Write;
     let mut n = 0;
-    let mut buf: [String; 6] = Default::default();
+    let mut buf: [String; 2] = Default::default();
+    let mut ints: [itoa::Buffer; 4] = Default::default();
     for block in &doc.body {
         let Block::Table(t) = block else { continue };
         n += 1;
@@ -417,12 +418,13 @@ fn visit_tables(source: &str, doc: &Document, sink: &mut impl RowSink) {
         };
         for cell in &t.cells {
             buf.iter_mut().for_each(String::clear);
-            let [row, col, rowspan, colspan, bbox, confidence] = &mut buf;
+            let [bbox, confidence] = &mut buf;
+            let [row, col, rowspan, colspan] = &mut ints;
+            let row = row.format(cell.row + 1);
+            let col = col.format(cell.col + 1);
+            let rowspan = rowspan.format(cell.rowspan);
+            let colspan = colspan.format(cell.colspan);
             // Writing to a String cannot fail.
-            let _ = write!(row, "{}", cell.row + 1);
-            let _ = write!(col, "{}", cell.col + 1);
-            let _ = write!(rowspan, "{}", cell.rowspan);
-            let _ = write!(colspan, "{}", cell.colspan);
             if let Some(b) = cell.bbox {
                 let _ = write!(bbox, "{},{},{},{}", b[0], b[1], b[2], b[3]);
             }

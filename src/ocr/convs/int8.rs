@@ -29,11 +29,11 @@ use std::mem::MaybeUninit;
 use rten_gemm::{GemmExecutor, GemmInputA, GemmInputB, GemmUninitOptions, PackedAMatrix};
 use rten_tensor::NdTensorView;
 
-use super::{apply_steps, Step};
+use super::steps::{apply_steps, Step};
 
 type Int8Gemm = GemmExecutor<u8, i8, i32>;
 
-/// rten-gemm's int8 executor, one per thread (see `super::with_gemm`).
+/// rten-gemm's int8 executor, one per thread (see `super::pointwise::with_gemm`).
 fn with_gemm<R>(f: impl FnOnce(&Int8Gemm) -> R) -> R {
     thread_local! {
         static GEMM: Int8Gemm = Int8Gemm::default();
@@ -218,7 +218,7 @@ fn quantise_columns(x: &[f32], cin: usize, hw: usize, s: &mut Scratch) {
 fn avx512() -> bool {
     #[cfg(target_arch = "x86_64")]
     {
-        super::Isa::detect() == super::Isa::Avx512
+        super::steps::Isa::detect() == super::steps::Isa::Avx512
     }
     #[cfg(not(target_arch = "x86_64"))]
     {
@@ -361,7 +361,7 @@ unsafe fn dequantise_row_avx512(
         );
         let scale = _mm512_mul_ps(_mm512_loadu_ps(s.col_scale.as_ptr().add(i)), sw_v);
         let y = _mm512_fmadd_ps(_mm512_cvtepi32_ps(acc), scale, b_v);
-        _mm512_storeu_ps(p.add(i), super::finish_avx512(y, steps));
+        _mm512_storeu_ps(p.add(i), super::steps::finish_avx512(y, steps));
         i += 16;
     }
     let cols = s.col_scale.iter().zip(&s.col_shift).zip(&s.zero).skip(i);

@@ -1,7 +1,8 @@
 //! A thin filtering layer over quick-xml's event stream for WordprocessingML parts.
 //!
-//! Every element arrives as a `Start` followed by its `End` (empty elements are expanded), so
-//! consumers only count nesting. The layer also does what no consumer should have to think about:
+//! Every element arrives as a `Start` followed by its `End` (an empty element's `End` is made
+//! here, without asking quick-xml to expand it: its expansion copies the name on the heap for
+//! every `<w:jc/>`), so consumers only count nesting. The layer also does what no consumer should have to think about:
 //! it resolves entity and character references into text, enforces the nesting-depth limit,
 //! picks one branch of each `mc:AlternateContent` (hiding the wrapper elements), and drops the
 //! subtrees that never print: deletions, moved-from text, field instructions, and the old
@@ -41,13 +42,14 @@ pub(crate) struct Xml<'a> {
     hidden: Vec<usize>,
     /// Open `mc:AlternateContent` elements: (depth, a branch was taken).
     alternates: Vec<(usize, bool)>,
+    /// The last `Start` handed out was an empty element: its `End` comes next.
+    empty_open: bool,
 }
 
 impl<'a> Xml<'a> {
     pub(crate) fn new(bytes: &'a [u8], part: &'a str, max_depth: usize) -> Self {
         let mut reader = quick_xml::Reader::from_reader(bytes);
         let config = reader.config_mut();
-        config.expand_empty_elements = true;
         config.check_end_names = true;
         Xml {
             reader,
@@ -58,6 +60,7 @@ impl<'a> Xml<'a> {
             depth: 0,
             hidden: Vec::new(),
             alternates: Vec::new(),
+            empty_open: false,
         }
     }
 
@@ -91,10 +94,19 @@ impl<'a> Xml<'a> {
 
     /// Skips the rest of the element just opened (its Start was read), through its End.
     fn skip_open(&mut self) -> Result<(), ReadError> {
+        if std::mem::take(&mut self.empty_open) {
+            self.depth -= 1;
+            return Ok(());
+        }
         let target = self.depth - 1;
         while self.depth > target {
             match self.raw()? {
                 Event::Start(_) => self.open()?,
+                // Its depth counts against the limit, as its expansion's would.
+                Event::Empty(_) => {
+                    self.open()?;
+                    self.depth -= 1;
+                }
                 Event::End(_) => self.depth -= 1,
                 Event::Eof => return Err(self.xml_error("unexpected end of part".into())),
                 _ => {}
@@ -109,55 +121,14 @@ impl<'a> Xml<'a> {
     }
 
     pub(crate) fn next(&mut self) -> Result<Ev<'a>, ReadError> {
+        if std::mem::take(&mut self.empty_open) {
+            self.depth -= 1;
+            return Ok(Ev::End);
+        }
         loop {
-            match self.raw()? {
-                Event::Start(e) => {
-                    self.open()?;
-                    let (prefix, local) = split_name(e.name().into_inner());
-                    match local {
-                        "del" | "moveFrom" | "delText" | "instrText" | "delInstrText" => {
-                            self.skip_open()?;
-                            continue;
-                        }
-                        l if l.ends_with("Change") && l.len() > 6 => {
-                            self.skip_open()?;
-                            continue;
-                        }
-                        "AlternateContent" => {
-                            self.alternates.push((self.depth, false));
-                            self.hidden.push(self.depth);
-                            continue;
-                        }
-                        "Choice" | "Fallback" if prefix != "w" => {
-                            let parent = self.depth - 1;
-                            let take = match self.alternates.last_mut() {
-                                Some((d, taken)) if *d == parent => {
-                                    let ok =
-                                        !*taken && (local == "Fallback" || requires_supported(&e));
-                                    if ok {
-                                        *taken = true;
-                                    }
-                                    ok
-                                }
-                                _ => true,
-                            };
-                            if take {
-                                self.hidden.push(self.depth);
-                            } else {
-                                self.skip_open()?;
-                            }
-                            continue;
-                        }
-                        _ => return Ok(Ev::Start(e)),
-                    }
-                }
-                Event::Empty(e) => {
-                    // Not produced with expand_empty_elements, but stay safe.
-                    self.open()?;
-                    self.depth -= 1;
-                    let _ = e;
-                    continue;
-                }
+            let (e, empty) = match self.raw()? {
+                Event::Start(e) => (e, false),
+                Event::Empty(e) => (e, true),
                 Event::End(_) => {
                     if self.depth == 0 {
                         return Err(self.xml_error("unmatched end tag".into()));
@@ -175,28 +146,7 @@ impl<'a> Xml<'a> {
                 }
                 Event::Text(t) => return Ok(Ev::Text(t.xml10_content())),
                 Event::CData(t) => return Ok(Ev::Text(t.xml10_content())),
-                Event::GeneralRef(r) => {
-                    if r.is_char_ref() {
-                        match r.resolve_char_ref() {
-                            Ok(Some(c)) => return Ok(Ev::Text(Cow::Owned(c.to_string()))),
-                            _ => {
-                                return Err(self
-                                    .xml_error(format!("invalid character reference &{};", &*r)))
-                            }
-                        }
-                    }
-                    let s = match &*r {
-                        "amp" => "&",
-                        "lt" => "<",
-                        "gt" => ">",
-                        "quot" => "\"",
-                        "apos" => "'",
-                        other => {
-                            return Ok(Ev::Text(Cow::Owned(format!("&{other};"))));
-                        }
-                    };
-                    return Ok(Ev::Text(Cow::Borrowed(s)));
-                }
+                Event::GeneralRef(r) => return self.reference(&r).map(Ev::Text),
                 Event::Eof => {
                     if self.depth != 0 {
                         return Err(self.xml_error(format!(
@@ -207,8 +157,73 @@ impl<'a> Xml<'a> {
                     return Ok(Ev::Eof);
                 }
                 _ => continue,
+            };
+            self.open()?;
+            let (prefix, local) = split_name(e.name().into_inner());
+            match local {
+                "del" | "moveFrom" | "delText" | "instrText" | "delInstrText" => {
+                    self.close_or_skip(empty)?;
+                }
+                l if l.ends_with("Change") && l.len() > 6 => self.close_or_skip(empty)?,
+                // An empty wrapper hides nothing: it is opened and closed at once.
+                "AlternateContent" if empty => self.depth -= 1,
+                "AlternateContent" => {
+                    self.alternates.push((self.depth, false));
+                    self.hidden.push(self.depth);
+                }
+                "Choice" | "Fallback" if prefix != "w" => {
+                    let parent = self.depth - 1;
+                    let take = match self.alternates.last_mut() {
+                        Some((d, taken)) if *d == parent => {
+                            let ok = !*taken && (local == "Fallback" || requires_supported(&e));
+                            if ok {
+                                *taken = true;
+                            }
+                            ok
+                        }
+                        _ => true,
+                    };
+                    if take && !empty {
+                        self.hidden.push(self.depth);
+                    } else {
+                        self.close_or_skip(empty)?;
+                    }
+                }
+                _ => {
+                    self.empty_open = empty;
+                    return Ok(Ev::Start(e));
+                }
             }
         }
+    }
+
+    /// Leaves an element just opened and not handed out: an empty one is closed, the rest of
+    /// any other skipped.
+    fn close_or_skip(&mut self, empty: bool) -> Result<(), ReadError> {
+        if empty {
+            self.depth -= 1;
+            Ok(())
+        } else {
+            self.skip_open()
+        }
+    }
+
+    /// An entity or character reference as text.
+    fn reference(&self, r: &quick_xml::events::BytesRef<'a>) -> Result<Cow<'a, str>, ReadError> {
+        if r.is_char_ref() {
+            return match r.resolve_char_ref() {
+                Ok(Some(c)) => Ok(Cow::Owned(c.to_string())),
+                _ => Err(self.xml_error(format!("invalid character reference &{};", &**r))),
+            };
+        }
+        Ok(Cow::Borrowed(match &**r {
+            "amp" => "&",
+            "lt" => "<",
+            "gt" => ">",
+            "quot" => "\"",
+            "apos" => "'",
+            other => return Ok(Cow::Owned(format!("&{other};"))),
+        }))
     }
 
     /// Reads the text content of the element just opened, through its End.
@@ -225,6 +240,33 @@ impl<'a> Xml<'a> {
                 }
                 Ev::Text(t) => out.push_str(&t),
                 Ev::Eof => return Err(self.xml_error("unexpected end of part".into())),
+            }
+        }
+    }
+
+    /// Reads the element just opened through its End, handing `start` every element inside it
+    /// with its level below that element (0 for a child); `start` returns `true` when it read
+    /// the element through its End itself (else the element is entered). Text is passed over.
+    pub(crate) fn each_start(
+        &mut self,
+        mut start: impl FnMut(&mut Self, BytesStart<'a>, usize) -> Result<bool, ReadError>,
+    ) -> Result<(), ReadError> {
+        let mut nest = 0usize;
+        loop {
+            match self.next()? {
+                Ev::Start(e) => {
+                    if !start(self, e, nest)? {
+                        nest += 1;
+                    }
+                }
+                Ev::End => {
+                    if nest == 0 {
+                        return Ok(());
+                    }
+                    nest -= 1;
+                }
+                Ev::Text(_) => {}
+                Ev::Eof => return Err(self.unexpected_eof()),
             }
         }
     }
@@ -260,15 +302,8 @@ pub(crate) fn attr(e: &BytesStart, key: &str) -> Option<String> {
 pub(crate) fn rel_attr(e: &BytesStart, key: &str) -> Option<String> {
     e.attributes().flatten().find_map(|a| {
         let k: &str = a.key.as_ref();
-        if k.contains(':') && local_name(k) == key {
-            Some(
-                quick_xml::escape::unescape(&a.value)
-                    .map(|v| v.into_owned())
-                    .unwrap_or_else(|_| a.value.clone().into_owned()),
-            )
-        } else {
-            None
-        }
+        (k.contains(':') && local_name(k) == key)
+            .then(|| super::super::package::unescaped_value(&a))
     })
 }
 

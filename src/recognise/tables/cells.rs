@@ -123,33 +123,30 @@ impl<'a> View<'a> {
     }
     /// Distinct non-empty texts of the cells covering row r in columns `cols`, left to right.
     pub fn labels(&self, r: usize, cols: std::ops::Range<usize>) -> Vec<&str> {
-        let mut seen = Vec::new();
-        let mut out = Vec::new();
-        for c in cols {
-            if let Some(i) = self.idx(r, c) {
-                if !seen.contains(&i) {
-                    seen.push(i);
-                    if !self.norm[i].is_empty() {
-                        out.push(self.norm[i].as_str());
-                    }
-                }
-            }
-        }
-        out
+        self.distinct(cols.map(|c| (r, c)))
+            .map(|i| self.norm[i].as_str())
+            .filter(|t| !t.is_empty())
+            .collect()
     }
     /// Column header: distinct texts of the cells covering column c in `rows`, top to bottom.
     pub fn header(&self, c: usize, rows: std::ops::Range<usize>) -> String {
+        self.distinct(rows.map(|r| (r, c)))
+            .map(|i| self.norm[i].as_str())
+            .collect()
+    }
+    /// The cells covering the slots `at` (row, column), each once, in the order first met.
+    fn distinct<'s>(
+        &'s self,
+        at: impl Iterator<Item = (usize, usize)> + 's,
+    ) -> impl Iterator<Item = usize> + 's {
         let mut seen = Vec::new();
-        let mut out = String::new();
-        for r in rows {
-            if let Some(i) = self.idx(r, c) {
-                if !seen.contains(&i) {
-                    seen.push(i);
-                    out.push_str(&self.norm[i]);
-                }
+        at.filter_map(|(r, c)| self.idx(r, c)).filter(move |&i| {
+            let new = !seen.contains(&i);
+            if new {
+                seen.push(i);
             }
-        }
-        out
+            new
+        })
     }
 }
 

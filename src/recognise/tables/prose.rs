@@ -7,9 +7,22 @@ use regex::Regex;
 
 use super::cells::{figure, parse_value};
 use super::join::Unit;
-use crate::model::{Cell, Document, TableOrigin};
+use crate::model::{Cell, Document, Paragraph, TableOrigin};
 use crate::recognise::metrics::{self, MetricId};
 use crate::recognise::{Figure, Semantic};
+
+/// The folded text of paragraph `p` when it is body text of the section on 行政复议/行政诉讼;
+/// a section heading updates `in_section` and is not body text.
+fn review_text(p: &Paragraph, in_section: &mut bool) -> Option<String> {
+    match crate::recognise::sections::heading_of(p) {
+        Some(id) => {
+            *in_section = id == crate::recognise::SectionId::ReviewLitigation;
+            None
+        }
+        None if !*in_section => None,
+        None => Some(crate::recognise::text::fold(&p.printed())),
+    }
+}
 
 /// 表四 printed as a line of 15 numbers (no table): the last 15 tokens of a line in the
 /// section on 行政复议/行政诉讼, all numbers or `/`. Origin `text`, location `text p{n}` (the
@@ -66,15 +79,9 @@ pub fn t4_unlabelled(doc: &Document) -> Option<(Vec<Figure>, &'static str)> {
             Block::Image(_) => continue,
         };
         n += 1;
-        match crate::recognise::sections::heading_of(p) {
-            Some(id) => {
-                in_section = id == crate::recognise::SectionId::ReviewLitigation;
-                continue;
-            }
-            None if !in_section => continue,
-            None => {}
-        }
-        let text = crate::recognise::text::fold(&p.printed());
+        let Some(text) = review_text(p, &mut in_section) else {
+            continue;
+        };
         let tokens: Vec<&str> = text
             .split(|c: char| crate::recognise::text::is_space(c) || c == '|')
             .filter(|t| !t.is_empty())
@@ -140,15 +147,9 @@ pub fn t4_from_prose(doc: &Document) -> (Vec<Figure>, Vec<String>) {
     for b in &doc.body {
         let Block::Paragraph(p) = b else { continue };
         n += 1;
-        match crate::recognise::sections::heading_of(p) {
-            Some(id) => {
-                in_section = id == crate::recognise::SectionId::ReviewLitigation;
-                continue;
-            }
-            None if !in_section => continue,
-            None => {}
-        }
-        let text = crate::recognise::text::fold(&p.printed());
+        let Some(text) = review_text(p, &mut in_section) else {
+            continue;
+        };
         for (slot, re) in found.iter_mut().zip(COUNT.iter()) {
             if slot.is_some() {
                 continue;
