@@ -4,12 +4,9 @@
 
 use std::io::{Cursor, Read, Write};
 
-use super::fixtures_dir;
-
 /// A committed `.doc` fixture.
 pub fn doc(name: &str) -> Vec<u8> {
-    let path = fixtures_dir().join(format!("doc/{name}.doc"));
-    std::fs::read(&path).unwrap_or_else(|e| panic!("{}: {e}", path.display()))
+    super::committed(&format!("doc/{name}.doc"))
 }
 
 /// The root streams of a compound file, in directory order.
@@ -117,3 +114,4 @@ pub fn piece_outside_doc() -> Vec<u8> {
     }
     compound(&s)
 }
+
