@@ -617,3 +617,47 @@ fn doc_seed_pictures() {
     check("seed.doc", &x, &e);
     assert_eq!(x.status(), "ok", "{:?}", x.report.warnings);
 }
+
+/// Writes the source .docx of `fixtures/doc/text_boxes.doc` for LibreOffice to save as .doc
+/// (fixtures/README.md); not part of the suite.
+#[test]
+#[ignore]
+fn write_text_boxes_docx() {
+    let path = std::path::Path::new(env!("CARGO_TARGET_TMPDIR")).join("text_boxes.docx");
+    std::fs::write(&path, support::doc::text_boxes_docx()).expect("write");
+    eprintln!("wrote {}", path.display());
+}
+
+/// The printed text of the non-blank body paragraphs, in order.
+fn body_paragraphs(x: &Extracted) -> Vec<String> {
+    x.document
+        .body
+        .iter()
+        .filter_map(|b| match b {
+            Block::Paragraph(p) if !p.printed().trim().is_empty() => Some(p.printed()),
+            _ => None,
+        })
+        .collect()
+}
+
+/// A text box in the middle of the body (LibreOffice's .doc of `support::doc::text_boxes_docx`):
+/// its text is read where its shape is anchored (PlcSpaMom → shape id → PlcftxbxTxt), after the
+/// anchor's paragraph as in the .docx, not after the body.
+#[test]
+fn doc_text_boxes_at_their_anchors() {
+    let want: Vec<&str> = support::doc::TEXT_BOXES_ORDER
+        .iter()
+        .map(|(_, t)| *t)
+        .collect();
+    let x = process_bytes(&support::doc::doc("text_boxes"), &options()).expect("the .doc");
+    assert_eq!(body_paragraphs(&x), want);
+    let notes = x.document.reader_notes.join("\n");
+    assert!(
+        notes.contains("2 text boxes read at their anchors"),
+        "{notes}"
+    );
+    assert!(!notes.contains("after the body"), "{notes}");
+    // The .docx it was saved from reads the same way.
+    let docx = process_bytes(&support::doc::text_boxes_docx(), &options()).expect("the .docx");
+    assert_eq!(body_paragraphs(&docx), want);
+}

@@ -19,6 +19,8 @@ pub fn limits() -> Limits {
         max_cell_chars: 100_000,
         max_image_pixels: 4_000_000,
         max_doc_pieces: 10_000,
+        max_pdf_pages: 500,
+        max_pdf_operators: 500_000,
     }
 }
 

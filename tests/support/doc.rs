@@ -4,12 +4,9 @@
 
 use std::io::{Cursor, Read, Write};
 
-use super::fixtures_dir;
-
 /// A committed `.doc` fixture.
 pub fn doc(name: &str) -> Vec<u8> {
-    let path = fixtures_dir().join(format!("doc/{name}.doc"));
-    std::fs::read(&path).unwrap_or_else(|e| panic!("{}: {e}", path.display()))
+    super::committed(&format!("doc/{name}.doc"))
 }
 
 /// The root streams of a compound file, in directory order.
@@ -116,4 +113,46 @@ pub fn piece_outside_doc() -> Vec<u8> {
         }
     }
     compound(&s)
+}
+
+/// The body paragraphs and text boxes of `text_boxes.docx`/`.doc`, in reading order: a text box's
+/// paragraphs follow the paragraph its anchor is in (`Some(n)` is a paragraph of box n).
+pub const TEXT_BOXES_ORDER: [(Option<u32>, &str); 8] = [
+    (None, "正文第一段：本机关依法公开政府信息。"),
+    (None, "正文第二段，第一个文本框锚定于此。"),
+    (Some(1), "框一第一行：联系电话0532-88886666"),
+    (Some(1), "框一第二行：地址青川市东湖区政务中心"),
+    (None, "正文第三段，两个文本框之间。"),
+    (None, "正文第四段，第二个文本框锚定于此。"),
+    (Some(2), "框二：只有一行"),
+    (None, "正文第五段，全文结束。"),
+];
+
+/// The source of `fixtures/doc/text_boxes.doc` (saved once by LibreOffice, fixtures/README.md):
+/// five body paragraphs, the second and the fourth each anchoring a text box (`wps:txbx` with
+/// its VML fallback, as Word writes it) in [`TEXT_BOXES_ORDER`].
+pub fn text_boxes_docx() -> Vec<u8> {
+    use super::docx::{p, p_xml, run, text_box_run, Docx};
+    let mut d = Docx::new();
+    let mut i = 0;
+    while i < TEXT_BOXES_ORDER.len() {
+        let (_, text) = TEXT_BOXES_ORDER[i];
+        i += 1;
+        let mut boxed = String::new();
+        let mut id = 0;
+        while let Some(&(Some(n), line)) = TEXT_BOXES_ORDER.get(i) {
+            boxed.push_str(&p(line));
+            id = n;
+            i += 1;
+        }
+        if boxed.is_empty() {
+            d.push(&p(text));
+        } else {
+            d.push(&p_xml(
+                "",
+                &format!("{}{}", run(text), text_box_run(id, &boxed)),
+            ));
+        }
+    }
+    d.build()
 }

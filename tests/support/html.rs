@@ -397,6 +397,16 @@ fn base64_lines(data: &[u8]) -> String {
 /// A single-file web page as Word saves one: the page (GBK, quoted-printable) with the three
 /// tables as pictures, each a base64 part named by `Content-Location`.
 pub fn mht_pictures(spec: &ReportSpec) -> Vec<u8> {
+    mht(spec, Tables::Pictures)
+}
+
+/// The same single-file web page with the tables as HTML tables (no picture parts).
+pub fn mht_tables(spec: &ReportSpec) -> Vec<u8> {
+    mht(spec, Tables::Html)
+}
+
+fn mht(spec: &ReportSpec, tables: Tables) -> Vec<u8> {
+    let pictures = matches!(tables, Tables::Pictures);
     let boundary = "----=_NextPart_01DA5F3C.1A2B3C40";
     let page = format!(
         "<html xmlns:v=\"urn:schemas-microsoft-com:vml\" xmlns:o=\"urn:schemas-microsoft-com:office:office\" xmlns:w=\"urn:schemas-microsoft-com:office:word\">\n\
@@ -404,7 +414,7 @@ pub fn mht_pictures(spec: &ReportSpec) -> Vec<u8> {
 <title>{}{}年政府信息公开工作年度报告</title>\n</head>\n<body lang=ZH-CN style='text-justify-trim:punctuation'>\n<div class=WordSection1>\n{}</div>\n</body>\n</html>\n",
         esc(&spec.office),
         spec.year,
-        article(spec, true, Tables::Pictures, true)
+        article(spec, true, tables, true)
     );
     let (gbk, _, unmappable) = encoding_rs::GBK.encode(&page);
     assert!(!unmappable);
@@ -415,7 +425,12 @@ Content-Location: file:///C:/D2F1A9B0/standard.htm\r\nContent-Transfer-Encoding:
 Content-Type: text/html; charset=\"gb2312\"\r\n\r\n"
     );
     m.push_str(&quoted_printable(&gbk));
-    for (i, png) in table_pictures(spec).iter().enumerate() {
+    let parts = if pictures {
+        table_pictures(spec)
+    } else {
+        Vec::new()
+    };
+    for (i, png) in parts.iter().enumerate() {
         m.push_str(&format!(
             "\r\n\r\n--{boundary}\r\nContent-Location: file:///C:/D2F1A9B0/{}\r\n\
 Content-Transfer-Encoding: base64\r\nContent-Type: image/png\r\n\r\n{}",

@@ -26,7 +26,7 @@ use report::{Expected, ReportSpec};
 pub struct Sample {
     /// Shape name; the file is `fixtures/samples/{name}.{ext}`.
     pub name: &'static str,
-    /// `docx`, or `html` for the report as a site's page.
+    /// The extension: `docx`, `html` for the report as a site's page, `mht`, `doc`, `pdf`, `xlsx`.
     pub ext: &'static str,
     pub bytes: Vec<u8>,
     pub expected: Expected,
@@ -70,6 +70,11 @@ pub fn samples() -> Vec<Sample> {
     let spec = ReportSpec::standard();
     let mut variant = spec.expected();
     variant.locations = Some(report::template_locations(true, 0));
+    // Printed to PDF by LibreOffice (fixtures/README.md): the Word tables are drawn tables.
+    let mut pdf_expected = spec.expected();
+    pdf_expected.origin = "pdf";
+    pdf_expected.locations = None;
+    pdf_expected.table_numbers = None;
     vec![
         Sample {
             name: "standard",
@@ -151,7 +156,38 @@ pub fn samples() -> Vec<Sample> {
             bytes: html::site_page_gbk(&spec),
             expected: html::expected_page(&spec),
         },
+        // One example of every other format the quick start shows (README's formats table).
+        Sample {
+            name: "standard",
+            ext: "mht",
+            bytes: html::mht_tables(&spec),
+            expected: html::expected_page(&spec),
+        },
+        Sample {
+            name: "standard",
+            ext: "doc",
+            bytes: doc::doc("standard"),
+            expected: spec.expected(),
+        },
+        Sample {
+            name: "standard",
+            ext: "pdf",
+            bytes: committed("pdf/standard.pdf"),
+            expected: pdf_expected,
+        },
+        Sample {
+            name: "standard",
+            ext: "xlsx",
+            bytes: sheets::build_stacked(&spec),
+            expected: sheets::sheet_expected(&spec, true),
+        },
     ]
+}
+
+/// A committed fixture that is not generated (saved once by an office suite).
+pub fn committed(rel: &str) -> Vec<u8> {
+    let path = fixtures_dir().join(rel);
+    std::fs::read(&path).unwrap_or_else(|e| panic!("{}: {e}", path.display()))
 }
 
 /// Every generated file under `fixtures/`, as (path relative to `fixtures/`, bytes).

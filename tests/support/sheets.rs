@@ -417,21 +417,25 @@ pub struct SheetSample {
     pub warning: Option<&'static str>,
 }
 
+/// What a workbook of `spec`'s tables gives: the figures, and the office and year only when the
+/// sheet has the report's title (`titled`); no dates or contacts.
+pub fn sheet_expected(spec: &ReportSpec, titled: bool) -> Expected {
+    let mut e = spec.expected();
+    e.origin = "sheet";
+    e.locations = None;
+    e.table_numbers = None;
+    e.check_meta = false;
+    if !titled {
+        e.office = None;
+        e.year = None;
+    }
+    e
+}
+
 /// Every generated workbook (`fixtures/sheets/{name}.xlsx`).
 pub fn sheet_samples() -> Vec<SheetSample> {
     let spec = ReportSpec::standard();
-    let sheet_expected = |titled: bool| {
-        let mut e = spec.expected();
-        e.origin = "sheet";
-        e.locations = None;
-        e.table_numbers = None;
-        e.check_meta = false;
-        if !titled {
-            e.office = None;
-            e.year = None;
-        }
-        e
-    };
+    let sheet_expected = |titled: bool| sheet_expected(&spec, titled);
     let mut formula = sheet_expected(false);
     for f in formula.figures.iter_mut() {
         if f.metric == "t3.total.total" {

@@ -50,14 +50,24 @@ pub fn read_doc(bytes: &[u8], limits: &Limits) -> Result<Document, ReadError> {
     // Comments (4) and endnotes (5).
     notes.extend(r.story(start(4), start(5))?);
     notes.extend(r.story(start(5), start(6))?);
-    // Main-text text boxes: where each is anchored needs the drawing's text ids; they follow the
-    // body (a contact block in a text box is still part of the report's text).
-    let boxes = r.story(start(6), start(7))?;
-    let box_paragraphs = boxes
-        .iter()
-        .filter(|b| matches!(b, Block::Paragraph(p) if !p.text.trim().is_empty()))
-        .count();
-    body.extend(boxes);
+    // Main-text text boxes were read where their shape is anchored (PlcSpaMom's CP → shape id
+    // → PlcftxbxTxt's range). Those no anchor placed follow the body (a contact block in a text
+    // box is still part of the report's text); without a PlcftxbxTxt, the whole story does.
+    let placed = r.boxes_placed;
+    let unplaced = if fib.plcf_txbx_txt.lcb == 0 {
+        vec![(start(6), start(7))]
+    } else {
+        r.unplaced_text_boxes()
+    };
+    let mut box_paragraphs = 0;
+    for (a, b) in unplaced {
+        let boxes = r.story(a, b)?;
+        box_paragraphs += boxes
+            .iter()
+            .filter(|b| matches!(b, Block::Paragraph(p) if !p.text.trim().is_empty()))
+            .count();
+        body.extend(boxes);
+    }
     let furniture = headers(&mut r, &streams.table, &fib)?;
     r.unreferenced_store();
 
@@ -91,9 +101,13 @@ pub fn read_doc(bytes: &[u8], limits: &Limits) -> Result<Document, ReadError> {
         r.images.parts.len(),
         counts.empty_shapes
     ));
+    if placed > 0 {
+        notes_out.push(format!("{placed} text boxes read at their anchors"));
+    }
     if box_paragraphs > 0 {
         notes_out.push(format!(
-            "{box_paragraphs} text-box paragraphs placed after the body (their anchors are not resolved)"
+            "{box_paragraphs} text-box paragraphs placed after the body (no anchor in the main \
+             text names their shape)"
         ));
     }
     let Reader {

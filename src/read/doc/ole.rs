@@ -166,6 +166,8 @@ pub(super) struct Fib {
     pub clx: FcLcb,
     pub plc_spa_mom: FcLcb,
     pub dgg_info: FcLcb,
+    /// PlcftxbxTxt: where each main-text text box's text lies in the text-box story.
+    pub plcf_txbx_txt: FcLcb,
     pub plf_lst: FcLcb,
     pub plf_lfo: FcLcb,
 }
@@ -232,6 +234,7 @@ impl Fib {
             clx: pair(33),
             plc_spa_mom: pair(40),
             dgg_info: pair(50),
+            plcf_txbx_txt: pair(56),
             plf_lst: pair(73),
             plf_lfo: pair(74),
         })

@@ -25,6 +25,12 @@ pub(super) struct Reader<'a> {
     pub drawing: Drawing,
     /// Main-text CP of each floating shape's anchor → shape id.
     pub anchors: HashMap<u32, u32>,
+    /// Shape id of each main-text text box → its CPs in the text-box story, until it is placed.
+    pub boxes: HashMap<u32, (u32, u32)>,
+    /// Text boxes read where their anchor is.
+    pub boxes_placed: usize,
+    /// The end of the main text: only anchors there place a text box.
+    main_end: u32,
     pub images: Images,
     pub warnings: Vec<String>,
     pub limits: &'a Limits,
@@ -67,6 +73,10 @@ impl<'a> Reader<'a> {
         limits: &'a Limits,
     ) -> Reader<'a> {
         let anchors = spa_anchors(table_stream, fib.plc_spa_mom);
+        let boxes = text_boxes(table_stream, fib.plcf_txbx_txt)
+            .into_iter()
+            .map(|b| (b.spid, b.cps(fib)))
+            .collect();
         let drawing = fib
             .dgg_info
             .slice(table_stream)
@@ -91,6 +101,9 @@ impl<'a> Reader<'a> {
             ),
             drawing,
             anchors,
+            boxes,
+            boxes_placed: 0,
+            main_end: fib.ccp[0],
             images: Images::default(),
             warnings: Vec::new(),
             limits,
@@ -222,6 +235,7 @@ impl<'a> Reader<'a> {
                     if let Some(i) = self.floating_picture(cp) {
                         extras.push(Block::Image(i));
                     }
+                    extras.extend(self.anchored_text_box(cp)?);
                 }
                 0x09 => units.push(u),
                 0x0B => units.push(u16::from(b'\n')),
@@ -410,6 +424,43 @@ impl<'a> Reader<'a> {
         Some(self.images.register(blip, &format!("BStore/blip{pib}")))
     }
 
+    /// The text box whose shape is anchored at main-text CP `cp`, read once: its blocks follow
+    /// the anchor's paragraph, as a .docx text box follows the paragraph holding it.
+    fn anchored_text_box(&mut self, cp: u32) -> Result<Vec<Block>, ReadError> {
+        if cp >= self.main_end {
+            return Ok(Vec::new());
+        }
+        let Some((start, end)) = self
+            .anchors
+            .get(&cp)
+            .and_then(|spid| self.boxes.remove(spid))
+        else {
+            return Ok(Vec::new());
+        };
+        // The box is a story of its own, read in the middle of the main text's: the main
+        // text's open fields wait.
+        let open = std::mem::take(&mut self.fields);
+        let blocks = self.story(start, end);
+        self.fields = open;
+        let blocks = blocks?;
+        // LibreOffice writes an empty shape beside each text frame: only boxes with something
+        // in them are counted.
+        if blocks
+            .iter()
+            .any(|b| !matches!(b, Block::Paragraph(p) if p.printed().trim().is_empty()))
+        {
+            self.boxes_placed += 1;
+        }
+        Ok(blocks)
+    }
+
+    /// The text boxes no anchor in the main text placed, in story order (CP ranges).
+    pub fn unplaced_text_boxes(&mut self) -> Vec<(u32, u32)> {
+        let mut left: Vec<(u32, u32)> = self.boxes.drain().map(|(_, r)| r).collect();
+        left.sort_unstable();
+        left
+    }
+
     /// BLIP store pictures that no shape anchored in the text refers to: still the document's.
     pub fn unreferenced_store(&mut self) {
         let store = std::mem::take(&mut self.drawing.store);
@@ -432,6 +483,50 @@ fn spa_anchors(table: &[u8], at: FcLcb) -> HashMap<u32, u32> {
     for i in 0..n {
         if let (Some(cp), Some(spid)) = (u32_at(plc, 4 * i), u32_at(plc, 4 * (n + 1) + 26 * i)) {
             out.insert(cp, spid);
+        }
+    }
+    out
+}
+
+/// One main-text text box: its shape id and its CPs relative to the text-box story.
+pub(super) struct TextBox {
+    pub spid: u32,
+    pub start: u32,
+    pub end: u32,
+}
+
+impl TextBox {
+    /// Its CPs in the whole text (the text-box story follows main text, footnotes, headers,
+    /// macros, comments and endnotes), clamped to the story.
+    fn cps(&self, fib: &super::ole::Fib) -> (u32, u32) {
+        let base = fib.story_start(6);
+        let story_end = fib.story_start(7);
+        let at = |cp: u32| base.saturating_add(cp).min(story_end);
+        (at(self.start), at(self.end))
+    }
+}
+
+/// PlcftxbxTxt: (n+1) CPs into the text-box story, then n FTXBXS of 22 bytes (reusable slot
+/// flag at 8, the shape id `lid` at 14). The last entry is Word's end marker, and reusable slots
+/// belong to deleted text boxes: neither is shown.
+pub(super) fn text_boxes(table: &[u8], at: FcLcb) -> Vec<TextBox> {
+    let Some(plc) = at.slice(table) else {
+        return Vec::new();
+    };
+    let n = plc.len().saturating_sub(4) / 26;
+    let mut out = Vec::new();
+    for i in 0..n.saturating_sub(1) {
+        let entry = 4 * (n + 1) + 22 * i;
+        let (Some(start), Some(end), Some(reusable), Some(spid)) = (
+            u32_at(plc, 4 * i),
+            u32_at(plc, 4 * (i + 1)),
+            u16_at(plc, entry + 8),
+            u32_at(plc, entry + 14),
+        ) else {
+            continue;
+        };
+        if reusable == 0 && start < end {
+            out.push(TextBox { spid, start, end });
         }
     }
     out

@@ -274,3 +274,33 @@ visible{\v hidden}{\deleted gone} end{\footnote \pard note text\par}\par
         Err(ReadError::Limit(_))
     ));
 }
+
+#[test]
+fn text_box_ranges_skip_reusable_slots_and_the_end_marker() {
+    use super::ole::FcLcb;
+    use super::story::text_boxes;
+    // (start CP, reusable, shape id); CPs relative to the text-box story, the last one ends at 13.
+    let entries = [(0u32, 0u16, 1026u32), (1, 1, 0), (10, 0, 1030), (12, 0, 0)];
+    let mut plc = vec![0u8; 4]; // an offset: the PLC does not start the table stream
+    for (cp, _, _) in entries {
+        plc.extend(cp.to_le_bytes());
+    }
+    plc.extend(13u32.to_le_bytes());
+    for (_, reusable, spid) in entries {
+        plc.extend(1u32.to_le_bytes()); // cTxbx
+        plc.extend(0u32.to_le_bytes()); // cReusable
+        plc.extend(reusable.to_le_bytes());
+        plc.extend(u32::MAX.to_le_bytes()); // reserved
+        plc.extend(spid.to_le_bytes());
+        plc.extend(0u32.to_le_bytes()); // txidUndo
+    }
+    let at = FcLcb {
+        fc: 4,
+        lcb: (plc.len() - 4) as u32,
+    };
+    let got: Vec<_> = text_boxes(&plc, at)
+        .iter()
+        .map(|b| (b.spid, b.start, b.end))
+        .collect();
+    assert_eq!(got, [(1026, 0, 1), (1030, 10, 12)]);
+}

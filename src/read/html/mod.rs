@@ -231,7 +231,11 @@ fn prescan(text: &str, limits: &Limits) -> Result<(), ReadError> {
         }
         let rest = &b[i + 1..];
         if rest.starts_with(b"!--") {
-            i += 4 + memchr::memmem::find(&rest[3..], b"-->").map_or(rest.len(), |e| e + 3);
+            match memchr::memmem::find(&rest[3..], b"-->") {
+                Some(e) => i += 4 + e + 3,
+                // A comment left open runs to the end of the page (as html5ever reads it).
+                None => break,
+            }
             continue;
         }
         let closing = rest.first() == Some(&b'/');
