@@ -92,6 +92,8 @@ impl Table {
                 "image",
                 "bbox",
                 "confidence",
+                "page",
+                "page_box",
             ],
             Table::Checks => &[
                 "source", "office", "year", "check", "scope", "status", "expected", "actual",
@@ -129,6 +131,7 @@ impl Table {
                 | "rowspan"
                 | "colspan"
                 | "confidence"
+                | "page"
                 | "width"
                 | "height"
                 | "bytes"
@@ -397,7 +400,7 @@ fn visit_extracted(source: &str, outcome: &FileOutcome, x: &Extracted, sink: &mu
 fn visit_tables(source: &str, doc: &Document, sink: &mut impl RowSink) {
     use std::fmt::Write;
     let mut n = 0;
-    let mut buf: [String; 6] = Default::default();
+    let mut buf: [String; 8] = Default::default();
     for block in &doc.body {
         let Block::Table(t) = block else { continue };
         n += 1;
@@ -417,7 +420,7 @@ fn visit_tables(source: &str, doc: &Document, sink: &mut impl RowSink) {
         };
         for cell in &t.cells {
             buf.iter_mut().for_each(String::clear);
-            let [row, col, rowspan, colspan, bbox, confidence] = &mut buf;
+            let [row, col, rowspan, colspan, bbox, confidence, page, page_box] = &mut buf;
             // Writing to a String cannot fail.
             let _ = write!(row, "{}", cell.row + 1);
             let _ = write!(col, "{}", cell.col + 1);
@@ -428,6 +431,11 @@ fn visit_tables(source: &str, doc: &Document, sink: &mut impl RowSink) {
             }
             if let Some(c) = cell.confidence {
                 let _ = write!(confidence, "{c:.3}");
+            }
+            // A cell printed on a page (PDF): where an auditor finds it.
+            if let Some(b) = cell.page_box {
+                let _ = write!(page, "{}", b.page);
+                let _ = b.write_rect(page_box);
             }
             sink.record(
                 Table::Tables,
@@ -443,6 +451,8 @@ fn visit_tables(source: &str, doc: &Document, sink: &mut impl RowSink) {
                     image,
                     bbox,
                     confidence,
+                    page,
+                    page_box,
                 ],
             );
         }
