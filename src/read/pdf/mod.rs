@@ -304,19 +304,36 @@ fn join_cut_tables(pages: &mut [PageRead]) -> Vec<bool> {
     continues
 }
 
-/// Fonts of the page that have no ToUnicode map, by their base font names.
+/// Fonts of the page that may have left glyphs unread, by their base font names: those with no
+/// ToUnicode map, less the simple fonts whose named standard encoding (WinAnsi, MacRoman…)
+/// gives every code its character anyway. A composite (Type0) font has no Unicode but its
+/// ToUnicode map; a simple font with its own encoding has only its glyph names.
 fn unmapped_fonts(page: &Page<'_>) -> Vec<String> {
     let fonts: &Dict<'_> = &page.resources().fonts;
-    let mut names: Vec<String> = fonts
+    let without_map: Vec<Dict<'_>> = fonts
         .keys()
         .filter_map(|k| fonts.get::<Dict<'_>>(k.as_ref()))
         .filter(|f| !f.contains_key(b"ToUnicode".as_slice()))
-        .map(|f| {
-            f.get::<Name<'_>>(b"BaseFont".as_slice())
-                .map(|n| String::from_utf8_lossy(n.as_ref()).into_owned())
-                .unwrap_or_else(|| "(unnamed)".into())
-        })
         .collect();
+    let name = |f: &Dict<'_>| {
+        f.get::<Name<'_>>(b"BaseFont".as_slice())
+            .map(|n| String::from_utf8_lossy(n.as_ref()).into_owned())
+            .unwrap_or_else(|| "(unnamed)".into())
+    };
+    let standard_encoding = |f: &Dict<'_>| {
+        let composite = f
+            .get::<Name<'_>>(b"Subtype".as_slice())
+            .is_some_and(|n| n.as_ref() == b"Type0");
+        !composite && f.get::<Name<'_>>(b"Encoding".as_slice()).is_some()
+    };
+    let mut names: Vec<String> = without_map
+        .iter()
+        .filter(|f| !standard_encoding(f))
+        .map(name)
+        .collect();
+    if names.is_empty() {
+        names = without_map.iter().map(name).collect();
+    }
     names.sort();
     names.dedup();
     if names.is_empty() {
