@@ -114,6 +114,14 @@ fn real_reports_give_every_printed_figure_and_their_text() {
         let x = run(&format!("real/{}.pdf", real.file));
         let r = &x.report;
         let want = expected_figures(real.file);
+        // 表二, 表三 and 表四, all ruled: no table read from aligned text besides them.
+        if x.document.tables().count() != 3 {
+            errs.push(format!(
+                "{}: {} tables, printed 3",
+                real.file,
+                x.document.tables().count()
+            ));
+        }
         let got: BTreeMap<String, Option<f64>> = r
             .figures
             .iter()

@@ -29,6 +29,39 @@ impl Line {
 
 /// Groups glyphs into lines, top to bottom.
 pub fn lines(glyphs: &[&PlacedGlyph]) -> Vec<Line> {
+    baseline_groups(glyphs)
+        .into_iter()
+        .filter_map(line_of)
+        .collect()
+}
+
+/// The runs of each line that a gap wider than an em (less the line's justification) sets
+/// apart — the cells of a table printed without rules — each with its glyphs.
+pub fn runs<'g>(glyphs: &[&'g PlacedGlyph]) -> Vec<(Line, Vec<&'g PlacedGlyph>)> {
+    let mut out = Vec::new();
+    for mut group in baseline_groups(glyphs) {
+        group.sort_by(|a, b| a.x.total_cmp(&b.x));
+        let stretch = justification(&group);
+        let mut start = 0;
+        for i in 1..=group.len() {
+            let cut = i == group.len() || {
+                let (p, g) = (group[i - 1], group[i]);
+                g.ink_span().0 - p.ink_span().1 - stretch > p.size.max(g.size)
+            };
+            if cut {
+                let run: Vec<&PlacedGlyph> = group[start..i].to_vec();
+                if let Some(line) = line_of(run.clone()) {
+                    out.push((line, run));
+                }
+                start = i;
+            }
+        }
+    }
+    out
+}
+
+/// Glyphs that share a baseline, top to bottom.
+fn baseline_groups<'g>(glyphs: &[&'g PlacedGlyph]) -> Vec<Vec<&'g PlacedGlyph>> {
     let mut order: Vec<&PlacedGlyph> = glyphs.to_vec();
     order.sort_by(|a, b| a.y.total_cmp(&b.y).then(a.x.total_cmp(&b.x)));
     // Baselines within a third of the font size are one line (superscripts and mixed fonts
@@ -43,7 +76,7 @@ pub fn lines(glyphs: &[&PlacedGlyph]) -> Vec<Line> {
             _ => groups.push(vec![g]),
         }
     }
-    groups.into_iter().filter_map(line_of).collect()
+    groups
 }
 
 fn line_of(mut glyphs: Vec<&PlacedGlyph>) -> Option<Line> {
