@@ -18,7 +18,7 @@ use hayro_interpret::hayro_syntax::page::Page;
 use hayro_interpret::hayro_syntax::{DecryptionError, LoadPdfError, Pdf};
 use hayro_interpret::{interpret_page, Context, InterpreterCache, InterpreterSettings};
 
-use crate::model::{Block, Cell, Document, ImagePart, PageBox, Paragraph, TableGrid, TableOrigin};
+use crate::model::{Block, Document, ImagePart, PageBox, Paragraph, TableGrid, TableOrigin};
 use crate::read::columns;
 use device::{Collector, PageInk, PlacedGlyph, PlacedImage};
 use lines::Line;
@@ -293,22 +293,7 @@ fn column_tables<'g>(
         let cells = t
             .cells
             .into_iter()
-            .map(|c| {
-                let [x0, y0, x1, y1] = c.rect;
-                Cell {
-                    row: c.slot.row,
-                    col: c.slot.col,
-                    rowspan: c.slot.rowspan,
-                    colspan: c.slot.colspan,
-                    text: c.text,
-                    bbox: None,
-                    confidence: None,
-                    page_box: Some(PageBox {
-                        page,
-                        rect: [x0, y0, x1 - x0, y1 - y0],
-                    }),
-                }
-            })
+            .map(|c| tables::page_cell(c.slot, c.text, page, c.rect))
             .collect();
         grids.push((
             t.rect[1],
