@@ -309,6 +309,34 @@ fn fixture_reports_printed_to_pdf_read_like_their_docx() {
     }
 }
 
+/// Tables printed without a grid are read from the columns their text forms: the standard report
+/// with its three tables as a 三线表 (rules above, under the header, below) and with no rules at
+/// all (`variants::unruled`, printed by LibreOffice) gives the 200 figures of its spec — a header
+/// wrapped over lines (自然 / 人, one character per line in 表四), group headers over several
+/// columns, labels wrapped around their figures, a mostly blank 科研机构 column, 表三 cut over two
+/// pages with its header repeated.
+#[test]
+fn tables_without_a_grid_are_read_from_their_columns() {
+    let variants = support::variants::variants();
+    for (file, variant) in [
+        ("standard_three_line", "tables_three_line"),
+        ("standard_no_rules", "tables_no_rules"),
+    ] {
+        let x = run(&format!("pdf/{file}.pdf"));
+        let v = variants
+            .iter()
+            .find(|v| v.name == variant)
+            .unwrap_or_else(|| panic!("no variant {variant}"));
+        let mut e = v.expected.clone();
+        e.origin = "pdf";
+        e.locations = None;
+        e.table_numbers = None;
+        check_report(file, &x, &e, true);
+        // 表二, 表三 (two pages) and 表四; nothing else on the pages is a table.
+        assert_eq!(x.document.tables().count(), 4, "{file}: tables");
+    }
+}
+
 /// Government PDFs are often encrypted with an empty user password (permissions only): read as
 /// if they were not. A real password is a clear error. Both made from `pdf/standard.pdf` by qpdf
 /// (AES-256).

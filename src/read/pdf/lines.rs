@@ -35,18 +35,19 @@ pub fn lines(glyphs: &[&PlacedGlyph]) -> Vec<Line> {
         .collect()
 }
 
-/// The runs of each line that a gap wider than an em (less the line's justification) sets
-/// apart — the cells of a table printed without rules — each with its glyphs.
+/// The runs of each line that a gap wider than half an em sets apart — the cells of a table
+/// printed without rules — each with its glyphs. The cut ignores the line's justification: a
+/// header of one character per column (结 结 其 尚) is evenly spaced like justified text, and a
+/// word spaced out over its cell (自 然) only splits within its own column.
 pub fn runs<'g>(glyphs: &[&'g PlacedGlyph]) -> Vec<(Line, Vec<&'g PlacedGlyph>)> {
     let mut out = Vec::new();
     for mut group in baseline_groups(glyphs) {
         group.sort_by(|a, b| a.x.total_cmp(&b.x));
-        let stretch = justification(&group);
         let mut start = 0;
         for i in 1..=group.len() {
             let cut = i == group.len() || {
                 let (p, g) = (group[i - 1], group[i]);
-                g.ink_span().0 - p.ink_span().1 - stretch > p.size.max(g.size)
+                g.ink_span().0 - p.ink_span().1 > 0.5 * p.size.max(g.size)
             };
             if cut {
                 let run: Vec<&PlacedGlyph> = group[start..i].to_vec();
