@@ -93,11 +93,19 @@ pub struct PageBox {
     pub rect: [f32; 4],
 }
 
+impl PageBox {
+    /// The box alone, `312.4,210.0,38.5,14.2` (tables.csv's `page_box`).
+    pub fn write_rect(&self, out: &mut impl std::fmt::Write) -> std::fmt::Result {
+        let [x, y, w, h] = self.rect;
+        write!(out, "{x:.1},{y:.1},{w:.1},{h:.1}")
+    }
+}
+
 impl std::fmt::Display for PageBox {
     /// `page 3 box 312.4,210.0,38.5,14.2`, as in a figure's location.
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        let [x, y, w, h] = self.rect;
-        write!(f, "page {} box {x:.1},{y:.1},{w:.1},{h:.1}", self.page)
+        write!(f, "page {} box ", self.page)?;
+        self.write_rect(f)
     }
 }
 

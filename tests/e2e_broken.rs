@@ -189,6 +189,19 @@ torture! {
     pdf_scanned_page => "pdf_scanned_page.pdf",
     pdf_broken_xref => "pdf_broken_xref.pdf",
     pdf_incremental_update => "pdf_incremental_update.pdf",
+    pdf_unmapped_font => "pdf_unmapped_font.pdf",
+}
+
+/// The text of the body's paragraphs.
+fn paragraphs(x: &nianbao::pipeline::Extracted) -> Vec<String> {
+    x.document
+        .body
+        .iter()
+        .filter_map(|b| match b {
+            nianbao::model::Block::Paragraph(p) => Some(p.text.clone()),
+            _ => None,
+        })
+        .collect()
 }
 
 /// A PDF whose xref offset is wrong is read from its objects; an incremental update's object
@@ -199,15 +212,7 @@ fn pdfs_are_repaired_and_updated() {
         let x = process_file(&broken_dir().join(name), &Options::default())
             .result
             .unwrap_or_else(|e| panic!("{name}: {}", e.message));
-        let text: Vec<String> = x
-            .document
-            .body
-            .iter()
-            .filter_map(|b| match b {
-                nianbao::model::Block::Paragraph(p) => Some(p.text.clone()),
-                _ => None,
-            })
-            .collect();
+        let text = paragraphs(&x);
         assert_eq!(text, [support::broken::PDF_TEXT], "{name}");
     }
 }
@@ -232,14 +237,7 @@ fn web_pages_saved_as_doc_are_read() {
             .result
             .unwrap_or_else(|e| panic!("{name}: {}", e.message));
         assert_eq!(x.document.tables().count(), 0);
-        x.document
-            .body
-            .iter()
-            .filter_map(|b| match b {
-                nianbao::model::Block::Paragraph(p) => Some(p.text.clone()),
-                _ => None,
-            })
-            .collect()
+        paragraphs(&x)
     };
     assert_eq!(texts("html_saved_as.doc"), [support::broken::TITLE]);
     assert_eq!(texts("mht_saved_as.doc"), ["report"]);
@@ -553,4 +551,29 @@ fn fuzz_regression_xlsx_reversed_merge_range() {
         "{}",
         e.message
     );
+}
+
+/// A Type0 font with Identity-H codes and no ToUnicode map: its five glyphs cannot be read, the
+/// warning counts them and names the font, the file is partial, and the Helvetica line is read.
+#[test]
+fn a_pdf_font_without_a_unicode_map_is_named() {
+    let x = process_file(
+        &broken_dir().join("pdf_unmapped_font.pdf"),
+        &Options::default(),
+    )
+    .result
+    .unwrap_or_else(|e| panic!("{}", e.message));
+    assert_eq!(x.status(), "partial");
+    let warning = x
+        .document
+        .warnings
+        .iter()
+        .find(|w| w.contains("no Unicode mapping"))
+        .unwrap_or_else(|| panic!("{:?}", x.document.warnings));
+    assert!(
+        warning.contains("page 1: 5 glyphs") && warning.contains("NoMapCJK"),
+        "{warning}"
+    );
+    let text = paragraphs(&x);
+    assert_eq!(text, ["Readable line"]);
 }

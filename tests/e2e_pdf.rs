@@ -114,6 +114,14 @@ fn real_reports_give_every_printed_figure_and_their_text() {
         let x = run(&format!("real/{}.pdf", real.file));
         let r = &x.report;
         let want = expected_figures(real.file);
+        // 表二, 表三 and 表四, all ruled: no table read from aligned text besides them.
+        if x.document.tables().count() != 3 {
+            errs.push(format!(
+                "{}: {} tables, printed 3",
+                real.file,
+                x.document.tables().count()
+            ));
+        }
         let got: BTreeMap<String, Option<f64>> = r
             .figures
             .iter()
@@ -301,6 +309,34 @@ fn fixture_reports_printed_to_pdf_read_like_their_docx() {
     }
 }
 
+/// Tables printed without a grid are read from the columns their text forms: the standard report
+/// with its three tables as a 三线表 (rules above, under the header, below) and with no rules at
+/// all (`variants::unruled`, printed by LibreOffice) gives the 200 figures of its spec — a header
+/// wrapped over lines (自然 / 人, one character per line in 表四), group headers over several
+/// columns, labels wrapped around their figures, a mostly blank 科研机构 column, 表三 cut over two
+/// pages with its header repeated.
+#[test]
+fn tables_without_a_grid_are_read_from_their_columns() {
+    let variants = support::variants::variants();
+    for (file, variant) in [
+        ("standard_three_line", "tables_three_line"),
+        ("standard_no_rules", "tables_no_rules"),
+    ] {
+        let x = run(&format!("pdf/{file}.pdf"));
+        let v = variants
+            .iter()
+            .find(|v| v.name == variant)
+            .unwrap_or_else(|| panic!("no variant {variant}"));
+        let mut e = v.expected.clone();
+        e.origin = "pdf";
+        e.locations = None;
+        e.table_numbers = None;
+        check_report(file, &x, &e, true);
+        // 表二, 表三 (two pages) and 表四; nothing else on the pages is a table.
+        assert_eq!(x.document.tables().count(), 4, "{file}: tables");
+    }
+}
+
 /// Government PDFs are often encrypted with an empty user password (permissions only): read as
 /// if they were not. A real password is a clear error. Both made from `pdf/standard.pdf` by qpdf
 /// (AES-256).
@@ -320,4 +356,64 @@ fn encrypted_pdfs_permissions_only_are_read_a_password_is_an_error() {
         "{}",
         err.message
     );
+}
+
+/// tables.csv gives every PDF cell its page and box, so an auditor finds any cell on the page:
+/// on page 3 of 洪泽 2023 the cells holding 自然人 and the two 21s (自然人 and 总计 of 一、本年新收)
+/// must hold the word boxes poppler (`pdftotext -bbox`) gives them.
+#[test]
+fn tables_csv_locates_pdf_cells_by_page_and_box() {
+    let tmp = tempfile::tempdir().expect("tempdir");
+    let out = tmp.path().join("out");
+    let file =
+        support::fixtures_dir().join("real/淮安市洪泽区人民政府2023年政府信息公开工作年度报告.pdf");
+    let status = std::process::Command::new(env!("CARGO_BIN_EXE_nianbao"))
+        .arg("extract")
+        .arg(&file)
+        .arg("--out")
+        .arg(&out)
+        .status()
+        .expect("run nianbao");
+    assert!(status.success());
+    let bytes = std::fs::read(out.join("tables.csv")).expect("tables.csv");
+    let mut rdr = csv::Reader::from_reader(bytes.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(&bytes));
+    let headers = rdr.headers().expect("header").clone();
+    let col = |name: &str| headers.iter().position(|h| h == name).expect(name);
+    let (text, page, page_box) = (col("text"), col("page"), col("page_box"));
+    let mut cells = Vec::new();
+    for r in rdr.records() {
+        let r = r.expect("record");
+        assert!(
+            !r[page].is_empty() && !r[page_box].is_empty(),
+            "a PDF cell without page box: {r:?}"
+        );
+        let b: Vec<f64> = r[page_box]
+            .split(',')
+            .map(|v| v.parse().expect("a number"))
+            .collect();
+        assert_eq!(b.len(), 4, "x,y,w,h: {}", &r[page_box]);
+        cells.push((
+            r[text].to_string(),
+            r[page].to_string(),
+            [b[0], b[1], b[0] + b[2], b[1] + b[3]],
+        ));
+    }
+    // (text, poppler's word box x0, y0, x1, y1)
+    let words = [
+        ("自然人", [310.68, 431.06, 340.67, 441.04]),
+        ("21", [318.72, 483.22, 332.82, 497.31]),
+        ("21", [492.36, 483.22, 506.46, 497.31]),
+    ];
+    for (word, [x0, y0, x1, y1]) in words {
+        let holding: Vec<_> = cells
+            .iter()
+            .filter(|(t, p, b)| {
+                t == word && p == "3" && b[0] <= x0 && b[1] <= y0 && b[2] >= x1 && b[3] >= y1
+            })
+            .collect();
+        assert_eq!(holding.len(), 1, "{word} at {x0},{y0}: {holding:?}");
+        let b = holding[0].2;
+        // One column wide; 自然人 is merged over the three header rows.
+        assert!(b[2] - b[0] < 60.0 && b[3] - b[1] < 100.0, "one cell: {b:?}");
+    }
 }

@@ -4,6 +4,7 @@
 //! bytes (never the extension) and dispatches. Readers never look at what the document means;
 //! that is the recogniser's job.
 
+pub mod columns;
 pub mod doc;
 pub mod docx;
 pub mod grid;

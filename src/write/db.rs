@@ -16,10 +16,10 @@ use super::rows::{Rows, Table};
 
 /// Bumped whenever extraction changes what it produces: stored documents of an older version
 /// are read again by the next `extract --db`.
-pub const EXTRACTION_VERSION: &str = concat!(env!("CARGO_PKG_VERSION"), "+2");
+pub const EXTRACTION_VERSION: &str = concat!(env!("CARGO_PKG_VERSION"), "+3");
 
-/// 2: `images.description` (alt text).
-const SCHEMA_VERSION: i64 = 2;
+/// 2: `images.description` (alt text). 3: `cells.page` and `cells.page_box` (PDF cells).
+const SCHEMA_VERSION: i64 = 3;
 
 #[derive(Debug, thiserror::Error)]
 pub enum DbError {
@@ -142,6 +142,13 @@ impl Store {
             // Version 1 had no alt text; its documents are read again (EXTRACTION_VERSION).
             self.conn
                 .execute_batch("ALTER TABLE images ADD COLUMN \"description\" TEXT;")?;
+        }
+        if (1..3).contains(&found) {
+            // Versions 1 and 2 had no page boxes for PDF cells.
+            self.conn.execute_batch(
+                "ALTER TABLE cells ADD COLUMN \"page\" NUMERIC;
+                 ALTER TABLE cells ADD COLUMN \"page_box\" TEXT;",
+            )?;
         }
         self.conn
             .pragma_update(None, "user_version", SCHEMA_VERSION)?;
@@ -401,8 +408,8 @@ fn from_sql_value(v: Value) -> String {
 mod tests {
     use super::*;
 
-    /// A store written by schema 1 (images without `description`) is opened, migrated, and
-    /// its images table takes the alt text.
+    /// A store written by schema 1 (images without `description`, cells without page boxes)
+    /// is opened, migrated, and its images table takes the alt text, its cells the page boxes.
     #[test]
     fn schema_1_store_gains_image_descriptions() {
         let tmp = tempfile::tempdir().unwrap();
@@ -412,7 +419,8 @@ mod tests {
             store
                 .conn
                 .execute_batch(
-                    "ALTER TABLE images DROP COLUMN description; PRAGMA user_version = 1;",
+                    "ALTER TABLE images DROP COLUMN description; ALTER TABLE cells DROP COLUMN page; \
+                     ALTER TABLE cells DROP COLUMN page_box; PRAGMA user_version = 1;",
                 )
                 .unwrap();
         }
@@ -436,5 +444,14 @@ mod tests {
             stored_columns(Table::Images)[..],
             "doc, ord, then the CSV columns in order"
         );
+        let cells: Vec<String> = store
+            .conn
+            .prepare("SELECT name FROM pragma_table_info('cells')")
+            .unwrap()
+            .query_map([], |r| r.get(0))
+            .unwrap()
+            .collect::<Result<_, _>>()
+            .unwrap();
+        assert_eq!(cells[2..], stored_columns(Table::Tables)[..]);
     }
 }

@@ -92,6 +92,8 @@ impl Table {
                 "image",
                 "bbox",
                 "confidence",
+                "page",
+                "page_box",
             ],
             Table::Checks => &[
                 "source", "office", "year", "check", "scope", "status", "expected", "actual",
@@ -129,6 +131,7 @@ impl Table {
                 | "rowspan"
                 | "colspan"
                 | "confidence"
+                | "page"
                 | "width"
                 | "height"
                 | "bytes"
@@ -397,7 +400,7 @@ fn visit_extracted(source: &str, outcome: &FileOutcome, x: &Extracted, sink: &mu
 fn visit_tables(source: &str, doc: &Document, sink: &mut impl RowSink) {
     use std::fmt::Write;
     let mut n = 0;
-    let mut buf: [String; 2] = Default::default();
+    let mut buf: [String; 4] = Default::default();
     let mut ints: [itoa::Buffer; 4] = Default::default();
     for block in &doc.body {
         let Block::Table(t) = block else { continue };
@@ -418,7 +421,7 @@ fn visit_tables(source: &str, doc: &Document, sink: &mut impl RowSink) {
         };
         for cell in &t.cells {
             buf.iter_mut().for_each(String::clear);
-            let [bbox, confidence] = &mut buf;
+            let [bbox, confidence, page, page_box] = &mut buf;
             let [row, col, rowspan, colspan] = &mut ints;
             let row = row.format(cell.row + 1);
             let col = col.format(cell.col + 1);
@@ -430,6 +433,11 @@ fn visit_tables(source: &str, doc: &Document, sink: &mut impl RowSink) {
             }
             if let Some(c) = cell.confidence {
                 let _ = write!(confidence, "{c:.3}");
+            }
+            // A cell printed on a page (PDF): where an auditor finds it.
+            if let Some(b) = cell.page_box {
+                let _ = write!(page, "{}", b.page);
+                let _ = b.write_rect(page_box);
             }
             sink.record(
                 Table::Tables,
@@ -445,6 +453,8 @@ fn visit_tables(source: &str, doc: &Document, sink: &mut impl RowSink) {
                     image,
                     bbox,
                     confidence,
+                    page,
+                    page_box,
                 ],
             );
         }

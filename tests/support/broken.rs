@@ -805,6 +805,12 @@ pub fn broken_files(good: &[u8]) -> Vec<Broken> {
         || super::pdf::incremental_update("Draft report", PDF_TEXT),
         "",
     ));
+    // A font with no Unicode map: its glyphs cannot be read, the warning names it.
+    out.push(Broken::readable(
+        "pdf_unmapped_font.pdf",
+        super::pdf::unmapped_font,
+        "nomapcjk",
+    ));
     out.push(Broken::failing(
         "xlsx_huge_range.xlsx",
         xlsx_huge_range,

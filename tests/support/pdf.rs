@@ -210,3 +210,35 @@ pub fn scanned_page() -> Vec<u8> {
     ));
     pdf(&objects, 1)
 }
+
+/// A page whose text is in a Type0 font with the Identity-H encoding and no ToUnicode map (the
+/// font program not embedded either): its two-byte codes are glyph ids that name no character,
+/// so nothing can be read from them; a second line in Helvetica is read. The font is
+/// `/BaseFont /NoMapCJK`.
+pub fn unmapped_font() -> Vec<u8> {
+    let mut objects = one_page("");
+    objects[2] = b"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 595 842] /Contents 5 0 R \
+                   /Resources << /Font << /F1 4 0 R /F2 6 0 R >> >> >>"
+        .to_vec();
+    objects.push(stream(
+        "",
+        b"BT /F2 12 Tf 72 770 Td <00010002000300040005> Tj ET BT /F1 12 Tf 72 740 Td (Readable line) Tj ET",
+    ));
+    objects.push(
+        b"<< /Type /Font /Subtype /Type0 /BaseFont /NoMapCJK /Encoding /Identity-H \
+           /DescendantFonts [7 0 R] >>"
+            .to_vec(),
+    );
+    objects.push(
+        b"<< /Type /Font /Subtype /CIDFontType2 /BaseFont /NoMapCJK \
+           /CIDSystemInfo << /Registry (Adobe) /Ordering (Identity) /Supplement 0 >> \
+           /FontDescriptor 8 0 R /DW 1000 >>"
+            .to_vec(),
+    );
+    objects.push(
+        b"<< /Type /FontDescriptor /FontName /NoMapCJK /Flags 4 /FontBBox [0 -200 1000 800] \
+           /ItalicAngle 0 /Ascent 800 /Descent -200 /CapHeight 700 /StemV 80 >>"
+            .to_vec(),
+    );
+    pdf(&objects, 1)
+}

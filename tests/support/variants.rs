@@ -205,6 +205,19 @@ pub fn variants() -> Vec<Variant> {
     });
 
     out.push(shanghai(&spec));
+
+    // the tables without a grid (printed to PDF for the column reader)
+    for (name, rules) in [
+        ("tables_three_line", Rules::ThreeLine),
+        ("tables_no_rules", Rules::None),
+    ] {
+        out.push(Variant {
+            name,
+            bytes: unruled(rules),
+            expected: spec.expected(),
+            warning: None,
+        });
+    }
     out
 }
 
@@ -397,4 +410,74 @@ pub fn t4_block_checks(t4: &[V]) -> Vec<BlockCheck> {
             }
         })
         .collect()
+}
+
+/// How the three tables of [`unruled`] are ruled.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Rules {
+    /// A 三线表: a rule above the table, one under its header, one below it; no vertical rule.
+    ThreeLine,
+    /// No rule at all: the table is only aligned text.
+    None,
+}
+
+/// The standard report with its three tables drawn without a grid ([`Rules`]) and set in 10.5 pt
+/// (五号, as offices set tables), the cells and merges unchanged. Printed to PDF by LibreOffice
+/// for `fixtures/pdf/standard_three_line.pdf` and `standard_no_rules.pdf`.
+pub fn unruled(rules: Rules) -> Vec<u8> {
+    let spec = ReportSpec::standard();
+    let plain = Look::plain();
+    standard_docx_with(&spec, &|d: &mut Docx, s: &str| {
+        let (xml, header_rows) = match s {
+            "active_disclosure" => (table2(&spec, &plain), 2),
+            "requests" => (table3(&spec, &plain), 3),
+            "review_litigation" => (super::report::table4(&spec, &plain), 3),
+            _ => return,
+        };
+        d.push(&restyle(&xml, rules, header_rows));
+    })
+    .build()
+}
+
+/// Rewrites a table of `docx::table`: borders as `rules` say, runs in 10.5 pt.
+fn restyle(xml: &str, rules: Rules, header_rows: usize) -> String {
+    let nil = |side: &str| format!("<w:{side} w:val=\"nil\"/>");
+    let thick = |side: &str| {
+        format!("<w:{side} w:val=\"single\" w:sz=\"12\" w:space=\"0\" w:color=\"auto\"/>")
+    };
+    let outer = |side: &str| match rules {
+        Rules::ThreeLine => thick(side),
+        Rules::None => nil(side),
+    };
+    let borders = format!(
+        "<w:tblBorders>{}{}{}{}{}{}</w:tblBorders><w:tblLook",
+        outer("top"),
+        nil("left"),
+        outer("bottom"),
+        nil("right"),
+        nil("insideH"),
+        nil("insideV"),
+    );
+    let xml = xml.replacen("<w:tblLook", &borders, 1);
+    let sized = "<w:sz w:val=\"21\"/><w:szCs w:val=\"21\"/>";
+    let xml = xml
+        .replace("<w:r><w:rPr>", &format!("<w:r><w:rPr>{sized}"))
+        .replace("<w:r><w:t", &format!("<w:r><w:rPr>{sized}</w:rPr><w:t"));
+    if rules == Rules::None {
+        return xml;
+    }
+    // The header rule: the bottom border of every cell of the last header row.
+    let mut out = String::new();
+    for (i, row) in xml.split("<w:tr>").enumerate() {
+        if i > 0 {
+            out.push_str("<w:tr>");
+        }
+        if i == header_rows {
+            let rule = "<w:tcBorders><w:bottom w:val=\"single\" w:sz=\"6\" w:space=\"0\" w:color=\"auto\"/></w:tcBorders><w:vAlign";
+            out.push_str(&row.replace("<w:vAlign", rule));
+        } else {
+            out.push_str(row);
+        }
+    }
+    out
 }

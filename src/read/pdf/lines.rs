@@ -29,6 +29,40 @@ impl Line {
 
 /// Groups glyphs into lines, top to bottom.
 pub fn lines(glyphs: &[&PlacedGlyph]) -> Vec<Line> {
+    baseline_groups(glyphs)
+        .into_iter()
+        .filter_map(line_of)
+        .collect()
+}
+
+/// The runs of each line that a gap wider than half an em sets apart — the cells of a table
+/// printed without rules — each with its glyphs. The cut ignores the line's justification: a
+/// header of one character per column (结 结 其 尚) is evenly spaced like justified text, and a
+/// word spaced out over its cell (自 然) only splits within its own column.
+pub fn runs<'g>(glyphs: &[&'g PlacedGlyph]) -> Vec<(Line, Vec<&'g PlacedGlyph>)> {
+    let mut out = Vec::new();
+    for mut group in baseline_groups(glyphs) {
+        group.sort_by(|a, b| a.x.total_cmp(&b.x));
+        let mut start = 0;
+        for i in 1..=group.len() {
+            let cut = i == group.len() || {
+                let (p, g) = (group[i - 1], group[i]);
+                g.ink_span().0 - p.ink_span().1 > 0.5 * p.size.max(g.size)
+            };
+            if cut {
+                let run: Vec<&PlacedGlyph> = group[start..i].to_vec();
+                if let Some(line) = line_of(run.clone()) {
+                    out.push((line, run));
+                }
+                start = i;
+            }
+        }
+    }
+    out
+}
+
+/// Glyphs that share a baseline, top to bottom.
+fn baseline_groups<'g>(glyphs: &[&'g PlacedGlyph]) -> Vec<Vec<&'g PlacedGlyph>> {
     let mut order: Vec<&PlacedGlyph> = glyphs.to_vec();
     order.sort_by(|a, b| a.y.total_cmp(&b.y).then(a.x.total_cmp(&b.x)));
     // Baselines within a third of the font size are one line (superscripts and mixed fonts
@@ -43,7 +77,7 @@ pub fn lines(glyphs: &[&PlacedGlyph]) -> Vec<Line> {
             _ => groups.push(vec![g]),
         }
     }
-    groups.into_iter().filter_map(line_of).collect()
+    groups
 }
 
 fn line_of(mut glyphs: Vec<&PlacedGlyph>) -> Option<Line> {

@@ -18,7 +18,8 @@ use hayro_interpret::hayro_syntax::page::Page;
 use hayro_interpret::hayro_syntax::{DecryptionError, LoadPdfError, Pdf};
 use hayro_interpret::{interpret_page, Context, InterpreterCache, InterpreterSettings};
 
-use crate::model::{Block, Document, ImagePart, PageBox, Paragraph};
+use crate::model::{Block, Document, ImagePart, PageBox, Paragraph, TableGrid, TableOrigin};
+use crate::read::columns;
 use device::{Collector, PageInk, PlacedGlyph, PlacedImage};
 use lines::Line;
 use tables::RuledTable;
@@ -32,6 +33,9 @@ struct PageRead {
     /// Lines outside tables, top to bottom.
     lines: Vec<Line>,
     tables: Vec<(RuledTable, Vec<PlacedGlyph>)>,
+    /// Tables without rules (or with horizontal rules only), read from their text's columns:
+    /// top edge and grid.
+    text_tables: Vec<(f32, TableGrid)>,
     images: Vec<PlacedImage>,
     glyphs: usize,
 }
@@ -106,6 +110,7 @@ pub fn read_pdf(bytes: &[u8], limits: &Limits) -> Result<Document, ReadError> {
             number,
             lines,
             tables,
+            text_tables,
             images,
             glyphs,
             ..
@@ -164,6 +169,9 @@ pub fn read_pdf(bytes: &[u8], limits: &Limits) -> Result<Document, ReadError> {
                 _ => placed.push((t.frame[1], Block::Table(grid), false)),
             }
         }
+        for (top, grid) in text_tables {
+            placed.push((top, Block::Table(grid), false));
+        }
         let image_count = images.len();
         let covered = images.iter().any(|im| {
             let [x0, y0, x1, y1] = im.placed;
@@ -220,7 +228,8 @@ fn interpret<'a>(
     collector.ink
 }
 
-/// Splits the page's ink into ruled tables (with the glyphs inside them) and lines of text.
+/// Splits the page's ink into ruled tables (with the glyphs inside them), tables read from the
+/// columns of the text outside them, and lines of text.
 fn layout(number: u32, height: f32, ink: PageInk) -> PageRead {
     let found = tables::find(&ink.segments);
     let glyph_count = ink.glyphs.len();
@@ -233,14 +242,71 @@ fn layout(number: u32, height: f32, ink: PageInk) -> PageRead {
         }
     }
     let refs: Vec<&PlacedGlyph> = flow.iter().collect();
+    // Horizontal rules outside the ruled tables bound a 三线表.
+    let rules: Vec<columns::Rule> = ink
+        .segments
+        .iter()
+        .filter(|s| s.horizontal && !found.iter().any(|t| t.contains((s.from, s.at))))
+        .map(|s| columns::Rule {
+            y: s.at,
+            x0: s.from,
+            x1: s.to,
+        })
+        .collect();
+    let (text_tables, refs) = column_tables(number, refs, &rules);
     PageRead {
         number,
         height,
         lines: lines::lines(&refs),
         tables: found.into_iter().zip(in_table).collect(),
+        text_tables,
         images: ink.images,
         glyphs: glyph_count,
     }
+}
+
+/// Tables of aligned text among the flow glyphs ([`columns`]); returns them with the glyphs
+/// left for the text.
+fn column_tables<'g>(
+    page: u32,
+    glyphs: Vec<&'g PlacedGlyph>,
+    rules: &[columns::Rule],
+) -> (Vec<(f32, TableGrid)>, Vec<&'g PlacedGlyph>) {
+    let runs = lines::runs(&glyphs);
+    let pieces: Vec<columns::Piece> = runs
+        .iter()
+        .map(|(l, _)| columns::Piece {
+            rect: l.bbox,
+            text: l.text.clone(),
+        })
+        .collect();
+    let found = columns::find_tables(&pieces, rules);
+    if found.is_empty() {
+        return (Vec::new(), glyphs);
+    }
+    let mut taken = vec![false; runs.len()];
+    let mut grids = Vec::with_capacity(found.len());
+    for t in found {
+        for &i in &t.pieces {
+            taken[i] = true;
+        }
+        let cells = t
+            .cells
+            .into_iter()
+            .map(|c| tables::page_cell(c.slot, c.text, page, c.rect))
+            .collect();
+        grids.push((
+            t.rect[1],
+            TableGrid::from_cells(cells, TableOrigin::Pdf { page }),
+        ));
+    }
+    let rest = runs
+        .into_iter()
+        .zip(taken)
+        .filter(|(_, t)| !t)
+        .flat_map(|((_, g), _)| g)
+        .collect();
+    (grids, rest)
 }
 
 /// Glyphs drawn twice at (almost) the same place count once: WPS prints fake-bold text as two
@@ -304,19 +370,36 @@ fn join_cut_tables(pages: &mut [PageRead]) -> Vec<bool> {
     continues
 }
 
-/// Fonts of the page that have no ToUnicode map, by their base font names.
+/// Fonts of the page that may have left glyphs unread, by their base font names: those with no
+/// ToUnicode map, less the simple fonts whose named standard encoding (WinAnsi, MacRoman…)
+/// gives every code its character anyway. A composite (Type0) font has no Unicode but its
+/// ToUnicode map; a simple font with its own encoding has only its glyph names.
 fn unmapped_fonts(page: &Page<'_>) -> Vec<String> {
     let fonts: &Dict<'_> = &page.resources().fonts;
-    let mut names: Vec<String> = fonts
+    let without_map: Vec<Dict<'_>> = fonts
         .keys()
         .filter_map(|k| fonts.get::<Dict<'_>>(k.as_ref()))
         .filter(|f| !f.contains_key(b"ToUnicode".as_slice()))
-        .map(|f| {
-            f.get::<Name<'_>>(b"BaseFont".as_slice())
-                .map(|n| String::from_utf8_lossy(n.as_ref()).into_owned())
-                .unwrap_or_else(|| "(unnamed)".into())
-        })
         .collect();
+    let name = |f: &Dict<'_>| {
+        f.get::<Name<'_>>(b"BaseFont".as_slice())
+            .map(|n| String::from_utf8_lossy(n.as_ref()).into_owned())
+            .unwrap_or_else(|| "(unnamed)".into())
+    };
+    let standard_encoding = |f: &Dict<'_>| {
+        let composite = f
+            .get::<Name<'_>>(b"Subtype".as_slice())
+            .is_some_and(|n| n.as_ref() == b"Type0");
+        !composite && f.get::<Name<'_>>(b"Encoding".as_slice()).is_some()
+    };
+    let mut names: Vec<String> = without_map
+        .iter()
+        .filter(|f| !standard_encoding(f))
+        .map(name)
+        .collect();
+    if names.is_empty() {
+        names = without_map.iter().map(name).collect();
+    }
     names.sort();
     names.dedup();
     if names.is_empty() {

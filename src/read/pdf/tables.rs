@@ -227,22 +227,27 @@ pub fn fill(table: &RuledTable, glyphs: &[&PlacedGlyph], page: u32) -> TableGrid
         .map(|(c, glyphs)| {
             let (x0, x1) = (table.cols[c.col], table.cols[c.col + c.colspan]);
             let (y0, y1) = (table.rows[c.row], table.rows[c.row + c.rowspan]);
-            Cell {
-                row: c.row,
-                col: c.col,
-                rowspan: c.rowspan,
-                colspan: c.colspan,
-                text: cell_text(&glyphs),
-                bbox: None,
-                confidence: None,
-                page_box: Some(PageBox {
-                    page,
-                    rect: [x0, y0, x1 - x0, y1 - y0],
-                }),
-            }
+            page_cell(*c, cell_text(&glyphs), page, [x0, y0, x1, y1])
         })
         .collect();
     TableGrid::from_cells(cells, TableOrigin::Pdf { page })
+}
+
+/// A cell printed on a page, in the box `[x0, y0, x1, y1]`.
+pub fn page_cell(c: GridCell, text: String, page: u32, [x0, y0, x1, y1]: [f32; 4]) -> Cell {
+    Cell {
+        row: c.row,
+        col: c.col,
+        rowspan: c.rowspan,
+        colspan: c.colspan,
+        text,
+        bbox: None,
+        confidence: None,
+        page_box: Some(PageBox {
+            page,
+            rect: [x0, y0, x1 - x0, y1 - y0],
+        }),
+    }
 }
 
 /// Appends the piece of a table that a page break cut off (`b`, from the top of the next page)
