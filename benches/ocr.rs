@@ -3,8 +3,9 @@
 //! (readings are shared within one picture only) and prints, per picture, the CPU time (user + sys of all threads) and the
 //! accuracy; then a summary: figures exact, identities kept, CPU time per table.
 //!
-//! `cargo bench --bench ocr` runs the full range (3 tables × 5 scales × 2 rule widths × 4
-//! encodings = 120 pictures). Filters, comma-separated:
+//! `cargo bench --bench ocr` runs the full range (3 tables × 5 scales × 2 rule widths × 5
+//! encodings = 150 pictures; the fifth, `s75`, is the PNG turned 1.5° and saved as JPEG q75, as
+//! a scanner delivers it). Filters, comma-separated:
 //! `cargo bench --bench ocr -- --tables t3 --scales 0.8,1.4 --lw 1 --enc png,q60`.
 //! `RTEN_NUM_THREADS` defaults to 1 here so the times are for one core.
 //! `OCR_BENCH_NO_CALIBRATION=1` skips the calibration runs (for profiling).
@@ -17,6 +18,9 @@
 #[path = "../tests/support/render.rs"]
 #[allow(dead_code)]
 mod render;
+#[path = "../tests/support/scan.rs"]
+#[allow(dead_code)]
+mod scan;
 
 use std::collections::HashMap;
 use std::time::Instant;
@@ -276,6 +280,8 @@ fn main() {
         ("q60", Encoding::Jpeg(60)),
         ("q75", Encoding::Jpeg(75)),
         ("q90", Encoding::Jpeg(90)),
+        // As a scanner delivers it: turned 1.5°, JPEG q75 (`s75`).
+        ("s75", Encoding::Png),
     ];
     let mut per_table: HashMap<&str, Totals> = HashMap::new();
     let mut per_style: Vec<(String, Totals)> = Vec::new();
@@ -304,7 +310,17 @@ fn main() {
                         continue;
                     }
                     let spec = build(&vals);
-                    let bytes = render_table(&spec, &style);
+                    let bytes = if ename == "s75" {
+                        let clean = render::render_gray(&spec, &style).expect("render");
+                        let turned = scan::Scan {
+                            angle_deg: 1.5,
+                            jpeg: Some(75),
+                            ..scan::Scan::default()
+                        };
+                        scan::scan(&clean, &turned, None)
+                    } else {
+                        render_table(&spec, &style)
+                    };
                     let (w, h) = image::load_from_memory(&bytes)
                         .map(|i| (i.width(), i.height()))
                         .unwrap_or((0, 0));
