@@ -19,6 +19,7 @@
 //! (see `docs/ocr-bench.md`).
 
 pub mod convs;
+pub mod detect;
 
 use std::collections::hash_map::Entry;
 use std::collections::HashMap;

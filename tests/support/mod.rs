@@ -12,6 +12,7 @@ pub mod pictures;
 pub mod png;
 pub mod render;
 pub mod report;
+pub mod scan;
 pub mod seed;
 pub mod sheets;
 pub mod template;

@@ -1,0 +1,238 @@
+//! Scanned reports: the standard report's text laid out on A4 pages at 150 dpi in grey (as a
+//! scanner's feeder gives them), then packed one picture per page into a `.docx` or a PDF.
+//!
+//! Layout as Chinese government documents print it: body text about 16 pt (30 px at 150 dpi),
+//! 1.5 line spacing, every paragraph's first line indented by two characters, headings 一、… on
+//! a line of their own (indented too), the office and date at the right, the page number
+//! `- n -` centred at the foot. The tables are left out: these pages test the narrative.
+
+use ab_glyph::{Font, FontVec, PxScale, ScaleFont};
+use image::{GrayImage, Luma};
+use imageproc::drawing::draw_text_mut;
+
+use super::docx::{image_run, p_xml, Docx};
+use super::pdf::{pdf, stream, zlib};
+use super::render::DEFAULT_FONT;
+use super::report::{ReportSpec, CN};
+
+/// A4 at 150 dpi.
+pub const PAGE_W: u32 = 1240;
+pub const PAGE_H: u32 = 1754;
+/// Side margins and the top and bottom of the text area.
+const MARGIN_X: u32 = 150;
+const TEXT_TOP: u32 = 170;
+const TEXT_BOTTOM: u32 = 1560;
+/// Top of the page number.
+const FOOT: u32 = 1640;
+/// Body font size and line pitch (1.5 lines).
+const FONT_PX: f32 = 30.0;
+const PITCH: u32 = 46;
+/// Grey of the ink and of the paper (a scan is never pure black on pure white).
+const INK: u8 = 30;
+const PAPER: u8 = 238;
+
+/// How a paragraph is placed.
+#[derive(Clone, Copy, PartialEq)]
+enum Align {
+    /// First line indented by two characters, the rest flush left.
+    Body,
+    Centre,
+    Right,
+}
+
+/// The standard report's narrative in reading order (the text of `standard_docx_with` without
+/// its tables).
+pub fn paragraphs(spec: &ReportSpec) -> Vec<(String, bool)> {
+    let mut out: Vec<(String, bool)> = vec![(
+        format!("{}{}年政府信息公开工作年度报告", spec.office, spec.year),
+        true,
+    )];
+    for p in spec.preamble_paras() {
+        out.push((p, false));
+    }
+    out.push((spec.contacts_para(), false));
+    for s in &spec.sections {
+        out.push((s.heading(), false));
+        out.extend(s.intro.iter().map(|p| (p.clone(), false)));
+        for (i, t) in s.subs.iter().enumerate() {
+            out.push((format!("（{}）{t}", CN[i]), false));
+        }
+        out.extend(s.outro.iter().map(|p| (p.clone(), false)));
+    }
+    out
+}
+
+/// One printed line: its text and where it was drawn (left edge and top of the font's box).
+#[derive(Debug, Clone)]
+pub struct PrintedLine {
+    pub text: String,
+    pub x: u32,
+    pub y: u32,
+}
+
+fn load_font() -> FontVec {
+    let data = std::fs::read(DEFAULT_FONT)
+        .unwrap_or_else(|_| panic!("font {DEFAULT_FONT} (apt-get install fonts-wqy-microhei)"));
+    FontVec::try_from_vec_and_index(data, 0).expect("font")
+}
+
+/// The report's lines, page by page (the page number, last on each page, included).
+pub fn layout(spec: &ReportSpec) -> Vec<Vec<PrintedLine>> {
+    let font = load_font();
+    let scaled = font.as_scaled(PxScale::from(FONT_PX));
+    let advance = |s: &str| -> f32 {
+        s.chars()
+            .map(|c| scaled.h_advance(font.glyph_id(c)))
+            .sum::<f32>()
+    };
+    let width = (PAGE_W - 2 * MARGIN_X) as f32;
+    // Every printed line: its text and left edge.
+    let mut lines: Vec<(String, f32)> = Vec::new();
+    let mut placed: Vec<(String, Align)> = paragraphs(spec)
+        .into_iter()
+        .map(|(t, title)| (t, if title { Align::Centre } else { Align::Body }))
+        .collect();
+    placed.push((spec.office.clone(), Align::Right));
+    placed.push((spec.date_cn(), Align::Right));
+    for (text, align) in placed {
+        match align {
+            Align::Centre | Align::Right => {
+                let w = advance(&text);
+                let x = if align == Align::Centre {
+                    (width - w) / 2.0
+                } else {
+                    width - w - FONT_PX
+                };
+                lines.push((text, MARGIN_X as f32 + x.max(0.0)));
+            }
+            Align::Body => {
+                let indent = 2.0 * FONT_PX;
+                let mut line = String::new();
+                let mut x = indent;
+                let mut first = true;
+                for c in text.chars() {
+                    let a = advance(&c.to_string());
+                    // Closing punctuation never starts a line (it hangs in the margin).
+                    let closing = "，。；：、）》”".contains(c);
+                    if x + a > width && !line.is_empty() && !closing {
+                        let at = if first { indent } else { 0.0 };
+                        lines.push((std::mem::take(&mut line), MARGIN_X as f32 + at));
+                        first = false;
+                        x = 0.0;
+                    }
+                    line.push(c);
+                    x += a;
+                }
+                let at = if first { indent } else { 0.0 };
+                lines.push((line, MARGIN_X as f32 + at));
+            }
+        }
+    }
+    let per_page = ((TEXT_BOTTOM - TEXT_TOP) / PITCH) as usize;
+    lines
+        .chunks(per_page)
+        .enumerate()
+        .map(|(n, chunk)| {
+            let mut page: Vec<PrintedLine> = chunk
+                .iter()
+                .enumerate()
+                .map(|(i, (text, x))| PrintedLine {
+                    text: text.clone(),
+                    x: *x as u32,
+                    y: TEXT_TOP + i as u32 * PITCH,
+                })
+                .collect();
+            let number = format!("- {} -", n + 1);
+            let x = (PAGE_W as f32 - advance(&number)) / 2.0;
+            page.push(PrintedLine {
+                text: number,
+                x: x as u32,
+                y: FOOT,
+            });
+            page
+        })
+        .collect()
+}
+
+/// The report's pages as grey images.
+pub fn render_pages(spec: &ReportSpec) -> Vec<GrayImage> {
+    let font = load_font();
+    let px = PxScale::from(FONT_PX);
+    layout(spec)
+        .into_iter()
+        .map(|lines| {
+            let mut img = GrayImage::from_pixel(PAGE_W, PAGE_H, Luma([PAPER]));
+            for l in lines {
+                draw_text_mut(
+                    &mut img,
+                    Luma([INK]),
+                    l.x as i32,
+                    l.y as i32,
+                    px,
+                    &font,
+                    &l.text,
+                );
+            }
+            img
+        })
+        .collect()
+}
+
+/// PNG bytes of a grey page.
+pub fn png(img: &GrayImage) -> Vec<u8> {
+    let mut out = std::io::Cursor::new(Vec::new());
+    img.write_to(&mut out, image::ImageFormat::Png)
+        .expect("png");
+    out.into_inner()
+}
+
+/// A `.docx` whose body is the pages as pictures, one per paragraph, each the size of the page's
+/// text area — what a scanner's "save to Word" gives.
+pub fn scan_docx(pages: &[GrayImage]) -> Vec<u8> {
+    let mut d = Docx::new();
+    for (i, page) in pages.iter().enumerate() {
+        let rid = d.add_png(png(page));
+        // A4 less Word's margins: 15.9 cm × 22.5 cm in EMU.
+        let run = image_run(
+            i as u32 + 1,
+            &format!("page{}", i + 1),
+            &rid,
+            5_724_000,
+            8_096_000,
+        );
+        d.push(&p_xml("", &run));
+    }
+    d.build()
+}
+
+/// A PDF of A4 pages, each showing one page picture over the whole page and no text.
+pub fn scan_pdf(pages: &[GrayImage]) -> Vec<u8> {
+    let n = pages.len();
+    // 1 catalog, 2 page tree, then per page: page, content, image.
+    let kids: Vec<String> = (0..n).map(|i| format!("{} 0 R", 3 + 3 * i)).collect();
+    let mut objects: Vec<Vec<u8>> = vec![
+        b"<< /Type /Catalog /Pages 2 0 R >>".to_vec(),
+        format!("<< /Type /Pages /Kids [{}] /Count {n} >>", kids.join(" ")).into_bytes(),
+    ];
+    for (i, page) in pages.iter().enumerate() {
+        let (content, image) = (4 + 3 * i, 5 + 3 * i);
+        objects.push(
+            format!(
+                "<< /Type /Page /Parent 2 0 R /MediaBox [0 0 595 842] /Contents {content} 0 R \
+                 /Resources << /XObject << /Im1 {image} 0 R >> >> >>"
+            )
+            .into_bytes(),
+        );
+        objects.push(stream("", b"q 595 0 0 842 0 0 cm /Im1 Do Q"));
+        objects.push(stream(
+            &format!(
+                "/Type /XObject /Subtype /Image /Width {} /Height {} /ColorSpace /DeviceGray \
+                 /BitsPerComponent 8 /Filter /FlateDecode",
+                page.width(),
+                page.height()
+            ),
+            &zlib(page.as_raw()),
+        ));
+    }
+    pdf(&objects, 1)
+}
