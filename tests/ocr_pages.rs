@@ -7,10 +7,14 @@ mod support;
 use std::time::Instant;
 
 use image::DynamicImage;
+use nianbao::model::{Block, Paragraph};
 use nianbao::ocr::detect::Detector;
 use nianbao::ocr::models_dir;
+use nianbao::pipeline::{process_bytes, Options};
+use nianbao::recognise::text::compact;
+use nianbao::recognise::ReportKind;
 use support::report::ReportSpec;
-use support::scan::{layout, render_pages};
+use support::scan::{layout, render_pages, scan_docx, scan_pdf};
 
 fn detector() -> Detector {
     Detector::load(&models_dir(None))
@@ -27,7 +31,12 @@ fn every_printed_line_is_one_box() {
     for (n, (page, lines)) in pages.iter().zip(&printed).enumerate() {
         let t0 = Instant::now();
         let boxes = det.detect(&DynamicImage::ImageLuma8(page.clone())).unwrap();
-        eprintln!("page {}: {} boxes in {:?}", n + 1, boxes.len(), t0.elapsed());
+        eprintln!(
+            "page {}: {} boxes in {:?}",
+            n + 1,
+            boxes.len(),
+            t0.elapsed()
+        );
         assert_eq!(boxes.len(), lines.len(), "page {}: {boxes:?}", n + 1);
         for l in lines {
             // The glyphs of a 30 px font drawn at y sit within about y + 4 .. y + 28.
@@ -36,10 +45,167 @@ fn every_printed_line_is_one_box() {
                 .iter()
                 .filter(|b| b.rect[1] <= mid && mid < b.rect[1] + b.rect[3])
                 .collect();
-            assert_eq!(around.len(), 1, "page {} line {:?}: {around:?}", n + 1, l.text);
+            assert_eq!(
+                around.len(),
+                1,
+                "page {} line {:?}: {around:?}",
+                n + 1,
+                l.text
+            );
             let [x, y, _, h] = around[0].rect;
-            assert!(x.abs_diff(l.x) <= 12, "{:?} starts at {x}, drawn at {}", l.text, l.x);
-            assert!(y <= l.y + 8 && y + h >= l.y + 24, "{:?}: {:?}", l.text, around[0]);
+            assert!(
+                x.abs_diff(l.x) <= 12,
+                "{:?} starts at {x}, drawn at {}",
+                l.text,
+                l.x
+            );
+            assert!(
+                y <= l.y + 8 && y + h >= l.y + 24,
+                "{:?}: {:?}",
+                l.text,
+                around[0]
+            );
         }
     }
+}
+
+fn ocr_options() -> Options {
+    Options::with_ocr(None).unwrap_or_else(|e| panic!("{e} — run scripts/setup-models"))
+}
+
+/// Reads a scanned report end to end and scores what came out against the spec it was rendered
+/// from: the section probes (every sentence the spec expects in each section) and the dates and
+/// contacts.
+fn score_scan(name: &str, bytes: &[u8]) {
+    let spec = ReportSpec::standard();
+    let expected = spec.expected();
+    let t0 = Instant::now();
+    let x = process_bytes(bytes, &ocr_options()).unwrap_or_else(|e| panic!("{name}: {e:?}"));
+    eprintln!("{name}: read in {:?}", t0.elapsed());
+    let r = &x.report;
+    assert_eq!(
+        r.kind,
+        ReportKind::Annual,
+        "{name}: {:?}",
+        x.document.warnings
+    );
+
+    let mut probes = 0;
+    let mut misses: Vec<String> = Vec::new();
+    for s in &expected.sections {
+        let text = r
+            .sections
+            .iter()
+            .find(|found| found.id.as_str() == s.id)
+            .map(|found| compact(&found.text))
+            .unwrap_or_default();
+        for known in &s.known {
+            probes += 1;
+            if !text.contains(&compact(known)) {
+                misses.push(format!("{}: {known}", s.id));
+            }
+        }
+    }
+    let date = |d: &Option<nianbao::recognise::Date>| d.map(|d| d.to_string());
+    let c = &r.contacts;
+    let mut fields: Vec<(&str, Option<String>, Option<String>)> = vec![
+        ("office", r.office.clone(), expected.office.clone()),
+        ("published", date(&r.published), expected.published.clone()),
+        (
+            "period_start",
+            date(&r.period_start),
+            expected.period_start.clone(),
+        ),
+        (
+            "period_end",
+            date(&r.period_end),
+            expected.period_end.clone(),
+        ),
+        ("address", c.address.clone(), expected.address.clone()),
+        ("postcode", c.postcode.clone(), expected.postcode.clone()),
+        ("email", c.email.clone(), expected.email.clone()),
+        ("website", c.website.clone(), expected.website.clone()),
+    ];
+    for p in &expected.phones {
+        let got = c.phones.iter().find(|f| *f == p).cloned();
+        fields.push(("phone", got, Some(p.clone())));
+    }
+    let meta = fields.len();
+    let meta_misses: Vec<String> = fields
+        .into_iter()
+        .filter(|(_, got, want)| got != want)
+        .map(|(what, got, want)| format!("{what}: {got:?}, expected {want:?}"))
+        .collect();
+    eprintln!(
+        "{name}: section probes {}/{probes}, dates and contacts {}/{meta}",
+        probes - misses.len(),
+        meta - meta_misses.len()
+    );
+    assert!(
+        (probes - misses.len()) * 10 >= probes * 9,
+        "{name}: section probes missed: {misses:#?}"
+    );
+    assert!(
+        (meta - meta_misses.len()) * 10 >= meta * 9,
+        "{name}: {meta_misses:#?}"
+    );
+    // Every paragraph came from OCR, with its page and box; page numbers were left out.
+    let paragraphs: Vec<&Paragraph> = x
+        .document
+        .body
+        .iter()
+        .filter_map(|b| match b {
+            Block::Paragraph(p) if !p.text.is_empty() => Some(p),
+            _ => None,
+        })
+        .collect();
+    assert!(paragraphs.len() > 20, "{name}: {paragraphs:?}");
+    for p in &paragraphs {
+        assert!(p.confidence.is_some() && p.page_box.is_some(), "{p:?}");
+        assert!(
+            !p.text.contains("- 1 -") && !p.text.contains("- 2 -"),
+            "{p:?}"
+        );
+    }
+    let pages: Vec<u32> = paragraphs
+        .iter()
+        .filter_map(|p| p.page_box)
+        .map(|b| b.page)
+        .collect();
+    assert_eq!(pages.first(), Some(&1));
+    assert_eq!(pages.last(), Some(&(render_pages(&spec).len() as u32)));
+    assert!(pages.windows(2).all(|w| w[0] <= w[1]), "{pages:?}");
+    // A page read is not reported as unread.
+    assert!(
+        !x.document.warnings.iter().any(|w| w.contains("not read")),
+        "{name}: {:?}",
+        x.document.warnings
+    );
+}
+
+#[test]
+fn a_docx_of_page_pictures_is_read() {
+    let pages = render_pages(&ReportSpec::standard());
+    score_scan("scan.docx", &scan_docx(&pages));
+}
+
+#[test]
+fn a_pdf_of_page_pictures_is_read() {
+    let pages = render_pages(&ReportSpec::standard());
+    score_scan("scan.pdf", &scan_pdf(&pages));
+}
+
+/// Without the OCR models a scanned report is not read, and the file says so.
+#[test]
+fn without_models_the_scan_is_a_warning() {
+    let pages = render_pages(&ReportSpec::standard());
+    let x = process_bytes(&scan_docx(&pages), &Options::default()).unwrap();
+    assert!(
+        x.document.warnings.iter().any(|w| w.starts_with(&format!(
+            "{} page picture(s) (a scan) not read as text",
+            pages.len()
+        ))),
+        "{:?}",
+        x.document.warnings
+    );
 }

@@ -522,6 +522,7 @@ impl<'c> Story<'c> {
             style,
             outline_level,
             page_box: None,
+            confidence: None,
         }));
         Ok(extras)
     }
