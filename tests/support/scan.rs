@@ -4,7 +4,8 @@
 //! Layout as Chinese government documents print it: body text about 16 pt (30 px at 150 dpi),
 //! 1.5 line spacing, every paragraph's first line indented by two characters, headings 一、… on
 //! a line of their own (indented too), the office and date at the right, the page number
-//! `- n -` centred at the foot. The tables are left out: these pages test the narrative.
+//! `- n -` centred at the foot. The three tables are drawn as the report prints them, or left
+//! out (pages of narrative only).
 
 use ab_glyph::{Font, FontVec, PxScale, ScaleFont};
 use image::{GrayImage, Luma};
@@ -12,8 +13,10 @@ use imageproc::drawing::draw_text_mut;
 
 use super::docx::{image_run, p_xml, Docx};
 use super::pdf::{pdf, stream, zlib};
-use super::render::DEFAULT_FONT;
-use super::report::{ReportSpec, CN};
+use super::render::{
+    render_gray, table2_2021, table3_2021, table4_2021, RenderStyle, TableSpec, DEFAULT_FONT,
+};
+use super::report::{ReportSpec, CN, V};
 
 /// A4 at 150 dpi.
 pub const PAGE_W: u32 = 1240;
@@ -40,26 +43,75 @@ enum Align {
     Right,
 }
 
-/// The standard report's narrative in reading order (the text of `standard_docx_with` without
-/// its tables).
-pub fn paragraphs(spec: &ReportSpec) -> Vec<(String, bool)> {
-    let mut out: Vec<(String, bool)> = vec![(
+/// What goes on the pages, in reading order.
+enum Item {
+    Text(String, Align),
+    /// A table drawn as the report prints it (a picture of it, pasted into the page).
+    Table(GrayImage),
+}
+
+fn value_text(v: &V) -> String {
+    match v {
+        V::N(s) => s.clone(),
+        V::Blank => String::new(),
+        V::Na => "/".to_string(),
+    }
+}
+
+/// The standard report in reading order (as `standard_docx_with` writes it), its tables drawn
+/// when `with_tables`.
+fn items(spec: &ReportSpec, with_tables: bool) -> Vec<Item> {
+    let mut out = vec![Item::Text(
         format!("{}{}年政府信息公开工作年度报告", spec.office, spec.year),
-        true,
+        Align::Centre,
     )];
+    let body = |t: &str| Item::Text(t.to_string(), Align::Body);
     for p in spec.preamble_paras() {
-        out.push((p, false));
+        out.push(body(&p));
     }
-    out.push((spec.contacts_para(), false));
+    out.push(body(&spec.contacts_para()));
     for s in &spec.sections {
-        out.push((s.heading(), false));
-        out.extend(s.intro.iter().map(|p| (p.clone(), false)));
+        out.push(body(&s.heading()));
+        out.extend(s.intro.iter().map(|p| body(p)));
         for (i, t) in s.subs.iter().enumerate() {
-            out.push((format!("（{}）{t}", CN[i]), false));
+            out.push(body(&format!("（{}）{t}", CN[i])));
         }
-        out.extend(s.outro.iter().map(|p| (p.clone(), false)));
+        out.extend(s.outro.iter().map(|p| body(p)));
+        let values = |v: &mut dyn Iterator<Item = &V>| v.map(value_text).collect::<Vec<_>>();
+        let table = match s.id {
+            "active_disclosure" => table2_2021(&values(&mut spec.t2.iter())),
+            "requests" => table3_2021(&values(&mut spec.t3.iter().flatten())),
+            "review_litigation" => table4_2021(&values(&mut spec.t4.iter())),
+            _ => continue,
+        };
+        if with_tables {
+            out.push(Item::Table(draw_table(&table)));
+        }
     }
+    out.push(Item::Text(spec.office.clone(), Align::Right));
+    out.push(Item::Text(spec.date_cn(), Align::Right));
     out
+}
+
+/// A table at the largest scale up to 1.2 (19 px text) that fits the text width, on the page's
+/// paper.
+fn draw_table(table: &TableSpec) -> GrayImage {
+    let width = PAGE_W - 2 * MARGIN_X;
+    let mut style = RenderStyle {
+        scale: 1.2,
+        margin: 0,
+        ..RenderStyle::default()
+    };
+    let mut img = render_gray(table, &style).expect("render");
+    if img.width() > width {
+        style.scale *= width as f32 / img.width() as f32;
+        img = render_gray(table, &style).expect("render");
+    }
+    for p in img.pixels_mut() {
+        // White → paper, black → ink.
+        p.0[0] = (u32::from(INK) + u32::from(p.0[0]) * u32::from(PAPER - INK) / 255) as u8;
+    }
+    img
 }
 
 /// One printed line: its text and where it was drawn (left edge and top of the font's box).
@@ -70,14 +122,22 @@ pub struct PrintedLine {
     pub y: u32,
 }
 
+/// One page: its lines of text (the page number last) and its tables (top-left corner, picture).
+#[derive(Default)]
+pub struct ScanPage {
+    pub lines: Vec<PrintedLine>,
+    pub tables: Vec<(u32, u32, GrayImage)>,
+}
+
 fn load_font() -> FontVec {
     let data = std::fs::read(DEFAULT_FONT)
         .unwrap_or_else(|_| panic!("font {DEFAULT_FONT} (apt-get install fonts-wqy-microhei)"));
     FontVec::try_from_vec_and_index(data, 0).expect("font")
 }
 
-/// The report's lines, page by page (the page number, last on each page, included).
-pub fn layout(spec: &ReportSpec) -> Vec<Vec<PrintedLine>> {
+/// The report laid out on pages; a table starts a new page when the page has one already or
+/// when it does not fit (so a page has at most one table).
+pub fn layout(spec: &ReportSpec, with_tables: bool) -> Vec<ScanPage> {
     let font = load_font();
     let scaled = font.as_scaled(PxScale::from(FONT_PX));
     let advance = |s: &str| -> f32 {
@@ -86,15 +146,36 @@ pub fn layout(spec: &ReportSpec) -> Vec<Vec<PrintedLine>> {
             .sum::<f32>()
     };
     let width = (PAGE_W - 2 * MARGIN_X) as f32;
-    // Every printed line: its text and left edge.
-    let mut lines: Vec<(String, f32)> = Vec::new();
-    let mut placed: Vec<(String, Align)> = paragraphs(spec)
-        .into_iter()
-        .map(|(t, title)| (t, if title { Align::Centre } else { Align::Body }))
-        .collect();
-    placed.push((spec.office.clone(), Align::Right));
-    placed.push((spec.date_cn(), Align::Right));
-    for (text, align) in placed {
+    let mut pages: Vec<ScanPage> = Vec::new();
+    let mut page = ScanPage::default();
+    let mut y = TEXT_TOP;
+    let mut finish = |page: &mut ScanPage, y: &mut u32| {
+        let number = format!("- {} -", pages.len() + 1);
+        let x = (PAGE_W as f32 - advance(&number)) / 2.0;
+        let mut done = std::mem::take(page);
+        done.lines.push(PrintedLine {
+            text: number,
+            x: x as u32,
+            y: FOOT,
+        });
+        pages.push(done);
+        *y = TEXT_TOP;
+    };
+    for item in items(spec, with_tables) {
+        let (text, align) = match item {
+            Item::Table(img) => {
+                if !page.tables.is_empty() || y + img.height() > TEXT_BOTTOM {
+                    finish(&mut page, &mut y);
+                }
+                let h = img.height();
+                page.tables.push(((PAGE_W - img.width()) / 2, y, img));
+                y += h + PITCH / 2;
+                continue;
+            }
+            Item::Text(text, align) => (text, align),
+        };
+        // The item's lines: text and left edge.
+        let mut lines: Vec<(String, f32)> = Vec::new();
         match align {
             Align::Centre | Align::Right => {
                 let w = advance(&text);
@@ -127,42 +208,31 @@ pub fn layout(spec: &ReportSpec) -> Vec<Vec<PrintedLine>> {
                 lines.push((line, MARGIN_X as f32 + at));
             }
         }
-    }
-    let per_page = ((TEXT_BOTTOM - TEXT_TOP) / PITCH) as usize;
-    lines
-        .chunks(per_page)
-        .enumerate()
-        .map(|(n, chunk)| {
-            let mut page: Vec<PrintedLine> = chunk
-                .iter()
-                .enumerate()
-                .map(|(i, (text, x))| PrintedLine {
-                    text: text.clone(),
-                    x: *x as u32,
-                    y: TEXT_TOP + i as u32 * PITCH,
-                })
-                .collect();
-            let number = format!("- {} -", n + 1);
-            let x = (PAGE_W as f32 - advance(&number)) / 2.0;
-            page.push(PrintedLine {
-                text: number,
+        for (text, x) in lines {
+            if y + FONT_PX as u32 > TEXT_BOTTOM {
+                finish(&mut page, &mut y);
+            }
+            page.lines.push(PrintedLine {
+                text,
                 x: x as u32,
-                y: FOOT,
+                y,
             });
-            page
-        })
-        .collect()
+            y += PITCH;
+        }
+    }
+    finish(&mut page, &mut y);
+    pages
 }
 
-/// The report's pages as grey images.
-pub fn render_pages(spec: &ReportSpec) -> Vec<GrayImage> {
+/// The report's pages as grey images (its tables drawn when `with_tables`).
+pub fn render_pages(spec: &ReportSpec, with_tables: bool) -> Vec<GrayImage> {
     let font = load_font();
     let px = PxScale::from(FONT_PX);
-    layout(spec)
+    layout(spec, with_tables)
         .into_iter()
-        .map(|lines| {
+        .map(|page| {
             let mut img = GrayImage::from_pixel(PAGE_W, PAGE_H, Luma([PAPER]));
-            for l in lines {
+            for l in page.lines {
                 draw_text_mut(
                     &mut img,
                     Luma([INK]),
@@ -172,6 +242,9 @@ pub fn render_pages(spec: &ReportSpec) -> Vec<GrayImage> {
                     &font,
                     &l.text,
                 );
+            }
+            for (x, y, t) in page.tables {
+                image::imageops::replace(&mut img, &t, i64::from(x), i64::from(y));
             }
             img
         })
