@@ -168,6 +168,18 @@ fn score_scan(name: &str, bytes: &[u8], with_tables: bool) {
             "{p:?}"
         );
     }
+    // Paragraphs are whole: each paragraph of the spec is one paragraph read, the one cut by
+    // the page break (五's first) too.
+    let read: Vec<String> = paragraphs.iter().map(|p| compact(&p.text)).collect();
+    let whole: Vec<String> = spec
+        .sections
+        .iter()
+        .flat_map(|s| s.intro.iter().chain(&s.outro))
+        .map(|t| compact(t))
+        .collect();
+    let found = whole.iter().filter(|t| read.contains(t)).count();
+    eprintln!("{name}: whole paragraphs {found}/{}", whole.len());
+    assert!(found * 10 >= whole.len() * 9, "{name}: {read:#?}");
     let pages: Vec<u32> = paragraphs
         .iter()
         .filter_map(|p| p.page_box)

@@ -51,17 +51,25 @@ pub(super) fn read_scanned_pages(doc: &mut Document, opts: &Options) {
             return;
         }
     };
+    let mut read: Vec<Result<PageText, String>> = scans
+        .iter()
+        .map(|scan| {
+            page_image::decode_page(&doc.images[scan.image].data, &opts.limits)
+                .map_err(|e| e.to_string())
+                .and_then(|img| {
+                    page_image::read_page(&img, scan.page, detector, recogniser)
+                        .map_err(|e| e.to_string())
+                })
+        })
+        .collect();
+    join_across_pages(&mut read);
     // From the end, so inserting paragraphs does not move the positions still to visit.
-    for scan in scans.into_iter().rev() {
+    for (scan, read) in scans.into_iter().zip(read).rev() {
         let part = doc.images[scan.image].part.clone();
-        let read = page_image::decode_page(&doc.images[scan.image].data, &opts.limits)
-            .map_err(|e| e.to_string())
-            .and_then(|img| {
-                page_image::read_page(&img, scan.page, detector, recogniser)
-                    .map_err(|e| e.to_string())
-            });
         match read {
-            Ok(PageText { paragraphs, table }) => {
+            Ok(PageText {
+                paragraphs, table, ..
+            }) => {
                 let count = paragraphs.len();
                 let (above, below): (Vec<_>, Vec<_>) = paragraphs.into_iter().partition(|p| {
                     let top = p.page_box.map_or(0.0, |b| b.rect[1]);
@@ -84,6 +92,36 @@ pub(super) fn read_scanned_pages(doc: &mut Document, opts: &Options) {
             Err(e) => doc
                 .warnings
                 .push(format!("page picture {part} not read as text: {e}")),
+        }
+    }
+}
+
+/// A paragraph that runs to the right margin at the foot of a page and goes on at the left
+/// margin of the next page is one paragraph: the page break is not a paragraph break. Its box
+/// stays the one on the first page.
+fn join_across_pages(pages: &mut [Result<PageText, String>]) {
+    for k in 1..pages.len() {
+        let (before, after) = pages.split_at_mut(k);
+        let (Ok(prev), Ok(next)) = (&mut before[k - 1], &mut after[0]) else {
+            continue;
+        };
+        // A paragraph does not go on across a table at the top of the next page.
+        let below_table = |p: &crate::model::Paragraph| {
+            next.table
+                .zip(p.page_box)
+                .is_some_and(|(t, b)| b.rect[1] > t[1] as f32)
+        };
+        if !(prev.ends_open && next.starts_flush) || next.paragraphs.first().is_none_or(below_table)
+        {
+            continue;
+        }
+        let Some(last) = prev.paragraphs.last_mut() else {
+            continue;
+        };
+        let first = next.paragraphs.remove(0);
+        last.text.push_str(&first.text);
+        if let (Some(a), Some(b)) = (last.confidence, first.confidence) {
+            last.confidence = Some((a + b) / 2.0);
         }
     }
 }
@@ -145,6 +183,44 @@ fn pdf_page(part: &str) -> Option<u32> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    fn page(texts: &[&str], starts_flush: bool, ends_open: bool) -> Result<PageText, String> {
+        Ok(PageText {
+            paragraphs: texts
+                .iter()
+                .map(|t| crate::model::Paragraph {
+                    text: t.to_string(),
+                    confidence: Some(1.0),
+                    ..Default::default()
+                })
+                .collect(),
+            table: None,
+            starts_flush,
+            ends_open,
+        })
+    }
+
+    fn texts(p: &Result<PageText, String>) -> Vec<String> {
+        let p = p.as_ref().unwrap();
+        p.paragraphs.iter().map(|p| p.text.clone()).collect()
+    }
+
+    #[test]
+    fn a_paragraph_cut_by_a_page_break_is_joined() {
+        let mut pages = vec![
+            page(&["一、总体情况", "二是政策解读形式较"], true, true),
+            page(&["为单一。", "改进措施：……"], true, true),
+            // Indented first line: a new paragraph.
+            page(&["三、其他"], false, false),
+        ];
+        join_across_pages(&mut pages);
+        assert_eq!(
+            texts(&pages[0]),
+            ["一、总体情况", "二是政策解读形式较为单一。"]
+        );
+        assert_eq!(texts(&pages[1]), ["改进措施：……"]);
+        assert_eq!(texts(&pages[2]), ["三、其他"]);
+    }
 
     #[test]
     fn the_page_of_a_pdf_picture_is_in_its_part_name() {

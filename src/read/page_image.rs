@@ -90,6 +90,11 @@ pub struct PageText {
     /// `[x0, y0, x1, y1]` of the ruled table on the page, whose lines were left to the
     /// table-picture reader.
     pub table: Option<[u32; 4]>,
+    /// The first line starts at the left margin, not as a heading: the paragraph may go on
+    /// from the page before.
+    pub starts_flush: bool,
+    /// The last line runs to the right margin: its paragraph may go on on the next page.
+    pub ends_open: bool,
 }
 
 /// The paragraphs of a page picture, in reading order. `page` is the page number (1-based).
@@ -142,9 +147,14 @@ pub fn read_page(
         .collect();
     lines = rows(lines);
     lines.retain(|l| !is_page_number(l, h));
+    let layout = Layout::of(&lines);
     Ok(PageText {
         paragraphs: paragraphs(&lines, page),
         table,
+        starts_flush: lines
+            .first()
+            .is_some_and(|l| !layout.indented(l) && !starts_heading(&l.text)),
+        ends_open: lines.last().is_some_and(|l| !layout.short(l)),
     })
 }
 
@@ -348,43 +358,67 @@ fn starts_heading(text: &str) -> bool {
     false
 }
 
+/// The text block of a page: the height of its lines, its margins and its line spacing.
+struct Layout {
+    line_h: u32,
+    /// Where most lines start and end.
+    left: u32,
+    right: u32,
+    /// The usual distance from one line's top to the next one's.
+    pitch: u32,
+}
+
+impl Layout {
+    fn of(lines: &[PageLine]) -> Layout {
+        let median = |mut v: Vec<u32>| -> u32 {
+            v.sort_unstable();
+            v.get(v.len() / 2).copied().unwrap_or(0)
+        };
+        let line_h = median(lines.iter().map(|l| l.bbox[3] - l.bbox[1]).collect()).max(1);
+        let left = median(lines.iter().map(|l| l.bbox[0]).collect())
+            .min(lines.iter().map(|l| l.bbox[0]).min().unwrap_or(0) + line_h);
+        let right = {
+            let mut ends: Vec<u32> = lines.iter().map(|l| l.bbox[2]).collect();
+            ends.sort_unstable();
+            ends.get(ends.len() * 9 / 10).copied().unwrap_or(0)
+        };
+        let pitch = median(
+            lines
+                .windows(2)
+                .map(|p| p[1].bbox[1].saturating_sub(p[0].bbox[1]))
+                .chain(std::iter::once(line_h * 3 / 2))
+                .collect(),
+        );
+        Layout {
+            line_h,
+            left,
+            right,
+            pitch,
+        }
+    }
+
+    /// Starts right of the left margin: a first line, or centred or set right.
+    fn indented(&self, l: &PageLine) -> bool {
+        l.bbox[0] > self.left + self.line_h * 4 / 5
+    }
+
+    /// Stops short of the right margin: the last line of a paragraph.
+    fn short(&self, l: &PageLine) -> bool {
+        l.bbox[2] + self.line_h * 2 < self.right
+    }
+}
+
 /// Lines (in reading order) joined into paragraphs.
 fn paragraphs(lines: &[PageLine], page: u32) -> Vec<Paragraph> {
-    if lines.is_empty() {
-        return Vec::new();
-    }
-    let median = |mut v: Vec<u32>| -> u32 {
-        v.sort_unstable();
-        v[v.len() / 2]
-    };
-    let line_h = median(lines.iter().map(|l| l.bbox[3] - l.bbox[1]).collect()).max(1);
-    // The text block's left and right margins: where most lines start and end.
-    let left = median(lines.iter().map(|l| l.bbox[0]).collect())
-        .min(lines.iter().map(|l| l.bbox[0]).min().unwrap_or(0) + line_h);
-    let right = {
-        let mut ends: Vec<u32> = lines.iter().map(|l| l.bbox[2]).collect();
-        ends.sort_unstable();
-        ends[ends.len() * 9 / 10]
-    };
-    // The usual distance from one line's top to the next one's.
-    let pitch = median(
-        lines
-            .windows(2)
-            .map(|p| p[1].bbox[1].saturating_sub(p[0].bbox[1]))
-            .collect::<Vec<_>>()
-            .into_iter()
-            .chain(std::iter::once(line_h * 3 / 2))
-            .collect(),
-    );
+    let layout = Layout::of(lines);
     let mut out: Vec<(PageLine, usize)> = Vec::new();
     for (i, l) in lines.iter().enumerate() {
         let starts_new = match i.checked_sub(1).map(|j| &lines[j]) {
             None => true,
             Some(prev) => {
-                let indented = l.bbox[0] > left + line_h * 4 / 5;
-                let gap = l.bbox[1].saturating_sub(prev.bbox[1]) > pitch + line_h * 2 / 3;
-                let short_before = prev.bbox[2] + line_h * 2 < right;
-                indented || gap || short_before || starts_heading(&l.text)
+                let gap =
+                    l.bbox[1].saturating_sub(prev.bbox[1]) > layout.pitch + layout.line_h * 2 / 3;
+                layout.indented(l) || gap || layout.short(prev) || starts_heading(&l.text)
             }
         };
         match out.last_mut() {
