@@ -15,7 +15,9 @@ use nianbao::recognise::text::compact;
 use nianbao::recognise::ReportKind;
 use support::expect::figure_problems;
 use support::report::ReportSpec;
-use support::scan::{layout, render_pages, scan_docx, scan_pdf, ScanPage};
+use support::scan::{
+    layout, png_rgb, render_pages, scan_docx, scan_docx_png, scan_pdf, stamp_seal, ScanPage,
+};
 
 fn detector() -> Detector {
     Detector::load(&models_dir(None))
@@ -237,6 +239,34 @@ fn a_pdf_of_page_pictures_is_read() {
 fn a_pdf_of_page_pictures_with_tables_is_read() {
     let pages = render_pages(&ReportSpec::standard(), true);
     score_scan("scan_tables.pdf", &scan_pdf(&pages), true);
+}
+
+/// A red seal stamped over the office, the date and the lines above them: the black print
+/// under it is read as before, and the seal's own words are not read.
+#[test]
+fn a_seal_over_the_text_hides_nothing_and_is_not_read() {
+    let spec = ReportSpec::standard();
+    let pages = render_pages(&spec, false);
+    let last = layout(&spec, false).pop().expect("a page");
+    let office = last
+        .lines
+        .iter()
+        .find(|l| l.text == spec.office)
+        .expect("the office signs the report");
+    let mut pngs: Vec<Vec<u8>> = pages.iter().map(support::scan::png).collect();
+    let sealed = stamp_seal(&pages[pages.len() - 1], office.x + 180, office.y + 30);
+    *pngs.last_mut().expect("a page") = png_rgb(&sealed);
+    let bytes = scan_docx_png(pngs);
+    score_scan("sealed.docx", &bytes, false);
+    let x = process_bytes(&bytes, &ocr_options()).unwrap();
+    for b in &x.document.body {
+        if let Block::Paragraph(p) = b {
+            assert!(
+                !p.text.contains("专用") && !p.text.contains("用章"),
+                "{p:?}"
+            );
+        }
+    }
 }
 
 /// Without the OCR models a scanned report is not read, and the file says so.

@@ -7,8 +7,9 @@
 //!
 //! Steps: the page's text lines are found by the PP-OCR detector ([`crate::ocr::detect`]);
 //! lines inside a ruled table (found by [`grid::detect`], the table-picture reader's grid) are
-//! left to the table reader; red lines (a seal stamped over the text) and faint ones (show-through
-//! from the back of the sheet) are dropped; the others are read by the recogniser, side by side
+//! left to the table reader; a colour page is read in its red channel, where a red seal stamped
+//! over the text all but vanishes, and lines that are faint there (the seal's own text,
+//! show-through from the back of the sheet) are dropped; the others are read by the recogniser, side by side
 //! in strips like table cells, ordered top to bottom and left to right within a row, and joined
 //! into paragraphs. A line starts a new paragraph when it is indented (or centred, or set right),
 //! after a gap larger than the page's line spacing, when it starts with a heading number
@@ -35,8 +36,6 @@ const CROP_MARGIN: f32 = 0.15;
 /// A line whose darkest ink (its 5th percentile) is lighter than this is show-through or a
 /// smudge, not print.
 const FAINT: u8 = 170;
-/// A line whose ink is on average this much redder than it is green or blue is a seal.
-const RED: f32 = 60.0;
 
 /// Decodes a page picture, checking its declared size against the limit first.
 pub fn decode_page(bytes: &[u8], limits: &Limits) -> Result<DynamicImage, ImageTableError> {
@@ -104,7 +103,13 @@ pub fn read_page(
     detector: &Detector,
     recogniser: &Recogniser,
 ) -> Result<PageText, OcrError> {
-    let gray = flatten_on_white(page_image);
+    // In colour, the red channel: black print stays dark in it, red seals (and red
+    // letterheads) all but vanish, so a seal neither hides the text under it nor is read.
+    let gray = if page_image.color().has_color() {
+        red_channel(page_image)
+    } else {
+        flatten_on_white(page_image)
+    };
     let (w, h) = gray.dimensions();
     let table = grid::detect(&Binary::rules(&gray)).map(|g| {
         let x0 = g.cols.first().map_or(0, |r| r.start);
@@ -114,12 +119,14 @@ pub fn read_page(
         [x0, y0, x1, y1]
     });
     let paper = paper_level(&gray);
-    let rgb = page_image.color().has_color().then(|| page_image.to_rgb8());
+    // The detector sees the page as the recogniser will: a seal must not join the lines it
+    // covers into one region.
+    let seen = DynamicImage::ImageLuma8(gray.clone());
     let mut boxes: Vec<[u32; 4]> = Vec::new();
     for TextBox {
         rect: [x, y, bw, bh],
         ..
-    } in detector.detect(page_image)?
+    } in detector.detect(&seen)?
     {
         let b = [x, y, x + bw, y + bh];
         let (cx, cy) = (x + bw / 2, y + bh / 2);
@@ -128,7 +135,7 @@ pub fn read_page(
         }) {
             continue;
         }
-        if is_faint(&gray, b, paper) || rgb.as_ref().is_some_and(|c| is_red(c, &gray, b, paper)) {
+        if is_faint(&gray, b, paper) {
             continue;
         }
         boxes.push(b);
@@ -171,6 +178,16 @@ fn flatten_on_white(img: &DynamicImage) -> GrayImage {
     })
 }
 
+/// The red channel of a colour page, transparency composited onto white.
+fn red_channel(img: &DynamicImage) -> GrayImage {
+    let rgba = img.to_rgba8();
+    GrayImage::from_fn(rgba.width(), rgba.height(), |x, y| {
+        let [r, _, _, a] = rgba.get_pixel(x, y).0;
+        let v = (u32::from(r) * u32::from(a) + 255 * (255 - u32::from(a))) / 255;
+        Luma([v as u8])
+    })
+}
+
 /// The level of the paper: the most common grey (a scan's white is rarely 255).
 fn paper_level(gray: &GrayImage) -> u8 {
     let mut hist = [0u32; 256];
@@ -205,22 +222,6 @@ fn is_faint(gray: &GrayImage, b: [u32; 4], paper: u8) -> bool {
     }
     ink.sort_unstable();
     ink[ink.len() / 20] > FAINT
-}
-
-fn is_red(rgb: &image::RgbImage, gray: &GrayImage, b: [u32; 4], paper: u8) -> bool {
-    let ink = ink_pixels(gray, b, paper);
-    if ink.is_empty() {
-        return false;
-    }
-    let redness: f32 = ink
-        .iter()
-        .map(|&(x, y, _)| {
-            let [r, g, b] = rgb.get_pixel(x, y).0.map(f32::from);
-            r - (g + b) / 2.0
-        })
-        .sum::<f32>()
-        / ink.len() as f32;
-    redness > RED
 }
 
 /// A line's crop for the recogniser: its box with a margin, the paper made white.

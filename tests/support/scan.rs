@@ -8,8 +8,8 @@
 //! out (pages of narrative only).
 
 use ab_glyph::{Font, FontVec, PxScale, ScaleFont};
-use image::{GrayImage, Luma};
-use imageproc::drawing::draw_text_mut;
+use image::{GrayImage, Luma, Rgb, RgbImage};
+use imageproc::drawing::{draw_hollow_circle_mut, draw_text_mut};
 
 use super::docx::{image_run, p_xml, Docx};
 use super::pdf::{pdf, stream, zlib};
@@ -262,20 +262,7 @@ pub fn png(img: &GrayImage) -> Vec<u8> {
 /// A `.docx` whose body is the pages as pictures, one per paragraph, each the size of the page's
 /// text area — what a scanner's "save to Word" gives.
 pub fn scan_docx(pages: &[GrayImage]) -> Vec<u8> {
-    let mut d = Docx::new();
-    for (i, page) in pages.iter().enumerate() {
-        let rid = d.add_png(png(page));
-        // A4 less Word's margins: 15.9 cm × 22.5 cm in EMU.
-        let run = image_run(
-            i as u32 + 1,
-            &format!("page{}", i + 1),
-            &rid,
-            5_724_000,
-            8_096_000,
-        );
-        d.push(&p_xml("", &run));
-    }
-    d.build()
+    scan_docx_png(pages.iter().map(png).collect())
 }
 
 /// A PDF of A4 pages, each showing one page picture over the whole page and no text.
@@ -308,4 +295,57 @@ pub fn scan_pdf(pages: &[GrayImage]) -> Vec<u8> {
         ));
     }
     pdf(&objects, 1)
+}
+
+/// The page with a red seal stamped on it, centred at `(cx, cy)`: a ring and the seal's words,
+/// multiplied into the page like ink (the black print under it stays black).
+pub fn stamp_seal(page: &GrayImage, cx: u32, cy: u32) -> RgbImage {
+    let font = load_font();
+    let mut seal = RgbImage::from_pixel(page.width(), page.height(), Rgb([255, 255, 255]));
+    let red = Rgb([210, 40, 40]);
+    for r in 132..142 {
+        draw_hollow_circle_mut(&mut seal, (cx as i32, cy as i32), r, red);
+    }
+    let words = "政务公开专用章";
+    let px = PxScale::from(34.0);
+    let w = words.chars().count() as i32 * 34;
+    draw_text_mut(
+        &mut seal,
+        red,
+        cx as i32 - w / 2,
+        cy as i32 - 17,
+        px,
+        &font,
+        words,
+    );
+    RgbImage::from_fn(page.width(), page.height(), |x, y| {
+        let g = u32::from(page.get_pixel(x, y).0[0]);
+        let s = seal.get_pixel(x, y).0;
+        Rgb(s.map(|c| (g * u32::from(c) / 255) as u8))
+    })
+}
+
+/// PNG bytes of a colour page.
+pub fn png_rgb(img: &RgbImage) -> Vec<u8> {
+    let mut out = std::io::Cursor::new(Vec::new());
+    img.write_to(&mut out, image::ImageFormat::Png)
+        .expect("png");
+    out.into_inner()
+}
+
+/// A `.docx` of page pictures given as PNG bytes (see [`scan_docx`]).
+pub fn scan_docx_png(pages: Vec<Vec<u8>>) -> Vec<u8> {
+    let mut d = Docx::new();
+    for (i, png) in pages.into_iter().enumerate() {
+        let rid = d.add_png(png);
+        let run = image_run(
+            i as u32 + 1,
+            &format!("page{}", i + 1),
+            &rid,
+            5_724_000,
+            8_096_000,
+        );
+        d.push(&p_xml("", &run));
+    }
+    d.build()
 }
