@@ -282,6 +282,7 @@ fn without_models_the_scan_is_a_warning() {
         "{:?}",
         x.document.warnings
     );
+    assert_eq!(x.status(), "partial");
 }
 
 /// Known gap of the table reader on whole pages (not of the page text): 表二, a small table
