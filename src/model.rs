@@ -83,6 +83,9 @@ pub struct Paragraph {
     pub outline_level: Option<u8>,
     /// Where the paragraph was printed, for readers of laid-out pages (PDF, scans).
     pub page_box: Option<PageBox>,
+    /// Mean recognition confidence 0–1 of its lines when the paragraph was read by OCR from a
+    /// picture of a page (`origin=ocr`); `None` for text the file carries as text.
+    pub confidence: Option<f32>,
 }
 
 /// A box on a printed page: page number (1-based) and `[x, y, width, height]` with the origin at

@@ -19,6 +19,7 @@
 //! (see `docs/ocr-bench.md`).
 
 pub mod convs;
+pub mod detect;
 
 use std::collections::hash_map::Entry;
 use std::collections::HashMap;
@@ -308,6 +309,27 @@ impl Recogniser {
         crops: &[GrayImage],
         text_like: &[bool],
     ) -> Result<Vec<Line>, OcrError> {
+        self.recognise_with(crops, &|i| {
+            if text_like.get(i).copied().unwrap_or(false) {
+                Narrow::Always
+            } else {
+                Narrow::Long
+            }
+        })
+    }
+
+    /// Recognises the lines of a page of text at their full width: narrowing (see [`NARROW`])
+    /// was measured on table labels, and on the long lines of a scanned page it drops
+    /// characters (digits of dates and phone numbers most of all).
+    pub fn recognise_text_lines(&self, crops: &[GrayImage]) -> Result<Vec<Line>, OcrError> {
+        self.recognise_with(crops, &|_| Narrow::Never)
+    }
+
+    fn recognise_with(
+        &self,
+        crops: &[GrayImage],
+        narrow_of: &dyn Fn(usize) -> Narrow,
+    ) -> Result<Vec<Line>, OcrError> {
         let mut out: Vec<Option<Line>> = vec![None; crops.len()];
         // Deduplicate by pixel content within the batch. Not against earlier calls: a line is
         // read in the context of the strip it shares, so a reading remembered from another
@@ -361,12 +383,7 @@ impl Recogniser {
             .iter()
             .map(|&t| {
                 let i = todo[t][0];
-                let narrow = if text_like.get(i).copied().unwrap_or(false) {
-                    Narrow::Always
-                } else {
-                    Narrow::Long
-                };
-                strip_line(&crops[i], narrow)
+                strip_line(&crops[i], narrow_of(i))
             })
             .collect();
         // Narrowed lines go in strips of their own: a narrowed line's first character is

@@ -120,6 +120,7 @@ pub(super) fn read_document(
 
 /// Everything after reading: the tables in pictures, recognition, checks.
 pub(super) fn finish_document(mut document: Document, opts: &Options) -> Extracted {
+    super::pages::read_scanned_pages(&mut document, opts);
     read_picture_tables(&mut document, opts);
     let mut report = recognise(&document);
     let mut checks = if report.kind == ReportKind::Annual {

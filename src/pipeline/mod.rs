@@ -2,7 +2,7 @@
 //! delivered in a stable order.
 //!
 //! `options` (settings, the OCR model loaded on first use), `inputs` (the files of a run),
-//! `file` (one file end to end), `images` (what images.csv lists), `reread` (digits of failed
+//! `file` (one file end to end), `pages` (the text of scanned pages read by OCR), `images` (what images.csv lists), `reread` (digits of failed
 //! identities read again), `budget` (memory shared by the files in flight), `batch` (the
 //! parallel run in input order), `shard` (a run split over machines). This file holds what a
 //! run hands out.
@@ -13,6 +13,7 @@ mod file;
 mod images;
 mod inputs;
 mod options;
+mod pages;
 mod reread;
 mod shard;
 

@@ -3,6 +3,7 @@
 use std::path::{Path, PathBuf};
 use std::sync::{Arc, OnceLock};
 
+use crate::ocr::detect::Detector;
 use crate::ocr::{OcrError, Recogniser};
 use crate::read::Limits;
 
@@ -52,6 +53,10 @@ impl Options {
 pub struct LazyRecogniser {
     dir: PathBuf,
     loaded: OnceLock<Result<Recogniser, OcrError>>,
+    /// The text detector, for pictures of whole pages; loaded the first time a scanned page
+    /// needs it (a run without scans never loads it, and a models directory without it still
+    /// reads table pictures).
+    detector: OnceLock<Result<Detector, OcrError>>,
 }
 
 impl LazyRecogniser {
@@ -63,12 +68,19 @@ impl LazyRecogniser {
         Ok(LazyRecogniser {
             dir: dir.to_path_buf(),
             loaded: OnceLock::new(),
+            detector: OnceLock::new(),
         })
     }
 
     pub fn get(&self) -> Result<&Recogniser, &OcrError> {
         self.loaded
             .get_or_init(|| Recogniser::load(&self.dir))
+            .as_ref()
+    }
+
+    pub fn detector(&self) -> Result<&Detector, &OcrError> {
+        self.detector
+            .get_or_init(|| Detector::load(&self.dir))
             .as_ref()
     }
 }

@@ -12,6 +12,7 @@ pub mod html;
 pub mod image_table;
 mod limits;
 mod package;
+pub mod page_image;
 pub mod pdf;
 pub mod rtf;
 pub mod sheet;

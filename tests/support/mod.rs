@@ -7,6 +7,7 @@ pub mod doc;
 pub mod docx;
 pub mod expect;
 pub mod html;
+pub mod page_scan;
 pub mod pdf;
 pub mod pictures;
 pub mod png;

@@ -28,7 +28,8 @@ pub fn pdf(objects: &[Vec<u8>], root: usize) -> Vec<u8> {
     out
 }
 
-fn stream(dict: &str, data: &[u8]) -> Vec<u8> {
+/// A stream object: `dict`'s entries plus its length, then the data.
+pub fn stream(dict: &str, data: &[u8]) -> Vec<u8> {
     let mut s = format!("<< {dict} /Length {} >>\nstream\n", data.len()).into_bytes();
     s.extend_from_slice(data);
     s.extend_from_slice(b"\nendstream");

@@ -341,6 +341,7 @@ impl<'a> Reader<'a> {
             style: self.styles.name(props.istd),
             outline_level: props.outline.or(s_outline).filter(|&l| l < 9),
             page_box: None,
+            confidence: None,
         }
     }
 

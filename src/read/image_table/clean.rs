@@ -32,7 +32,7 @@ pub fn gray_without_red(img: &DynamicImage) -> GrayImage {
 
 /// Grayscale with transparency composited onto white (screenshots with a transparent ground
 /// would otherwise turn black).
-fn flatten_on_white(img: &DynamicImage) -> GrayImage {
+pub fn flatten_on_white(img: &DynamicImage) -> GrayImage {
     if !img.color().has_alpha() {
         return img.to_luma8();
     }

@@ -110,7 +110,7 @@ pub fn t4_unlabelled(doc: &Document) -> Option<(Vec<Figure>, &'static str)> {
                     value,
                     raw: t.to_string(),
                     semantic,
-                    origin: "text".into(),
+                    origin: text_origin(p).into(),
                     location: format!("text p{n} item {}", k + 1),
                     cell: None,
                 }
@@ -121,10 +121,20 @@ pub fn t4_unlabelled(doc: &Document) -> Option<(Vec<Figure>, &'static str)> {
     None
 }
 
+/// `text`, or `ocr` for a paragraph read from a picture of a page.
+fn text_origin(p: &crate::model::Paragraph) -> &'static str {
+    if p.confidence.is_some() {
+        "ocr"
+    } else {
+        "text"
+    }
+}
+
 /// 表四 only in prose (`行政复议28件、行政诉讼11件`) in the section on 行政复议/行政诉讼:
 /// `t4.review.total` and, when the text splits the suits, `t4.suit_direct.total` and
 /// `t4.suit_after_review.total`. A litigation total without the split has no metric of its own:
-/// it is reported as a warning, never divided. Origin `text`, location `text p{n}`.
+/// it is reported as a warning, never divided. Origin `text` (`ocr` from a scanned page),
+/// location `text p{n}`.
 pub fn t4_from_prose(doc: &Document) -> (Vec<Figure>, Vec<String>) {
     use crate::model::Block;
     static COUNT: LazyLock<[Regex; 4]> = LazyLock::new(|| {
@@ -143,7 +153,7 @@ pub fn t4_from_prose(doc: &Document) -> (Vec<Figure>, Vec<String>) {
     });
     let mut in_section = false;
     let mut n = 0;
-    let mut found: [Option<(f64, String, usize)>; 4] = Default::default();
+    let mut found: [Option<(f64, String, usize, &'static str)>; 4] = Default::default();
     for b in &doc.body {
         let Block::Paragraph(p) = b else { continue };
         n += 1;
@@ -156,14 +166,14 @@ pub fn t4_from_prose(doc: &Document) -> (Vec<Figure>, Vec<String>) {
             }
             if let Some(m) = re.captures(&text) {
                 if let Ok(v) = m[1].parse::<f64>() {
-                    *slot = Some((v, m[0].to_string(), n));
+                    *slot = Some((v, m[0].to_string(), n, text_origin(p)));
                 }
             }
         }
     }
     let mut figs = Vec::new();
     let mut warnings = Vec::new();
-    let mut push = |metric: &str, (v, raw, n): &(f64, String, usize)| {
+    let mut push = |metric: &str, (v, raw, n, origin): &(f64, String, usize, &str)| {
         figs.push(Figure {
             metric: MetricId(metric.to_string()),
             value: Some(*v),
@@ -173,7 +183,7 @@ pub fn t4_from_prose(doc: &Document) -> (Vec<Figure>, Vec<String>) {
             } else {
                 Semantic::Number
             },
-            origin: "text".into(),
+            origin: origin.to_string(),
             location: format!("text p{n}"),
             cell: None,
         })
@@ -186,7 +196,7 @@ pub fn t4_from_prose(doc: &Document) -> (Vec<Figure>, Vec<String>) {
             push("t4.suit_direct.total", d);
             push("t4.suit_after_review.total", a);
         }
-        (Some((_, raw, _)), _, _) => warnings.push(format!(
+        (Some((_, raw, _, _)), _, _) => warnings.push(format!(
             "表四 only in the text: {raw:?} is not split into 未经复议直接起诉 and 复议后起诉, so no 行政诉讼 figure was read"
         )),
         _ => {}
@@ -218,6 +228,21 @@ mod tests {
         assert_eq!(f[14].semantic, Semantic::Na);
         assert_eq!(f[0].origin, "text");
         assert_eq!(f[0].location, "text p3 item 1");
+    }
+
+    #[test]
+    fn figures_from_paragraphs_read_by_ocr_have_origin_ocr() {
+        let mut d = crate::recognise::testutil::lines_doc(
+            "四、政府信息公开行政复议、行政诉讼情况\n\
+             本年度发生行政复议28件、行政诉讼11件。",
+        );
+        for b in &mut d.body {
+            if let crate::model::Block::Paragraph(p) = b {
+                p.confidence = Some(0.98);
+            }
+        }
+        let (f, _) = t4_from_prose(&d);
+        assert_eq!((f[0].value, f[0].origin.as_str()), (Some(28.0), "ocr"));
     }
 
     #[test]

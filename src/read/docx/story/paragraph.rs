@@ -199,6 +199,7 @@ impl Story<'_> {
             style,
             outline_level,
             page_box: None,
+            confidence: None,
         }));
         Ok(extras)
     }

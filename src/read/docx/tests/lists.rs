@@ -138,6 +138,7 @@ fn styles_give_names_and_outline_levels() {
         style: style.map(String::from),
         outline_level: lvl,
         page_box: None,
+        confidence: None,
     };
     assert_eq!(
         got,

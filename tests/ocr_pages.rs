@@ -1,0 +1,301 @@
+//! Scanned reports (issue 14): text lines found on rendered pages by the PP-OCR detection model,
+//! and the narrative of a report that is only page pictures (.docx, PDF) read end to end.
+//! Needs the OCR models (`scripts/setup-models`) and the font `fonts-wqy-microhei`.
+
+mod support;
+
+use std::time::Instant;
+
+use image::DynamicImage;
+use nianbao::model::{Block, Paragraph};
+use nianbao::ocr::detect::Detector;
+use nianbao::ocr::models_dir;
+use nianbao::pipeline::{process_bytes, Options};
+use nianbao::recognise::text::compact;
+use nianbao::recognise::ReportKind;
+use support::expect::figure_problems;
+use support::page_scan::{
+    layout, png_rgb, render_pages, scan_docx, scan_docx_png, scan_pdf, stamp_seal, ScanPage,
+};
+use support::report::ReportSpec;
+
+fn detector() -> Detector {
+    Detector::load(&models_dir(None))
+        .unwrap_or_else(|e| panic!("{e} (CI: run scripts/setup-models before cargo test)"))
+}
+
+/// Every printed line of every page is found as one box around it, and nothing else is.
+#[test]
+fn every_printed_line_is_one_box() {
+    let spec = ReportSpec::standard();
+    let pages = render_pages(&spec, false);
+    let printed = layout(&spec, false);
+    let det = detector();
+    for (n, (page, ScanPage { lines, .. })) in pages.iter().zip(&printed).enumerate() {
+        let t0 = Instant::now();
+        let boxes = det.detect(&DynamicImage::ImageLuma8(page.clone())).unwrap();
+        eprintln!(
+            "page {}: {} boxes in {:?}",
+            n + 1,
+            boxes.len(),
+            t0.elapsed()
+        );
+        assert_eq!(boxes.len(), lines.len(), "page {}: {boxes:?}", n + 1);
+        for l in lines {
+            // The glyphs of a 30 px font drawn at y sit within about y + 4 .. y + 28.
+            let mid = l.y + 15;
+            let around: Vec<_> = boxes
+                .iter()
+                .filter(|b| b.rect[1] <= mid && mid < b.rect[1] + b.rect[3])
+                .collect();
+            assert_eq!(
+                around.len(),
+                1,
+                "page {} line {:?}: {around:?}",
+                n + 1,
+                l.text
+            );
+            let [x, y, _, h] = around[0].rect;
+            assert!(
+                x.abs_diff(l.x) <= 12,
+                "{:?} starts at {x}, drawn at {}",
+                l.text,
+                l.x
+            );
+            assert!(
+                y <= l.y + 8 && y + h >= l.y + 24,
+                "{:?}: {:?}",
+                l.text,
+                around[0]
+            );
+        }
+    }
+}
+
+fn ocr_options() -> Options {
+    Options::with_ocr(None).unwrap_or_else(|e| panic!("{e} — run scripts/setup-models"))
+}
+
+/// Reads a scanned report end to end and scores what came out against the spec it was rendered
+/// from: the section probes (every sentence the spec expects in each section) and the dates and
+/// contacts.
+fn score_scan(name: &str, bytes: &[u8], with_tables: bool) {
+    let spec = ReportSpec::standard();
+    let expected = spec.expected();
+    let t0 = Instant::now();
+    let x = process_bytes(bytes, &ocr_options()).unwrap_or_else(|e| panic!("{name}: {e:?}"));
+    eprintln!("{name}: read in {:?}", t0.elapsed());
+    let r = &x.report;
+    assert_eq!(
+        r.kind,
+        ReportKind::Annual,
+        "{name}: {:?}",
+        x.document.warnings
+    );
+
+    let mut probes = 0;
+    let mut misses: Vec<String> = Vec::new();
+    for s in &expected.sections {
+        let text = r
+            .sections
+            .iter()
+            .find(|found| found.id.as_str() == s.id)
+            .map(|found| compact(&found.text))
+            .unwrap_or_default();
+        for known in &s.known {
+            probes += 1;
+            if !text.contains(&compact(known)) {
+                misses.push(format!("{}: {known}", s.id));
+            }
+        }
+    }
+    let date = |d: &Option<nianbao::recognise::Date>| d.map(|d| d.to_string());
+    let c = &r.contacts;
+    let mut fields: Vec<(&str, Option<String>, Option<String>)> = vec![
+        ("office", r.office.clone(), expected.office.clone()),
+        ("published", date(&r.published), expected.published.clone()),
+        (
+            "period_start",
+            date(&r.period_start),
+            expected.period_start.clone(),
+        ),
+        (
+            "period_end",
+            date(&r.period_end),
+            expected.period_end.clone(),
+        ),
+        ("address", c.address.clone(), expected.address.clone()),
+        ("postcode", c.postcode.clone(), expected.postcode.clone()),
+        ("email", c.email.clone(), expected.email.clone()),
+        ("website", c.website.clone(), expected.website.clone()),
+    ];
+    for p in &expected.phones {
+        let got = c.phones.iter().find(|f| *f == p).cloned();
+        fields.push(("phone", got, Some(p.clone())));
+    }
+    let meta = fields.len();
+    let meta_misses: Vec<String> = fields
+        .into_iter()
+        .filter(|(_, got, want)| got != want)
+        .map(|(what, got, want)| format!("{what}: {got:?}, expected {want:?}"))
+        .collect();
+    eprintln!(
+        "{name}: section probes {}/{probes}, dates and contacts {}/{meta}",
+        probes - misses.len(),
+        meta - meta_misses.len()
+    );
+    assert!(
+        (probes - misses.len()) * 10 >= probes * 9,
+        "{name}: section probes missed: {misses:#?}"
+    );
+    assert!(
+        (meta - meta_misses.len()) * 10 >= meta * 9,
+        "{name}: {meta_misses:#?}"
+    );
+    // Every paragraph came from OCR, with its page and box; page numbers were left out.
+    let paragraphs: Vec<&Paragraph> = x
+        .document
+        .body
+        .iter()
+        .filter_map(|b| match b {
+            Block::Paragraph(p) if !p.text.is_empty() => Some(p),
+            _ => None,
+        })
+        .collect();
+    assert!(paragraphs.len() > 20, "{name}: {paragraphs:?}");
+    for p in &paragraphs {
+        assert!(p.confidence.is_some() && p.page_box.is_some(), "{p:?}");
+        assert!(
+            !p.text.contains("- 1 -") && !p.text.contains("- 2 -"),
+            "{p:?}"
+        );
+    }
+    // Paragraphs are whole: each paragraph of the spec is one paragraph read, the one cut by
+    // the page break (五's first) too.
+    let read: Vec<String> = paragraphs.iter().map(|p| compact(&p.text)).collect();
+    let whole: Vec<String> = spec
+        .sections
+        .iter()
+        .flat_map(|s| s.intro.iter().chain(&s.outro))
+        .map(|t| compact(t))
+        .collect();
+    let found = whole.iter().filter(|t| read.contains(t)).count();
+    eprintln!("{name}: whole paragraphs {found}/{}", whole.len());
+    assert!(found * 10 >= whole.len() * 9, "{name}: {read:#?}");
+    let pages: Vec<u32> = paragraphs
+        .iter()
+        .filter_map(|p| p.page_box)
+        .map(|b| b.page)
+        .collect();
+    assert_eq!(pages.first(), Some(&1));
+    assert_eq!(
+        pages.last(),
+        Some(&(layout(&spec, with_tables).len() as u32))
+    );
+    assert!(pages.windows(2).all(|w| w[0] <= w[1]), "{pages:?}");
+    if with_tables {
+        // The tables' lines were left to the table reader, which read the page pictures: no
+        // cell text in the narrative, and the figures from the tables.
+        for p in &paragraphs {
+            for label in ["本年制发件数", "法人或其他组织", "未经复议直接起诉"]
+            {
+                assert!(!p.text.contains(label), "{name}: table text in {p:?}");
+            }
+        }
+        let problems = figure_problems(&r.figures, &expected.figures, "image");
+        let n = expected.figures.len();
+        eprintln!(
+            "{name}: figures {}/{n} without a problem",
+            n - problems.len().min(n)
+        );
+        // 表二 is left out: see `t2_on_a_whole_page`.
+        let (t2, others): (Vec<_>, Vec<_>) = problems.iter().partition(|p| p.contains("t2."));
+        eprintln!("{name}: 表二: {t2:?}");
+        assert!(others.is_empty(), "{name}: {others:#?}");
+    }
+    // A page read is not reported as unread.
+    assert!(
+        !x.document.warnings.iter().any(|w| w.contains("not read")),
+        "{name}: {:?}",
+        x.document.warnings
+    );
+}
+
+#[test]
+fn a_docx_of_page_pictures_is_read() {
+    let pages = render_pages(&ReportSpec::standard(), false);
+    score_scan("scan.docx", &scan_docx(&pages), false);
+}
+
+#[test]
+fn a_pdf_of_page_pictures_is_read() {
+    let pages = render_pages(&ReportSpec::standard(), false);
+    score_scan("scan.pdf", &scan_pdf(&pages), false);
+}
+
+/// The whole report scanned, its three tables included: the narrative as above, and the
+/// figures read from the tables of the page pictures.
+#[test]
+fn a_pdf_of_page_pictures_with_tables_is_read() {
+    let pages = render_pages(&ReportSpec::standard(), true);
+    score_scan("scan_tables.pdf", &scan_pdf(&pages), true);
+}
+
+/// A red seal stamped over the office, the date and the lines above them: the black print
+/// under it is read as before, and the seal's own words are not read.
+#[test]
+fn a_seal_over_the_text_hides_nothing_and_is_not_read() {
+    let spec = ReportSpec::standard();
+    let pages = render_pages(&spec, false);
+    let last = layout(&spec, false).pop().expect("a page");
+    let office = last
+        .lines
+        .iter()
+        .find(|l| l.text == spec.office)
+        .expect("the office signs the report");
+    let mut pngs: Vec<Vec<u8>> = pages.iter().map(support::page_scan::png).collect();
+    let sealed = stamp_seal(&pages[pages.len() - 1], office.x + 180, office.y + 30);
+    *pngs.last_mut().expect("a page") = png_rgb(&sealed);
+    let bytes = scan_docx_png(pngs);
+    score_scan("sealed.docx", &bytes, false);
+    let x = process_bytes(&bytes, &ocr_options()).unwrap();
+    for b in &x.document.body {
+        if let Block::Paragraph(p) = b {
+            assert!(
+                !p.text.contains("专用") && !p.text.contains("用章"),
+                "{p:?}"
+            );
+        }
+    }
+}
+
+/// Without the OCR models a scanned report is not read, and the file says so.
+#[test]
+fn without_models_the_scan_is_a_warning() {
+    let pages = render_pages(&ReportSpec::standard(), false);
+    let x = process_bytes(&scan_docx(&pages), &Options::default()).unwrap();
+    assert!(
+        x.document.warnings.iter().any(|w| w.starts_with(&format!(
+            "{} page picture(s) (a scan) not read as text",
+            pages.len()
+        ))),
+        "{:?}",
+        x.document.warnings
+    );
+    assert_eq!(x.status(), "partial");
+}
+
+/// Known gap of the table reader on whole pages (not of the page text): 表二, a small table
+/// (477 × 491 px) at the top of a 1240 × 1754 page, loses its inner vertical rules — read as
+/// 14 × 2 instead of 14 × 4, `5`, `2`, `37` run together as `5237` — while the same pixels
+/// alone read right (14 × 4, every figure). The rule length the grid detector asks for grows
+/// with the picture, and the page is much taller than the table.
+#[test]
+#[ignore = "the table-picture reader on whole pages: short inner rules of a small table are missed"]
+fn t2_on_a_whole_page() {
+    let spec = ReportSpec::standard();
+    let pages = render_pages(&spec, true);
+    let x = process_bytes(&scan_pdf(&pages), &ocr_options()).unwrap();
+    let problems = figure_problems(&x.report.figures, &spec.expected().figures, "image");
+    assert!(problems.is_empty(), "{problems:#?}");
+}
