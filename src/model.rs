@@ -58,6 +58,14 @@ impl Document {
             _ => None,
         })
     }
+
+    /// The pictures placed in the body: (position in `body`, index in `images`), in reading order.
+    pub fn placed_images(&self) -> impl Iterator<Item = (usize, usize)> + '_ {
+        self.body.iter().enumerate().filter_map(|(pos, b)| match b {
+            Block::Image(i) => Some((pos, *i)),
+            _ => None,
+        })
+    }
 }
 
 /// One block of the reading order.

@@ -165,15 +165,7 @@ pub(super) fn finish_document(mut document: Document, opts: &Options) -> Extract
 /// the recogniser finds it like any other table. EMF pictures are read from their text records
 /// and need no OCR.
 pub(super) fn read_picture_tables(doc: &mut Document, opts: &Options) {
-    let anchored: Vec<(usize, usize)> = doc
-        .body
-        .iter()
-        .enumerate()
-        .filter_map(|(pos, b)| match b {
-            Block::Image(i) => Some((pos, *i)),
-            _ => None,
-        })
-        .collect();
+    let anchored: Vec<(usize, usize)> = doc.placed_images().collect();
     let mut unread = 0;
     let mut why_unread = "no OCR models (run scripts/setup-models)".to_string();
     // From the end, so inserting a table does not move the positions still to visit.

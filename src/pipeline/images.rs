@@ -17,11 +17,8 @@ pub(super) fn describe_images(doc: &Document, report: &AnnualReport) -> Vec<Imag
             let content_type = read::sniff::image_type(&img.data)
                 .map(str::to_string)
                 .unwrap_or_else(|| img.content_type.clone());
-            let (width, height) = image::ImageReader::new(std::io::Cursor::new(&img.data))
-                .with_guessed_format()
-                .ok()
-                .and_then(|r| r.into_dimensions().ok())
-                .map_or((None, None), |(w, h)| (Some(w), Some(h)));
+            let (width, height) =
+                read::image_dimensions(&img.data).map_or((None, None), |(w, h)| (Some(w), Some(h)));
             ImageInfo {
                 id: format!("I{}", i + 1),
                 part: img.part.clone(),

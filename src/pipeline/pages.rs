@@ -129,19 +129,10 @@ fn join_across_pages(pages: &mut [Result<PageText, String>]) {
 /// The body's page pictures, in body order.
 fn scanned_pages(doc: &Document) -> Vec<ScannedPage> {
     let page_shaped: Vec<(usize, usize)> = doc
-        .body
-        .iter()
-        .enumerate()
-        .filter_map(|(pos, b)| match b {
-            Block::Image(i) => Some((pos, *i)),
-            _ => None,
-        })
+        .placed_images()
         .filter(|&(_, i)| {
             doc.images.get(i).is_some_and(|im| {
-                image::ImageReader::new(std::io::Cursor::new(&im.data))
-                    .with_guessed_format()
-                    .ok()
-                    .and_then(|r| r.into_dimensions().ok())
+                crate::read::image_dimensions(&im.data)
                     .is_some_and(|(w, h)| page_image::page_shaped(w, h))
             })
         })

@@ -123,3 +123,12 @@ pub fn read_auto_in(
         other => Err(other.into_error()),
     }
 }
+
+/// A picture's width and height from its header, without decoding it (`None` when the format is
+/// not one the image crate knows or the header is broken).
+pub fn image_dimensions(bytes: &[u8]) -> Option<(u32, u32)> {
+    image::ImageReader::new(std::io::Cursor::new(bytes))
+        .with_guessed_format()
+        .ok()
+        .and_then(|r| r.into_dimensions().ok())
+}
