@@ -131,7 +131,7 @@ fn notes_alt_text_labels_and_drop_caps_reach_the_csv_and_the_database() {
 
     let sections = read_csv(&out.join("sections.csv"));
     let ids: Vec<&str> = sections.iter().map(|r| r["section"].as_str()).collect();
-    assert_eq!(ids, ["body", "notes"]);
+    assert_eq!(ids, ["body", "notes", "pictures"]);
     assert_eq!(
         sections[0]["text"],
         "Fidelity test\nBody sentence.[1] Second.[2]Commented\n1 Head\n1.1 Subhead\n\
@@ -143,9 +143,13 @@ fn notes_alt_text_labels_and_drop_caps_reach_the_csv_and_the_database() {
         "[1] The footnote text.\n[2] The endnote text.\nA comment."
     );
 
+    // The picture's description in a row of its own, after the picture's id in images.csv.
+    assert_eq!(sections[2]["text"], "[I1] Table three as a screenshot");
+
     let images = read_csv(&out.join("images.csv"));
     assert_eq!(images.len(), 1);
     assert_eq!(images[0]["description"], "Table three as a screenshot");
+    assert_eq!(images[0]["image"], "I1");
 
     // The database holds the same rows: export writes the same files.
     let exported = tmp.path().join("exported");

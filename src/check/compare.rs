@@ -342,8 +342,8 @@ fn text_similarity(
 ) {
     for (section, text) in &now.sections {
         // The preamble is the format's fixed opening and the contact block: alike every year.
-        // Notes are not one of the report's sections.
-        if section == "preamble" || section == "notes" {
+        // Notes and the pictures' descriptions are not one of the report's sections.
+        if section == "preamble" || section == "notes" || section == "pictures" {
             continue;
         }
         let Some(old) = prev.sections.get(section) else {

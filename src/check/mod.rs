@@ -379,6 +379,7 @@ mod tests {
                 text: text.to_string(),
             }],
             notes: None,
+            pictures: None,
             figures,
             table_formats: Vec::new(),
             warnings: Vec::new(),

@@ -68,7 +68,7 @@ pub fn run(args: Args) -> anyhow::Result<ExitCode> {
     }
 
     println!("\nOutline");
-    for s in r.sections.iter().chain(&r.notes) {
+    for s in r.sections.iter().chain(&r.notes).chain(&r.pictures) {
         let first: String = s.text.chars().take(40).collect();
         println!(
             "  {:<18} {:<36} {} chars  «{}»",

@@ -75,6 +75,9 @@ pub enum SectionId {
     /// Footnotes, endnotes and comments: never one of the report's sections (see
     /// [`AnnualReport::notes`]), written beside them.
     Notes,
+    /// The pictures' descriptions (alt text), written beside the sections like the notes (see
+    /// [`AnnualReport::pictures`]).
+    Pictures,
 }
 
 impl SectionId {
@@ -89,6 +92,7 @@ impl SectionId {
             SectionId::Other => "other",
             SectionId::Body => "body",
             SectionId::Notes => "notes",
+            SectionId::Pictures => "pictures",
         }
     }
 }
@@ -175,6 +179,11 @@ pub struct AnnualReport {
     /// Footnotes, endnotes and comments as one section of their own, when the document has any:
     /// kept out of `sections`, so they never count as a section's text, a heading or a claim.
     pub notes: Option<Section>,
+    /// The pictures' descriptions (alt text), one line each after the picture's id (`[I2] …`),
+    /// when any picture has one. A description is not printed on the page, so it is kept out of
+    /// `sections` (a table cut at a page break is two screenshots with nothing between them, and
+    /// Word fills descriptions in by itself: "表格 描述已自动生成"), but it is the document's text.
+    pub pictures: Option<Section>,
     pub figures: Vec<Figure>,
     /// Formats of the statistical tables found, in reading order.
     pub table_formats: Vec<TableFormat>,
@@ -243,6 +252,7 @@ pub fn recognise(doc: &Document) -> AnnualReport {
         contacts,
         sections,
         notes: sections::notes(doc),
+        pictures: sections::picture_descriptions(doc),
         figures: mapped.figures,
         table_formats: mapped.formats,
         warnings,

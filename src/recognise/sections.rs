@@ -22,7 +22,7 @@ fn ordinal(id: SectionId) -> u32 {
         SectionId::ReviewLitigation => 4,
         SectionId::Problems => 5,
         SectionId::Other => 6,
-        SectionId::Preamble | SectionId::Body | SectionId::Notes => 0,
+        SectionId::Preamble | SectionId::Body | SectionId::Notes | SectionId::Pictures => 0,
     }
 }
 
@@ -271,6 +271,22 @@ pub fn notes(doc: &Document) -> Option<Section> {
     }
     (!text.is_empty()).then(|| Section {
         id: SectionId::Notes,
+        heading: String::new(),
+        text,
+    })
+}
+
+/// The pictures' descriptions, each after the id the picture has in images.csv (`I` + its
+/// position among the document's images).
+pub fn picture_descriptions(doc: &Document) -> Option<Section> {
+    let mut text = String::new();
+    for (i, img) in doc.images.iter().enumerate() {
+        for line in img.description.iter().flat_map(|d| d.lines()) {
+            push_line(&mut text, &format!("[I{}] {line}", i + 1));
+        }
+    }
+    (!text.is_empty()).then(|| Section {
+        id: SectionId::Pictures,
         heading: String::new(),
         text,
     })

@@ -347,7 +347,7 @@ fn visit_extracted(source: &str, outcome: &FileOutcome, x: &Extracted, sink: &mu
             ],
         );
     }
-    for s in r.sections.iter().chain(&r.notes) {
+    for s in r.sections.iter().chain(&r.notes).chain(&r.pictures) {
         sink.record(
             Table::Sections,
             &[source, s.id.as_str(), &s.heading, &s.text],
