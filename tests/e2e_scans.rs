@@ -79,6 +79,13 @@ fn damages() -> Vec<(&'static str, Scan)> {
             },
         ),
         (
+            "dust on 0.1 % of the pixels",
+            Scan {
+                speckle: 0.001,
+                ..Scan::default()
+            },
+        ),
+        (
             "turned, grey, sealed, JPEG q75",
             Scan {
                 angle_deg: 1.5,
@@ -159,13 +166,6 @@ fn survey() {
     let mut cases = vec![("clean", Scan::default())];
     cases.extend(damages());
     cases.extend([
-        (
-            "speckle 0.1%",
-            Scan {
-                speckle: 0.001,
-                ..Scan::default()
-            },
-        ),
         (
             "speckle 0.3%",
             Scan {

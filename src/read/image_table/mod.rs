@@ -186,14 +186,58 @@ fn cell_lines(
             let cols: Vec<u32> = (inside.x0..=inside.x1)
                 .filter(|&x| (y0..=y1).any(|y| bin.at(x, y)))
                 .collect();
-            Some(InkBox {
-                x0: *cols.first()?,
-                x1: *cols.last()?,
-                y0,
-                y1,
-            })
+            let (x0, x1) = without_lone_specks(bin, &cols, y0, y1, line_h)?;
+            // Rows inked between the kept columns: a speck dropped at the side no longer
+            // stretches the line up or down.
+            let inked = |y: u32| (x0..=x1).any(|x| bin.at(x, y));
+            let (y0, y1) = match (y0..=y1).find(|&y| inked(y)) {
+                Some(top) => (top, (top..=y1).rev().find(|&y| inked(y)).unwrap_or(top)),
+                None => (y0, y1),
+            };
+            Some(InkBox { x0, x1, y0, y1 })
         })
         .collect()
+}
+
+/// The first and last inked column of a line once a speck at either end is left out: a run of
+/// at most two columns and `SPECK_INK` pixels, a third of a line's height or more away from the
+/// rest. Dust that touches a cell's rule survives the cleaning (it is part of the rule's blob)
+/// and would widen the crop: the recogniser then reads a lone `2` as nothing, or `0` as `〇、`.
+fn without_lone_specks(
+    bin: &Binary,
+    cols: &[u32],
+    y0: u32,
+    y1: u32,
+    line_h: u32,
+) -> Option<(u32, u32)> {
+    const SPECK_INK: usize = 6;
+    // Runs of consecutive inked columns.
+    let mut runs: Vec<(u32, u32)> = Vec::new();
+    for &x in cols {
+        match runs.last_mut() {
+            Some((_, e)) if *e + 1 == x => *e = x,
+            _ => runs.push((x, x)),
+        }
+    }
+    let speck = |(s, e): (u32, u32)| {
+        e - s < 2
+            && (s..=e)
+                .flat_map(|x| (y0..=y1).map(move |y| (x, y)))
+                .filter(|&(x, y)| bin.at(x, y))
+                .count()
+                <= SPECK_INK
+    };
+    let far = line_h.div_ceil(3);
+    while runs.len() > 1 && speck(runs[0]) && runs[1].0 - runs[0].1 > far {
+        runs.remove(0);
+    }
+    while runs.len() > 1 && speck(runs[runs.len() - 1]) && {
+        let n = runs.len();
+        runs[n - 1].0 - runs[n - 2].1 > far
+    } {
+        runs.pop();
+    }
+    Some((runs.first()?.0, runs.last()?.1))
 }
 
 /// The crop the recogniser reads: the line's pixels on a white canvas with a fixed margin.
@@ -469,6 +513,37 @@ mod tests {
         }
         assert_eq!(fold("（七） 总计"), "（七）总计");
         assert_eq!(fold("PP OCR 总计"), "PP OCR 总计");
+    }
+
+    /// A `2` drawn as a 6 × 10 block at x 40..46, y 10..20 of a cell, and one dust pixel.
+    fn digit_and_speck(speck: (u32, u32)) -> Binary {
+        let gray = GrayImage::from_fn(80, 30, |x, y| {
+            let digit = (40..46).contains(&x) && (10..20).contains(&y);
+            Luma([if digit || (x, y) == speck { 0 } else { 255 }])
+        });
+        Binary::otsu(&gray)
+    }
+
+    #[test]
+    fn a_speck_beside_a_number_does_not_widen_its_line() {
+        let inside = InkBox {
+            x0: 2,
+            y0: 2,
+            x1: 77,
+            y1: 27,
+        };
+        for speck in [(3, 25), (70, 4), (3, 12)] {
+            let bin = digit_and_speck(speck);
+            let bands = ink_bands(&bin, inside);
+            let lines = cell_lines(&bin, inside, bands, 10);
+            assert_eq!(lines.len(), 1, "{speck:?}");
+            let b = lines[0];
+            assert_eq!((b.x0, b.x1, b.y0, b.y1), (40, 45, 10, 19), "{speck:?}");
+        }
+        // A point next to the digit is part of the number (`5.`), not dust.
+        let bin = digit_and_speck((48, 19));
+        let lines = cell_lines(&bin, inside, ink_bands(&bin, inside), 10);
+        assert_eq!((lines[0].x0, lines[0].x1), (40, 48));
     }
 
     #[test]
