@@ -417,3 +417,31 @@ fn tables_csv_locates_pdf_cells_by_page_and_box() {
         assert!(b[2] - b[0] < 60.0 && b[3] - b[1] < 100.0, "one cell: {b:?}");
     }
 }
+
+/// A blank page (a separator, the back of a sheet) loses nothing: the file stays `ok`. A page
+/// whose only ink is drawn shapes (text turned into outlines) has lost its text: `partial`, and
+/// the warning names that page alone.
+#[test]
+fn a_blank_page_is_not_a_lost_page() {
+    let text = b"BT /F1 12 Tf 72 770 Td (Annual report) Tj ET".as_slice();
+    // A filled curved shape, as a glyph drawn as an outline is painted.
+    let outline = b"0 0 0 rg 100 700 m 150 750 200 700 150 650 c f".as_slice();
+    let opts = options();
+
+    let x = process_bytes(&support::pdf::pages(&[text, b"", text]), &opts).expect("reads");
+    assert_eq!(x.status(), "ok", "{:?}", x.document.warnings);
+    assert!(x
+        .document
+        .reader_notes
+        .iter()
+        .any(|n| n == "page 2 is blank"));
+
+    let x = process_bytes(&support::pdf::pages(&[text, b"", outline]), &opts).expect("reads");
+    assert_eq!(x.status(), "partial");
+    assert_eq!(x.document.warnings.len(), 1, "{:?}", x.document.warnings);
+    assert!(
+        x.document.warnings[0].starts_with("page 3 has no text and no picture"),
+        "{}",
+        x.document.warnings[0]
+    );
+}

@@ -112,6 +112,30 @@ pub fn too_many_pages() -> Vec<u8> {
     pdf(&objects, 1)
 }
 
+/// A PDF of pages with these contents, in order, all with the Helvetica font as `/F1`.
+pub fn pages(contents: &[&[u8]]) -> Vec<u8> {
+    let n = contents.len();
+    let mut objects: Vec<Vec<u8>> = vec![
+        b"<< /Type /Catalog /Pages 2 0 R >>".to_vec(),
+        Vec::new(), // the page tree, written below once the kids are known
+        b"<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica >>".to_vec(),
+    ];
+    let kids: Vec<String> = (0..n).map(|i| format!("{} 0 R", 4 + 2 * i)).collect();
+    objects[1] = format!("<< /Type /Pages /Kids [{}] /Count {n} >>", kids.join(" ")).into_bytes();
+    for (i, content) in contents.iter().enumerate() {
+        objects.push(
+            format!(
+                "<< /Type /Page /Parent 2 0 R /MediaBox [0 0 595 842] /Contents {} 0 R \
+                 /Resources << /Font << /F1 3 0 R >> >> >>",
+                5 + 2 * i
+            )
+            .into_bytes(),
+        );
+        objects.push(stream("", content));
+    }
+    pdf(&objects, 1)
+}
+
 /// A page tree whose kids point back at the tree itself: a reference cycle.
 pub fn page_tree_cycle() -> Vec<u8> {
     let objects = vec![

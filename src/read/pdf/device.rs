@@ -108,6 +108,9 @@ pub struct PageInk {
     pub images: Vec<PlacedImage>,
     /// Pictures left out, with the reason (too many pixels, undecodable).
     pub skipped_images: Vec<String>,
+    /// Paths painted in a visible colour (rules, shading, shapes; text drawn as outlines): a
+    /// page with no glyph, picture or path is blank paper, not a page that lost its text.
+    pub painted_paths: usize,
 }
 
 /// Collects a page's ink. `flip` maps PDF user space (y up) to top-left page coordinates.
@@ -230,6 +233,7 @@ impl<'a> Device<'a> for Collector {
         if invisible(&props.paint) {
             return;
         }
+        self.ink.painted_paths += 1;
         let t = props.transform;
         match draw_mode {
             DrawMode::Fill(_) => self.add_fill(path, t),

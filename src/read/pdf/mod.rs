@@ -38,6 +38,7 @@ struct PageRead {
     text_tables: Vec<(f32, TableGrid)>,
     images: Vec<PlacedImage>,
     glyphs: usize,
+    painted_paths: usize,
 }
 
 /// Reads a PDF's pages into a document.
@@ -113,6 +114,7 @@ pub fn read_pdf(bytes: &[u8], limits: &Limits) -> Result<Document, ReadError> {
             text_tables,
             images,
             glyphs,
+            painted_paths,
             ..
         } = page;
         let mut body: Vec<Line> = Vec::with_capacity(lines.len());
@@ -194,8 +196,13 @@ pub fn read_pdf(bytes: &[u8], limits: &Limits) -> Result<Document, ReadError> {
             warnings.push(format!(
                 "page {number} has no text layer (a scan): its picture is listed in images.csv, but the text of scanned pages is not read"
             ));
+        } else if glyphs == 0 && image_count == 0 && painted_paths > 0 {
+            warnings.push(format!(
+                "page {number} has no text and no picture, only {painted_paths} drawn shapes (text drawn as outlines is not read)"
+            ));
         } else if glyphs == 0 && image_count == 0 {
-            warnings.push(format!("page {number} has no text and no picture"));
+            // Blank paper (a separator page, the back of a printed sheet): nothing is lost.
+            notes.push(format!("page {number} is blank"));
         }
         notes.push(format!(
             "page {number}: {glyphs} glyphs, {table_count} ruled table{}, {image_count} picture{}",
@@ -262,6 +269,7 @@ fn layout(number: u32, height: f32, ink: PageInk) -> PageRead {
         text_tables,
         images: ink.images,
         glyphs: glyph_count,
+        painted_paths: ink.painted_paths,
     }
 }
 
