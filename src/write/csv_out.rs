@@ -35,11 +35,19 @@ impl Renderer {
     }
 
     fn for_table(t: Table) -> Self {
-        Renderer::new(
+        let mut r = Renderer::new(
             (0..t.columns().len())
                 .map(|i| t.is_numeric_column(i))
                 .collect(),
-        )
+        );
+        // A 2021 report renders 20–30 KB each of figures, tables and checks: reserved once
+        // instead of doubled a dozen times (the copies were 2 % of a report's instructions).
+        r.out.reserve(match t {
+            Table::Figures | Table::Tables | Table::Checks => 32 << 10,
+            Table::Sections => 4 << 10,
+            _ => 256,
+        });
+        r
     }
 
     fn record(&mut self, fields: &[&str]) {
@@ -62,10 +70,7 @@ impl Renderer {
     }
 
     fn field(&mut self, field: &[u8]) {
-        // Two vectorised scans cost less than one byte loop over a row of Chinese text.
-        if memchr::memchr3(b',', b'"', b'\n', field).is_none()
-            && memchr::memchr(b'\r', field).is_none()
-        {
+        if !needs_quotes(field) {
             self.out.extend_from_slice(field);
             return;
         }
@@ -84,6 +89,18 @@ impl Renderer {
     fn take(&mut self) -> Vec<u8> {
         std::mem::take(&mut self.out)
     }
+}
+
+/// Whether a field holds a comma, a quote, CR or LF. Most fields are a few bytes (ids, numbers):
+/// a byte loop; a long one (a paragraph, a check's note) gets memchr's vectorised scans, whose
+/// set-up costs more than a short field's loop.
+fn needs_quotes(field: &[u8]) -> bool {
+    if field.len() < 64 {
+        return field
+            .iter()
+            .any(|&b| b < 0x40 && matches!(b, b',' | b'"' | b'\r' | b'\n'));
+    }
+    memchr::memchr3(b',', b'"', b'\n', field).is_some() || memchr::memchr(b'\r', field).is_some()
 }
 
 /// One file's records rendered as the bytes of every output CSV (a [`RowSink`]).
@@ -252,7 +269,14 @@ mod tests {
 
     #[test]
     fn records_are_rendered_as_the_csv_crate_renders_them() {
+        // Fields of 64 bytes and more are scanned another way: long ones with and without
+        // characters that need quotes.
+        let long_plain = "本机关全年共收到政府信息公开申请".repeat(5);
+        let long_comma = format!("{long_plain},{long_plain}");
+        let long_quote = format!("{long_plain}\"{long_plain}");
+        let long_cr = format!("{long_plain}\r");
         let records: Vec<Vec<&str>> = vec![
+            vec![&long_plain, &long_comma, &long_quote, &long_cr],
             vec!["a", "b", "c"],
             vec![""],
             vec![],
