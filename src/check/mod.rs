@@ -10,8 +10,9 @@ mod text_claims;
 
 pub use compare::office_key;
 
-use std::collections::HashMap;
 use std::sync::LazyLock;
+
+use rustc_hash::FxHashMap;
 
 use crate::recognise::{AnnualReport, Figure, Semantic};
 
@@ -83,7 +84,7 @@ fn t4_parts() -> impl Iterator<Item = &'static str> {
 }
 
 /// Lookup of a report's figures by metric id.
-struct Figures<'a>(HashMap<&'a str, &'a Figure>);
+struct Figures<'a>(FxHashMap<&'a str, &'a Figure>);
 
 /// A term of an identity: its value, and how it was printed.
 #[derive(Clone, Copy)]
@@ -351,6 +352,7 @@ fn check_values(report: &AnnualReport, out: &mut Vec<CheckResult>) {
 mod tests {
     use super::*;
     use crate::recognise::{Contacts, MetricId, ReportKind, Section, SectionId};
+    use std::collections::HashMap;
 
     fn fig(id: &str, value: Option<f64>, semantic: Semantic) -> Figure {
         Figure {

@@ -2,7 +2,7 @@
 //! tables. The text's scope can differ from the tables' (a government's text may cover only its
 //! general office), so these are reported as `text.*` rows and never counted as hard failures.
 
-use std::collections::HashMap;
+use rustc_hash::FxHashMap;
 use std::sync::LazyLock;
 
 use regex::Regex;
@@ -57,7 +57,7 @@ static CLAIMS: LazyLock<Vec<Claim>> = LazyLock::new(|| {
 
 pub(super) fn check_text_claims(
     report: &AnnualReport,
-    figures: &HashMap<&str, &Figure>,
+    figures: &FxHashMap<&str, &Figure>,
     out: &mut Vec<CheckResult>,
 ) {
     let text: String = report

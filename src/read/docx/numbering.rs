@@ -1,6 +1,6 @@
 //! numbering.xml: list definitions, counters, and labels rendered as Word prints them.
 
-use std::collections::HashMap;
+use rustc_hash::FxHashMap;
 
 use super::super::ReadError;
 use super::styles::Styles;
@@ -41,8 +41,8 @@ pub(crate) struct Num {
 
 #[derive(Debug, Default)]
 pub(crate) struct Numbering {
-    pub abstracts: HashMap<i64, AbstractNum>,
-    pub nums: HashMap<i64, Num>,
+    pub abstracts: FxHashMap<i64, AbstractNum>,
+    pub nums: FxHashMap<i64, Num>,
 }
 
 impl Numbering {
@@ -233,7 +233,7 @@ static DEFAULT_LEVEL: Level = Level {
 /// paragraph uses it.
 #[derive(Default)]
 pub(crate) struct Counters {
-    by_abstract: HashMap<i64, [Option<i64>; LEVELS]>,
+    by_abstract: FxHashMap<i64, [Option<i64>; LEVELS]>,
     /// (numId, ilvl) pairs already used, for one-time start overrides.
     used: std::collections::HashSet<(i64, usize)>,
 }

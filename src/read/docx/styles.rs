@@ -1,6 +1,6 @@
 //! styles.xml: style id → name, basedOn chain, outline level and numbering properties.
 
-use std::collections::HashMap;
+use rustc_hash::FxHashMap;
 
 use super::super::ReadError;
 use super::xml::{attr, qname, val, val_int, Ev, Xml};
@@ -18,7 +18,7 @@ pub(crate) struct Style {
 
 #[derive(Debug, Default)]
 pub(crate) struct Styles {
-    pub by_id: HashMap<String, Style>,
+    pub by_id: FxHashMap<String, Style>,
     /// The default paragraph style's id.
     pub default_paragraph: Option<String>,
 }

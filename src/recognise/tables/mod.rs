@@ -24,7 +24,7 @@ mod t2;
 mod t3;
 mod t4;
 
-use std::collections::HashMap;
+use rustc_hash::FxHashMap;
 use std::sync::LazyLock;
 
 use regex::Regex;
@@ -103,7 +103,7 @@ const MAX_SLOTS: usize = 100_000;
 pub fn map_tables(doc: &Document, warnings: &mut Vec<String>) -> MappedTables {
     // Each table's figures are kept or set aside as it is mapped, so a report that repeats its
     // tables a thousand times never holds a thousand tables' worth of figures.
-    let mut by_id: HashMap<String, Figure> = HashMap::new();
+    let mut by_id: FxHashMap<String, Figure> = FxHashMap::default();
     // Figures read again with another value, grouped by the table they were read again in: a
     // report that repeats its tables (or a whole copy of itself) gets one warning per table.
     let mut again: Vec<(String, usize, String)> = Vec::new();
@@ -215,7 +215,7 @@ pub fn map_tables(doc: &Document, warnings: &mut Vec<String>) -> MappedTables {
 /// Keeps the first reading of a metric; a later one with another value is noted in `again`.
 fn keep_first(
     f: Found,
-    by_id: &mut HashMap<String, Figure>,
+    by_id: &mut FxHashMap<String, Figure>,
     again: &mut Vec<(String, usize, String)>,
 ) {
     match by_id.get(&f.metric) {

@@ -1,7 +1,7 @@
 //! Tables: `w:tbl` rows and cells, with `w:gridSpan`, `w:vMerge`, `w:hMerge`, `w:gridBefore` and
 //! `w:gridAfter`, placed into a merged-cell `TableGrid` within `Limits::max_table_slots`.
 
-use std::collections::HashMap;
+use rustc_hash::FxHashMap;
 
 use super::super::xml::{qname, val, val_int, Ev, Xml};
 use super::Story;
@@ -170,7 +170,7 @@ struct GridBuilder<'l> {
     cols: usize,
     cells: Vec<Cell>,
     /// Per starting column: the index of the last cell placed there (for vMerge continue).
-    column_top: HashMap<usize, usize>,
+    column_top: FxHashMap<usize, usize>,
     /// Index of the last cell placed in the current row (for hMerge continue).
     last_in_row: Option<usize>,
     /// `w:gridAfter` of the current row.
@@ -187,7 +187,7 @@ impl<'l> GridBuilder<'l> {
             cursor: 0,
             cols: 0,
             cells: Vec::new(),
-            column_top: HashMap::new(),
+            column_top: FxHashMap::default(),
             last_in_row: None,
             pending_after: 0,
         }
