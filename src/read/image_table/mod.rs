@@ -50,8 +50,18 @@ pub fn read_table_image(
     let Some(grid) = grid::detect(&Binary::rules(&gray)) else {
         return Ok(None);
     };
-    let bin = Binary::otsu(&gray);
-    read_cells(&gray, &bin, &grid, image_index, ocr).map(Some)
+    read_grid(&gray, &grid, image_index, ocr).map(Some)
+}
+
+/// Reads the cells of a grid already found in a cleaned picture ([`decode_clean`]): a scanned
+/// page, cleaned and searched for its table once for its text and its table alike.
+pub fn read_grid(
+    gray: &GrayImage,
+    grid: &Grid,
+    image_index: usize,
+    ocr: &Recogniser,
+) -> Result<TableGrid, ImageTableError> {
+    read_cells(gray, &Binary::otsu(gray), grid, image_index, ocr)
 }
 
 /// Decodes image bytes and cleans the picture for reading ([`clean::clean`]: red seal ink
