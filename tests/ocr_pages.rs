@@ -15,9 +15,11 @@ use nianbao::recognise::text::compact;
 use nianbao::recognise::ReportKind;
 use support::expect::figure_problems;
 use support::page_scan::{
-    layout, png_rgb, render_pages, scan_docx, scan_docx_png, scan_pdf, stamp_seal, ScanPage,
+    damage_pages, layout, png_rgb, render_pages, scan_docx, scan_docx_of, scan_pdf, scan_pdf_jpeg,
+    stamp_seal, table_centre, ScanPage,
 };
 use support::report::ReportSpec;
+use support::scan::{encode, Scan};
 
 fn detector() -> Detector {
     Detector::load(&models_dir(None))
@@ -79,13 +81,24 @@ fn ocr_options() -> Options {
 /// Reads a scanned report end to end and scores what came out against the spec it was rendered
 /// from: the section probes (every sentence the spec expects in each section) and the dates and
 /// contacts.
-fn score_scan(name: &str, bytes: &[u8], with_tables: bool) {
+/// For `score_scan`: the figures are counted and printed, not judged.
+const FIGURES_NOT_JUDGED: usize = usize::MAX;
+
+/// With tables, at most `figure_misses` of the 200 figures may be wrong or missing.
+fn score_scan(name: &str, bytes: &[u8], with_tables: bool, figure_misses: usize) {
     let spec = ReportSpec::standard();
     let expected = spec.expected();
     let t0 = Instant::now();
     let x = process_bytes(bytes, &ocr_options()).unwrap_or_else(|e| panic!("{name}: {e:?}"));
     eprintln!("{name}: read in {:?}", t0.elapsed());
     let r = &x.report;
+    if std::env::var_os("DEBUG_PAGES").is_some() {
+        for b in &x.document.body {
+            if let Block::Paragraph(p) = b {
+                eprintln!("{:?} {}", p.page_box, p.text);
+            }
+        }
+    }
     assert_eq!(
         r.kind,
         ReportKind::Annual,
@@ -163,6 +176,7 @@ fn score_scan(name: &str, bytes: &[u8], with_tables: bool) {
         })
         .collect();
     assert!(paragraphs.len() > 20, "{name}: {paragraphs:?}");
+
     for p in &paragraphs {
         assert!(p.confidence.is_some() && p.page_box.is_some(), "{p:?}");
         assert!(
@@ -208,7 +222,7 @@ fn score_scan(name: &str, bytes: &[u8], with_tables: bool) {
             "{name}: figures {}/{n} without a problem",
             n - problems.len().min(n)
         );
-        assert!(problems.is_empty(), "{name}: {problems:#?}");
+        assert!(problems.len() <= figure_misses, "{name}: {problems:#?}");
     }
     // A page read is not reported as unread.
     assert!(
@@ -221,13 +235,13 @@ fn score_scan(name: &str, bytes: &[u8], with_tables: bool) {
 #[test]
 fn a_docx_of_page_pictures_is_read() {
     let pages = render_pages(&ReportSpec::standard(), false);
-    score_scan("scan.docx", &scan_docx(&pages), false);
+    score_scan("scan.docx", &scan_docx(&pages), false, 0);
 }
 
 #[test]
 fn a_pdf_of_page_pictures_is_read() {
     let pages = render_pages(&ReportSpec::standard(), false);
-    score_scan("scan.pdf", &scan_pdf(&pages), false);
+    score_scan("scan.pdf", &scan_pdf(&pages), false, 0);
 }
 
 /// The whole report scanned, its three tables included: the narrative as above, and the
@@ -235,7 +249,71 @@ fn a_pdf_of_page_pictures_is_read() {
 #[test]
 fn a_pdf_of_page_pictures_with_tables_is_read() {
     let pages = render_pages(&ReportSpec::standard(), true);
-    score_scan("scan_tables.pdf", &scan_pdf(&pages), true);
+    score_scan("scan_tables.pdf", &scan_pdf(&pages), true, 0);
+}
+
+/// Each page turned by a different angle, up to 2° either way.
+const TURNS: [f32; 8] = [2.0, -2.0, 1.5, -1.0, 0.6, -1.6, 1.2, -0.4];
+
+/// The whole report with its tables as an office scanner gives it: every page turned (up to 2°
+/// either way), blurred (σ 1 px), speckled, on grey paper that darkens down the page, saved as
+/// JPEG of quality 60–80 in a PDF; with `seal`, a red seal stamped over 表二.
+fn damaged_report(seal: bool) -> Vec<u8> {
+    let spec = ReportSpec::standard();
+    let pages = render_pages(&spec, true);
+    let (t2_page, fx, fy) = table_centre(&spec, 0);
+    let damaged = damage_pages(&pages, |i| Scan {
+        angle_deg: TURNS[i % TURNS.len()],
+        blur: 1.0,
+        speckle: 0.0005,
+        paper: (245, 215),
+        seal: (seal && i == t2_page).then_some((fx + 0.1, fy)),
+        seed: i as u64 + 1,
+        ..Scan::default()
+    });
+    assert_eq!(damaged[t2_page].color().has_color(), seal);
+    scan_pdf_jpeg(&damaged, |i| 60 + (i as u8 * 7) % 21)
+}
+
+/// The page is cleaned and straightened once, then its text and its table are read: ≥ 90 % of
+/// the section probes and of the dates and contacts (issue 14's bar; measured 20/20 and 9/10,
+/// the website's `.` read as `：`), a seal over 表二 included. The figures are judged below.
+#[test]
+fn a_damaged_scanned_pdf_gives_its_narrative() {
+    score_scan(
+        "damaged_tables.pdf",
+        &damaged_report(true),
+        true,
+        FIGURES_NOT_JUDGED,
+    );
+}
+
+/// Issue 14's bar for the figures of damaged whole pages, ≥ 99 % exact, is not met: measured
+/// 191/200 without the seal (表二 4, 表三 3, 表四 2 wrong or missing: `—` read in blank
+/// cells, `1` for a blank) and 188/200 with a seal over 表二 (表二 loses 7 of its 10).
+#[test]
+#[ignore = "damaged whole pages: 191/200 figures exact (188 with a seal over 表二), the bar is 198"]
+fn damaged_scanned_tables_give_99_percent_of_their_figures() {
+    score_scan("damaged_tables.pdf", &damaged_report(false), true, 2);
+    score_scan("sealed_tables.pdf", &damaged_report(true), true, 2);
+}
+
+/// A `.docx` of JPEG pages turned the other way, blurred and speckled, at quality 60: the
+/// narrative is read as from the clean pages.
+#[test]
+fn a_docx_of_turned_jpeg_pages_is_read() {
+    let spec = ReportSpec::standard();
+    let pages = render_pages(&spec, false);
+    let damaged = damage_pages(&pages, |i| Scan {
+        angle_deg: -TURNS[i % TURNS.len()],
+        blur: 1.0,
+        speckle: 0.001,
+        paper: (235, 225),
+        seed: 100 + i as u64,
+        ..Scan::default()
+    });
+    let jpegs = damaged.iter().map(|p| encode(p, Some(60))).collect();
+    score_scan("damaged.docx", &scan_docx_of(jpegs), false, 0);
 }
 
 /// A red seal stamped over the office, the date and the lines above them: the black print
@@ -253,8 +331,8 @@ fn a_seal_over_the_text_hides_nothing_and_is_not_read() {
     let mut pngs: Vec<Vec<u8>> = pages.iter().map(support::page_scan::png).collect();
     let sealed = stamp_seal(&pages[pages.len() - 1], office.x + 180, office.y + 30);
     *pngs.last_mut().expect("a page") = png_rgb(&sealed);
-    let bytes = scan_docx_png(pngs);
-    score_scan("sealed.docx", &bytes, false);
+    let bytes = scan_docx_of(pngs);
+    score_scan("sealed.docx", &bytes, false, 0);
     let x = process_bytes(&bytes, &ocr_options()).unwrap();
     for b in &x.document.body {
         if let Block::Paragraph(p) = b {
