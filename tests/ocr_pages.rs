@@ -176,6 +176,10 @@ fn score_scan(name: &str, bytes: &[u8], with_tables: bool, figure_misses: usize)
         })
         .collect();
     assert!(paragraphs.len() > 20, "{name}: {paragraphs:?}");
+    // sections.csv's origin: every section of a scan was read by OCR.
+    for s in &r.sections {
+        assert_eq!(s.origin, "ocr", "{name}: {:?}", s.id);
+    }
 
     for p in &paragraphs {
         assert!(p.confidence.is_some() && p.page_box.is_some(), "{p:?}");

@@ -377,6 +377,7 @@ mod tests {
                 id: SectionId::Overview,
                 heading: String::new(),
                 text: text.to_string(),
+                origin: crate::recognise::ORIGIN_TEXT,
             }],
             notes: None,
             figures,
