@@ -409,3 +409,52 @@ pub fn scan_docx_of(pages: Vec<Vec<u8>>) -> Vec<u8> {
     }
     d.build()
 }
+
+/// A cover page, as many offices print one before the report: the title on two lines in a
+/// large font at a third of the height, the office and the date centred below.
+pub fn cover_page(spec: &ReportSpec) -> GrayImage {
+    let font = load_font();
+    let mut img = GrayImage::from_pixel(PAGE_W, PAGE_H, Luma([PAPER]));
+    let mut centred = |text: &str, px: f32, y: u32| {
+        let scaled = font.as_scaled(PxScale::from(px));
+        let w: f32 = text
+            .chars()
+            .map(|c| scaled.h_advance(font.glyph_id(c)))
+            .sum();
+        let x = ((PAGE_W as f32 - w) / 2.0).max(0.0) as i32;
+        draw_text_mut(
+            &mut img,
+            Luma([INK]),
+            x,
+            y as i32,
+            PxScale::from(px),
+            &font,
+            text,
+        );
+    };
+    centred(&spec.office, 56.0, 560);
+    centred(
+        &format!("{}年政府信息公开工作年度报告", spec.year),
+        56.0,
+        650,
+    );
+    centred(&spec.office, FONT_PX, 1200);
+    centred(&spec.date_cn(), FONT_PX, 1250);
+    img
+}
+
+/// A scanned report for benchmarks: a cover page and the report's pages with its tables (5
+/// pages for the standard report), each turned by ±1.5° in turn, blurred (σ 0.6 px) on grey
+/// paper, in a PDF of JPEG pages of quality 75 — what an office scanner's "scan to PDF" gives.
+pub fn scanned_report_pdf(spec: &ReportSpec) -> Vec<u8> {
+    let mut pages = vec![cover_page(spec)];
+    pages.extend(render_pages(spec, true));
+    let damaged = damage_pages(&pages, |i| Scan {
+        angle_deg: if i % 2 == 0 { 1.5 } else { -1.5 },
+        blur: 0.6,
+        paper: (245, 225),
+        seed: i as u64 + 1,
+        ..Scan::default()
+    });
+    scan_pdf_jpeg(&damaged, |_| 75)
+}
