@@ -10,17 +10,19 @@
 //! `RTEN_NUM_THREADS` defaults to 1 here so the times are for one core.
 //! `OCR_BENCH_NO_CALIBRATION=1` skips the calibration runs (for profiling).
 //!
+//! `cargo bench --bench ocr -- --scan` measures a scanned report instead: the standard report as
+//! a 5-page PDF of JPEG page pictures (`support::page_scan::scanned_report_pdf`: a cover and the
+//! report with its tables, turned ±1.5°, blurred), read end to end by the pipeline; it prints the
+//! CPU time of loading the models, of cleaning and straightening each page, of the detection
+//! model on each page, and of the whole file, and the figures read exactly.
+//!
 //! Values are random but consistent: every identity of the tables (表三 row totals, column totals
 //! and column balance; 表四 block totals) holds in the truth. A picture is judged end to end:
 //! its grid goes through the same mapper and checks as a Word table (`recognise`, `check`), and
 //! the figures and check results are compared with those of the truth table.
 
-#[path = "../tests/support/render.rs"]
-#[allow(dead_code)]
-mod render;
-#[path = "../tests/support/scan.rs"]
-#[allow(dead_code)]
-mod scan;
+#[path = "../tests/support/mod.rs"]
+mod support;
 
 use std::collections::HashMap;
 use std::time::Instant;
@@ -29,9 +31,11 @@ use nianbao::model::{Block, Cell, Document, TableGrid, TableOrigin};
 use nianbao::ocr::{models_dir, Recogniser};
 use nianbao::read::image_table::read_table_image;
 use nianbao::read::Limits;
-use render::{
-    render_table, table2_2021, table3_2021, table4_2021, Encoding, RenderStyle, TableSpec,
+use support::render::{
+    self as render, render_table, table2_2021, table3_2021, table4_2021, Encoding, RenderStyle,
+    TableSpec,
 };
+use support::scan;
 
 /// A deterministic generator (64-bit LCG).
 struct Rng(u64);
@@ -248,6 +252,10 @@ fn main() {
         std::env::set_var("RTEN_NUM_THREADS", "1");
     }
     let args: Vec<String> = std::env::args().skip(1).collect();
+    if args.iter().any(|a| a == "--scan") {
+        scan_report();
+        return;
+    }
     let tables_f = arg_list(&args, "--tables");
     let scales_f = arg_list(&args, "--scales");
     let lw_f = arg_list(&args, "--lw");
@@ -483,5 +491,78 @@ fn main() {
         all.identities_ok,
         all.identities,
         all.cpu.iter().sum::<f64>()
+    );
+}
+
+/// `--scan`: a scanned 5-page report read end to end (see the module documentation).
+fn scan_report() {
+    use nianbao::pipeline::{process_bytes, Options};
+    use nianbao::read::page_image;
+    let spec = support::report::ReportSpec::standard();
+    let bytes = support::page_scan::scanned_report_pdf(&spec);
+    let c = cpu_secs();
+    let opts = Options::with_ocr(None).unwrap_or_else(|e| panic!("{e}"));
+    let models = opts.ocr.as_ref().expect("OCR options");
+    let recogniser_load = {
+        models.get().unwrap_or_else(|e| panic!("{e}"));
+        cpu_secs() - c
+    };
+    let detector = models.detector().unwrap_or_else(|e| panic!("{e}"));
+    println!(
+        "models load: recogniser {:.0} ms, detector {:.0} ms CPU",
+        recogniser_load * 1e3,
+        (cpu_secs() - c - recogniser_load) * 1e3
+    );
+    println!(
+        "machine load: {}",
+        std::fs::read_to_string("/proc/loadavg")
+            .unwrap_or_default()
+            .trim()
+    );
+    // Each page alone: cleaning (straightening included) and the detection model.
+    let doc = nianbao::read::read_auto(&bytes, &Limits::default()).expect("the PDF reads");
+    let (mut clean_total, mut detect_total) = (0.0, 0.0);
+    for (i, img) in doc.images.iter().enumerate() {
+        let c0 = cpu_secs();
+        let page = page_image::decode_page(&img.data, &Limits::default()).expect("a page");
+        let c1 = cpu_secs();
+        let boxes = detector
+            .detect(&image::DynamicImage::ImageLuma8(page.clone()))
+            .expect("detection");
+        let c2 = cpu_secs();
+        println!(
+            "page {}: {}×{}, cleaned and straightened in {:.0} ms, {} text lines detected in {:.0} ms CPU",
+            i + 1,
+            page.width(),
+            page.height(),
+            (c1 - c0) * 1e3,
+            boxes.len(),
+            (c2 - c1) * 1e3
+        );
+        clean_total += c1 - c0;
+        detect_total += c2 - c1;
+    }
+    let pages = doc.images.len();
+    let c0 = cpu_secs();
+    let t = Instant::now();
+    let x = process_bytes(&bytes, &opts).expect("the scan reads");
+    let cpu = cpu_secs() - c0;
+    let problems =
+        support::expect::figure_problems(&x.report.figures, &spec.expected().figures, "image");
+    let wrong: std::collections::BTreeSet<&str> = problems
+        .iter()
+        .filter_map(|p| p.split([':', ' ']).find(|w| w.contains('.')))
+        .collect();
+    println!(
+        "scanned report: {pages} pages, {:.2} s CPU end to end ({:.2} s wall; models loaded), \
+         {:.2} s per page; cleaning {:.0} ms and detection {:.0} ms per page; \
+         figures {}/200 without a problem; status {}",
+        cpu,
+        t.elapsed().as_secs_f64(),
+        cpu / pages as f64,
+        clean_total / pages as f64 * 1e3,
+        detect_total / pages as f64 * 1e3,
+        200 - wrong.len().min(200),
+        x.status()
     );
 }

@@ -5,6 +5,7 @@
 //! cargo run --release --example gen_corpus -- --n 200 --out /tmp/corpus
 //! cargo run --release --example gen_corpus -- --n 0 --out /tmp/huge --huge-mb 50
 //! cargo run --release --example gen_corpus -- --n 20 --out /tmp/pics --pictures
+//! cargo run --release --example gen_corpus -- --n 3 --out /tmp/scans --scans
 //! ```
 //!
 //! Report `i` gets its own office, year, publication date, contacts and figures (表三 and 表四
@@ -19,6 +20,8 @@
 //! (how real reports get large). `--big-picture` writes `big_picture.docx` with one
 //! 100-megapixel scan.
 //! `--pictures` writes the reports with their three tables as rendered pictures (for OCR runs).
+//! `--scans` writes them as scanned PDFs: a cover page and the report's pages with its tables,
+//! every page a turned, blurred JPEG picture and no text layer (5 pages; for OCR runs).
 
 #[path = "../tests/support/mod.rs"]
 mod support;
@@ -102,14 +105,15 @@ struct Args {
     photos_mb: u64,
     big_picture: bool,
     pictures: bool,
+    scans: bool,
     seed: u64,
     shapes: Vec<String>,
 }
 
 fn usage() -> ! {
     eprintln!(
-        "usage: gen_corpus --n N --out DIR [--huge-mb M] [--photos-mb M] [--big-picture] [--pictures]\n\
-         \x20      [--seed S] [--shapes A,B]\n\
+        "usage: gen_corpus --n N --out DIR [--huge-mb M] [--photos-mb M] [--big-picture]\n\
+         \x20      [--pictures] [--scans] [--seed S] [--shapes A,B]\n\
          shapes: standard, numbered, tricky, variant_28x8, strict_renamed \
          (default: all but strict_renamed)\n\
          writes DIR/report_00000_<shape>.docx … (and DIR/huge.docx, photos.docx, big_picture.docx)"
@@ -125,6 +129,7 @@ fn parse_args() -> Args {
         photos_mb: 0,
         big_picture: false,
         pictures: false,
+        scans: false,
         seed: 2024,
         shapes: DEFAULT_SHAPES.iter().map(|s| s.to_string()).collect(),
     };
@@ -139,6 +144,7 @@ fn parse_args() -> Args {
             "--big-picture" => args.big_picture = true,
             "--seed" => args.seed = val().parse().unwrap_or_else(|_| usage()),
             "--pictures" => args.pictures = true,
+            "--scans" => args.scans = true,
             "--shapes" => {
                 args.shapes = val().split(',').map(str::to_string).collect();
                 if args.shapes.iter().any(|s| !SHAPES.contains(&s.as_str())) {
@@ -405,7 +411,12 @@ fn main() {
     let mut bytes_total = 0u64;
     for i in 0..args.n {
         let spec = spec_for(i, &mut rng);
-        let (name, bytes) = if args.pictures {
+        let (name, bytes) = if args.scans {
+            (
+                format!("report_{i:05}_scan.pdf"),
+                support::page_scan::scanned_report_pdf(&spec),
+            )
+        } else if args.pictures {
             // The standard report with its three tables rendered as pictures (CJK font, as
             // the OCR tests draw them): what the OCR benchmark needs is real text to read.
             let style = support::render::RenderStyle::default();

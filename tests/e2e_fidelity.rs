@@ -132,6 +132,8 @@ fn notes_alt_text_labels_and_drop_caps_reach_the_csv_and_the_database() {
     let sections = read_csv(&out.join("sections.csv"));
     let ids: Vec<&str> = sections.iter().map(|r| r["section"].as_str()).collect();
     assert_eq!(ids, ["body", "notes", "pictures"]);
+    // Typed text, not read by OCR.
+    assert!(sections.iter().all(|r| r["origin"] == "text"));
     assert_eq!(
         sections[0]["text"],
         "Fidelity test\nBody sentence.[1] Second.[2]Commented\n1 Head\n1.1 Subhead\n\

@@ -15,9 +15,11 @@ use nianbao::recognise::text::compact;
 use nianbao::recognise::ReportKind;
 use support::expect::figure_problems;
 use support::page_scan::{
-    layout, png_rgb, render_pages, scan_docx, scan_docx_png, scan_pdf, stamp_seal, ScanPage,
+    damage_pages, layout, png_rgb, render_pages, scan_docx, scan_docx_of, scan_pdf, scan_pdf_jpeg,
+    stamp_seal, table_centre, ScanPage,
 };
 use support::report::ReportSpec;
+use support::scan::{encode, Scan};
 
 fn detector() -> Detector {
     Detector::load(&models_dir(None))
@@ -79,13 +81,24 @@ fn ocr_options() -> Options {
 /// Reads a scanned report end to end and scores what came out against the spec it was rendered
 /// from: the section probes (every sentence the spec expects in each section) and the dates and
 /// contacts.
-fn score_scan(name: &str, bytes: &[u8], with_tables: bool) {
+/// For `score_scan`: the figures are counted and printed, not judged.
+const FIGURES_NOT_JUDGED: usize = usize::MAX;
+
+/// With tables, at most `figure_misses` of the 200 figures may be wrong or missing.
+fn score_scan(name: &str, bytes: &[u8], with_tables: bool, figure_misses: usize) {
     let spec = ReportSpec::standard();
     let expected = spec.expected();
     let t0 = Instant::now();
     let x = process_bytes(bytes, &ocr_options()).unwrap_or_else(|e| panic!("{name}: {e:?}"));
     eprintln!("{name}: read in {:?}", t0.elapsed());
     let r = &x.report;
+    if std::env::var_os("DEBUG_PAGES").is_some() {
+        for b in &x.document.body {
+            if let Block::Paragraph(p) = b {
+                eprintln!("{:?} {}", p.page_box, p.text);
+            }
+        }
+    }
     assert_eq!(
         r.kind,
         ReportKind::Annual,
@@ -163,6 +176,11 @@ fn score_scan(name: &str, bytes: &[u8], with_tables: bool) {
         })
         .collect();
     assert!(paragraphs.len() > 20, "{name}: {paragraphs:?}");
+    // sections.csv's origin: every section of a scan was read by OCR.
+    for s in &r.sections {
+        assert_eq!(s.origin, "ocr", "{name}: {:?}", s.id);
+    }
+
     for p in &paragraphs {
         assert!(p.confidence.is_some() && p.page_box.is_some(), "{p:?}");
         assert!(
@@ -208,10 +226,7 @@ fn score_scan(name: &str, bytes: &[u8], with_tables: bool) {
             "{name}: figures {}/{n} without a problem",
             n - problems.len().min(n)
         );
-        // 表二 is left out: see `t2_on_a_whole_page`.
-        let (t2, others): (Vec<_>, Vec<_>) = problems.iter().partition(|p| p.contains("t2."));
-        eprintln!("{name}: 表二: {t2:?}");
-        assert!(others.is_empty(), "{name}: {others:#?}");
+        assert!(problems.len() <= figure_misses, "{name}: {problems:#?}");
     }
     // A page read is not reported as unread.
     assert!(
@@ -224,13 +239,13 @@ fn score_scan(name: &str, bytes: &[u8], with_tables: bool) {
 #[test]
 fn a_docx_of_page_pictures_is_read() {
     let pages = render_pages(&ReportSpec::standard(), false);
-    score_scan("scan.docx", &scan_docx(&pages), false);
+    score_scan("scan.docx", &scan_docx(&pages), false, 0);
 }
 
 #[test]
 fn a_pdf_of_page_pictures_is_read() {
     let pages = render_pages(&ReportSpec::standard(), false);
-    score_scan("scan.pdf", &scan_pdf(&pages), false);
+    score_scan("scan.pdf", &scan_pdf(&pages), false, 0);
 }
 
 /// The whole report scanned, its three tables included: the narrative as above, and the
@@ -238,7 +253,77 @@ fn a_pdf_of_page_pictures_is_read() {
 #[test]
 fn a_pdf_of_page_pictures_with_tables_is_read() {
     let pages = render_pages(&ReportSpec::standard(), true);
-    score_scan("scan_tables.pdf", &scan_pdf(&pages), true);
+    score_scan("scan_tables.pdf", &scan_pdf(&pages), true, 0);
+}
+
+/// Each page turned by a different angle, up to 2° either way.
+const TURNS: [f32; 8] = [2.0, -2.0, 1.5, -1.0, 0.6, -1.6, 1.2, -0.4];
+
+/// The whole report with its tables as an office scanner gives it: every page turned (up to 2°
+/// either way), blurred (σ 1 px), speckled, on grey paper that darkens down the page, saved as
+/// JPEG of quality 60–80 in a PDF; with `seal`, a red seal stamped over 表二.
+fn damaged_report(seal: bool) -> Vec<u8> {
+    let spec = ReportSpec::standard();
+    let pages = render_pages(&spec, true);
+    let (t2_page, fx, fy) = table_centre(&spec, 0);
+    let damaged = damage_pages(&pages, |i| Scan {
+        angle_deg: TURNS[i % TURNS.len()],
+        blur: 1.0,
+        speckle: 0.0005,
+        paper: (245, 215),
+        seal: (seal && i == t2_page).then_some((fx + 0.1, fy)),
+        seed: i as u64 + 1,
+        ..Scan::default()
+    });
+    assert_eq!(damaged[t2_page].color().has_color(), seal);
+    scan_pdf_jpeg(&damaged, |i| 60 + (i as u8 * 7) % 21)
+}
+
+/// The page is cleaned and straightened once, then its text and its table are read: ≥ 90 % of
+/// the section probes and of the dates and contacts (issue 14's bar; measured 20/20 and 9/10,
+/// the website's `.` read as `：`), a seal over 表二 included. The figures are judged below.
+#[test]
+fn a_damaged_scanned_pdf_gives_its_narrative() {
+    score_scan(
+        "damaged_tables.pdf",
+        &damaged_report(true),
+        true,
+        FIGURES_NOT_JUDGED,
+    );
+}
+
+/// Issue 14's bar for the figures of damaged whole pages: ≥ 99 % exact. A blurred column header
+/// (表二's 本年廉止件数, 表四's 结果料正) takes its column from its position among the ones read.
+#[test]
+fn damaged_scanned_tables_give_99_percent_of_their_figures() {
+    score_scan("damaged_tables.pdf", &damaged_report(false), true, 2);
+}
+
+/// As above with a red seal over 表二: not met, measured 194/200 — 表二 under the seal loses 5
+/// of its 10 (`2` read as `52`, `37` as `—`, the three 决定 counts lost), and a faint `3` of
+/// 表三 is read as `/`.
+#[test]
+#[ignore = "damaged whole pages with a seal over 表二: 194/200 figures exact, the bar is 198"]
+fn damaged_sealed_scanned_tables_give_99_percent_of_their_figures() {
+    score_scan("sealed_tables.pdf", &damaged_report(true), true, 2);
+}
+
+/// A `.docx` of JPEG pages turned the other way, blurred and speckled, at quality 60: the
+/// narrative is read as from the clean pages.
+#[test]
+fn a_docx_of_turned_jpeg_pages_is_read() {
+    let spec = ReportSpec::standard();
+    let pages = render_pages(&spec, false);
+    let damaged = damage_pages(&pages, |i| Scan {
+        angle_deg: -TURNS[i % TURNS.len()],
+        blur: 1.0,
+        speckle: 0.001,
+        paper: (235, 225),
+        seed: 100 + i as u64,
+        ..Scan::default()
+    });
+    let jpegs = damaged.iter().map(|p| encode(p, Some(60))).collect();
+    score_scan("damaged.docx", &scan_docx_of(jpegs), false, 0);
 }
 
 /// A red seal stamped over the office, the date and the lines above them: the black print
@@ -256,8 +341,8 @@ fn a_seal_over_the_text_hides_nothing_and_is_not_read() {
     let mut pngs: Vec<Vec<u8>> = pages.iter().map(support::page_scan::png).collect();
     let sealed = stamp_seal(&pages[pages.len() - 1], office.x + 180, office.y + 30);
     *pngs.last_mut().expect("a page") = png_rgb(&sealed);
-    let bytes = scan_docx_png(pngs);
-    score_scan("sealed.docx", &bytes, false);
+    let bytes = scan_docx_of(pngs);
+    score_scan("sealed.docx", &bytes, false, 0);
     let x = process_bytes(&bytes, &ocr_options()).unwrap();
     for b in &x.document.body {
         if let Block::Paragraph(p) = b {
@@ -285,13 +370,10 @@ fn without_models_the_scan_is_a_warning() {
     assert_eq!(x.status(), "partial");
 }
 
-/// Known gap of the table reader on whole pages (not of the page text): 表二, a small table
-/// (477 × 491 px) at the top of a 1240 × 1754 page, loses its inner vertical rules — read as
-/// 14 × 2 instead of 14 × 4, `5`, `2`, `37` run together as `5237` — while the same pixels
-/// alone read right (14 × 4, every figure). The rule length the grid detector asks for grows
-/// with the picture, and the page is much taller than the table.
+/// 表二, a small table (477 × 491 px) at the top of a 1240 × 1754 page: its short inner rules
+/// are found (the grid looks for them again inside the table's frame, at the table's scale), so
+/// it reads as 14 × 4 with every figure, as the same pixels alone do.
 #[test]
-#[ignore = "the table-picture reader on whole pages: short inner rules of a small table are missed"]
 fn t2_on_a_whole_page() {
     let spec = ReportSpec::standard();
     let pages = render_pages(&spec, true);

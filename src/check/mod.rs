@@ -379,6 +379,7 @@ mod tests {
                 id: SectionId::Overview,
                 heading: String::new(),
                 text: text.to_string(),
+                origin: crate::recognise::ORIGIN_TEXT,
             }],
             notes: None,
             pictures: None,

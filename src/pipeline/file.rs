@@ -120,8 +120,8 @@ pub(super) fn read_document(
 
 /// Everything after reading: the tables in pictures, recognition, checks.
 pub(super) fn finish_document(mut document: Document, opts: &Options) -> Extracted {
-    super::pages::read_scanned_pages(&mut document, opts);
-    read_picture_tables(&mut document, opts);
+    let pages_read = super::pages::read_scanned_pages(&mut document, opts);
+    read_picture_tables(&mut document, opts, &pages_read);
     let mut report = recognise(&document);
     let mut checks = if report.kind == ReportKind::Annual {
         check_report(&report)
@@ -163,9 +163,17 @@ pub(super) fn finish_document(mut document: Document, opts: &Options) -> Extract
 
 /// Reads the tables in the document's pictures and puts each right after its picture, where
 /// the recogniser finds it like any other table. EMF pictures are read from their text records
-/// and need no OCR.
-pub(super) fn read_picture_tables(doc: &mut Document, opts: &Options) {
-    let anchored: Vec<(usize, usize)> = doc.placed_images().collect();
+/// and need no OCR. Page pictures whose table the scanned-page pass read (`pages_read`) are left
+/// alone.
+pub(super) fn read_picture_tables(
+    doc: &mut Document,
+    opts: &Options,
+    pages_read: &std::collections::HashSet<usize>,
+) {
+    let anchored: Vec<(usize, usize)> = doc
+        .placed_images()
+        .filter(|(_, i)| !pages_read.contains(i))
+        .collect();
     let mut unread = 0;
     let mut why_unread = "no OCR models (run scripts/setup-models)".to_string();
     // From the end, so inserting a table does not move the positions still to visit.

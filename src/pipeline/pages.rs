@@ -7,12 +7,17 @@
 //! a page's pictures `page{N}/…`); for other formats, next to no text in the whole body (under
 //! [`TYPED_PER_PAGE`] characters per page picture — a typed title above the scans is allowed).
 //!
-//! The paragraphs above the page's ruled table go before the picture, the others after it: the
-//! table reader puts the table it reads from the same picture right after the picture, so the
-//! page keeps its order — text, table, text.
+//! Each page picture is decoded and cleaned once ([`page_image::decode_page`]: seal ink dropped,
+//! paper flattened, dust erased, skew straightened); its ruled table is found once, and both
+//! its text and its table are read from those pixels. The paragraphs above the table go before
+//! the picture, the table and the paragraphs below it after, so the page keeps its order —
+//! text, table, text.
+
+use std::collections::HashSet;
 
 use super::Options;
-use crate::model::{Block, Document};
+use crate::model::{Block, Document, TableGrid};
+use crate::read::image_table;
 use crate::read::page_image::{self, PageText};
 
 /// Typed characters per page picture below which a non-PDF document counts as scanned.
@@ -26,12 +31,14 @@ struct ScannedPage {
     page: u32,
 }
 
-/// Reads the text of the document's page pictures, when OCR models are configured; warns when
-/// they are not, or when the detection model is missing.
-pub(super) fn read_scanned_pages(doc: &mut Document, opts: &Options) {
+/// Reads the text and the table of the document's page pictures, when OCR models are
+/// configured; warns when they are not, or when the detection model is missing. Returns the
+/// pictures read (their table is read here, from the page cleaned once for text and table, so
+/// the table-picture pass leaves them alone).
+pub(super) fn read_scanned_pages(doc: &mut Document, opts: &Options) -> HashSet<usize> {
     let scans = scanned_pages(doc);
     if scans.is_empty() {
-        return;
+        return HashSet::new();
     }
     let models = opts.ocr.as_ref().map(|o| (o.detector(), o.get()));
     let (detector, recogniser) = match models {
@@ -41,43 +48,66 @@ pub(super) fn read_scanned_pages(doc: &mut Document, opts: &Options) {
                 "{} page picture(s) (a scan) not read as text: {e}",
                 scans.len()
             ));
-            return;
+            return HashSet::new();
         }
         None => {
             doc.warnings.push(format!(
                 "{} page picture(s) (a scan) not read as text: no OCR models (run scripts/setup-models)",
                 scans.len()
             ));
-            return;
+            return HashSet::new();
         }
     };
-    let mut read: Vec<Result<PageText, String>> = scans
-        .iter()
-        .map(|scan| {
-            page_image::decode_page(&doc.images[scan.image].data, &opts.limits)
-                .map_err(|e| e.to_string())
-                .and_then(|img| {
-                    page_image::read_page(&img, scan.page, detector, recogniser)
-                        .map_err(|e| e.to_string())
-                })
-        })
-        .collect();
+    let mut tables: Vec<Option<Result<TableGrid, String>>> = Vec::with_capacity(scans.len());
+    let mut read: Vec<Result<PageText, String>> = Vec::with_capacity(scans.len());
+    for scan in &scans {
+        let page = match page_image::decode_page(&doc.images[scan.image].data, &opts.limits) {
+            Ok(page) => page,
+            Err(e) => {
+                read.push(Err(e.to_string()));
+                tables.push(None);
+                continue;
+            }
+        };
+        let grid = page_image::find_table(&page);
+        read.push(
+            page_image::read_page(&page, grid.as_ref(), scan.page, detector, recogniser)
+                .map_err(|e| e.to_string()),
+        );
+        tables.push(grid.map(|g| {
+            image_table::read_grid(&page, &g, scan.image, recogniser).map_err(|e| e.to_string())
+        }));
+    }
     join_across_pages(&mut read);
+    let mut done = HashSet::new();
     // From the end, so inserting paragraphs does not move the positions still to visit.
-    for (scan, read) in scans.into_iter().zip(read).rev() {
+    for ((scan, read), table) in scans.into_iter().zip(read).zip(tables).rev() {
         let part = doc.images[scan.image].part.clone();
+        let table = match table {
+            Some(Ok(t)) => Some(Block::Table(t)),
+            Some(Err(e)) => {
+                doc.warnings.push(format!("picture {part} skipped: {e}"));
+                None
+            }
+            None => None,
+        };
         match read {
             Ok(PageText {
-                paragraphs, table, ..
+                paragraphs,
+                table: region,
+                ..
             }) => {
+                done.insert(scan.image);
                 let count = paragraphs.len();
                 let (above, below): (Vec<_>, Vec<_>) = paragraphs.into_iter().partition(|p| {
                     let top = p.page_box.map_or(0.0, |b| b.rect[1]);
-                    table.is_none_or(|t| top < t[1] as f32)
+                    region.is_none_or(|t| top < t[1] as f32)
                 });
                 let after = scan.pos + 1;
-                doc.body
-                    .splice(after..after, below.into_iter().map(Block::Paragraph));
+                let below = table
+                    .into_iter()
+                    .chain(below.into_iter().map(Block::Paragraph));
+                doc.body.splice(after..after, below);
                 doc.body
                     .splice(scan.pos..scan.pos, above.into_iter().map(Block::Paragraph));
                 // The PDF reader's warning that this page's text is not read no longer holds.
@@ -94,6 +124,7 @@ pub(super) fn read_scanned_pages(doc: &mut Document, opts: &Options) {
                 .push(format!("page picture {part} not read as text: {e}")),
         }
     }
+    done
 }
 
 /// A paragraph that runs to the right margin at the foot of a page and goes on at the left

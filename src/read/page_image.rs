@@ -5,18 +5,20 @@
 //! document model's paragraphs from pixels, a reader's job, and looks at layout only — never at
 //! what the text means.
 //!
-//! Steps: the page's text lines are found by the PP-OCR detector ([`crate::ocr::detect`]);
-//! lines inside a ruled table (found by [`grid::detect`], the table-picture reader's grid) are
-//! left to the table reader; a colour page is read in its red channel, where a red seal stamped
-//! over the text all but vanishes, and lines that are faint there (the seal's own text,
-//! show-through from the back of the sheet) are dropped; the others are read by the recogniser, side by side
+//! Steps: the page is cleaned as a table picture is ([`decode_page`]: red seal ink dropped —
+//! black print under a seal stays black in it —, grey paper made white, dust erased, the page
+//! turned straight, once); its text lines are found by the PP-OCR detector
+//! ([`crate::ocr::detect`]); lines inside a ruled table (found by [`find_table`], the
+//! table-picture reader's grid) are left to the table reader; lines that are faint (what is
+//! left of a seal's words, show-through from the back of the sheet) are dropped; the others are
+//! read by the recogniser, side by side
 //! in strips like table cells, ordered top to bottom and left to right within a row, and joined
 //! into paragraphs. A line starts a new paragraph when it is indented (or centred, or set right),
 //! after a gap larger than the page's line spacing, when it starts with a heading number
 //! (`一、`, `（二）`), or when the line before it stopped short of the right margin. A page
 //! number (`- 3 -`, `第3页`, `3/12`) in the top or bottom tenth of the page is dropped.
 //!
-//! Every paragraph keeps its page and box (pixels of the page picture) and the mean confidence
+//! Every paragraph keeps its page and box (pixels of the cleaned, straightened page picture) and the mean confidence
 //! of its lines, which marks it as read by OCR ([`Paragraph::confidence`]).
 
 use image::{DynamicImage, GrayImage, Luma};
@@ -24,7 +26,7 @@ use image::{DynamicImage, GrayImage, Luma};
 use crate::model::{PageBox, Paragraph};
 use crate::ocr::detect::{Detector, TextBox};
 use crate::ocr::{OcrError, Recogniser};
-use crate::read::image_table::grid::{self, Binary};
+use crate::read::image_table::grid::{self, Binary, Grid};
 use crate::read::image_table::ImageTableError;
 use crate::read::Limits;
 
@@ -35,9 +37,18 @@ const CROP_MARGIN: f32 = 0.15;
 /// smudge, not print.
 const FAINT: u8 = 170;
 
-/// Decodes a page picture, checking its declared size against the limit first.
-pub fn decode_page(bytes: &[u8], limits: &Limits) -> Result<DynamicImage, ImageTableError> {
-    crate::read::image_table::decode(bytes, limits)
+/// Decodes a page picture (its declared size checked against the limit first) and cleans it
+/// as a table picture is cleaned ([`clean::clean`]): red seal ink dropped, grey or uneven paper
+/// made white, dust erased, and the page turned straight — its skew measured on its text lines
+/// and rules, once for the page, so the text and the table on it are read from the same
+/// straightened pixels (and the table reader's second look at a doubted digit finds them again).
+pub fn decode_page(bytes: &[u8], limits: &Limits) -> Result<GrayImage, ImageTableError> {
+    crate::read::image_table::decode_clean(bytes, limits)
+}
+
+/// The ruled table on a cleaned page, if there is one (see [`grid::detect`]).
+pub fn find_table(page: &GrayImage) -> Option<Grid> {
+    grid::detect(&Binary::rules(page))
 }
 
 /// Whether a picture is shaped like a page of a report: upright, between the proportions of
@@ -71,29 +82,25 @@ pub struct PageText {
     pub ends_open: bool,
 }
 
-/// The paragraphs of a page picture, in reading order. `page` is the page number (1-based).
+/// The paragraphs of a cleaned page picture ([`decode_page`]), in reading order, leaving out
+/// the lines inside `table` (found by [`find_table`]). `page` is the page number (1-based);
+/// boxes are in the pixels of the cleaned (straightened) page.
 pub fn read_page(
-    page_image: &DynamicImage,
+    gray: &GrayImage,
+    table: Option<&Grid>,
     page: u32,
     detector: &Detector,
     recogniser: &Recogniser,
 ) -> Result<PageText, OcrError> {
-    // In colour, the red channel: black print stays dark in it, red seals (and red
-    // letterheads) all but vanish, so a seal neither hides the text under it nor is read.
-    let gray = if page_image.color().has_color() {
-        red_channel(page_image)
-    } else {
-        crate::read::image_table::clean::flatten_on_white(page_image)
-    };
     let (w, h) = gray.dimensions();
-    let table = grid::detect(&Binary::rules(&gray)).map(|g| {
+    let table = table.map(|g| {
         let x0 = g.cols.first().map_or(0, |r| r.start);
         let x1 = g.cols.last().map_or(w, |r| r.end);
         let y0 = g.rows.first().map_or(0, |r| r.start);
         let y1 = g.rows.last().map_or(h, |r| r.end);
         [x0, y0, x1, y1]
     });
-    let paper = paper_level(&gray);
+    let paper = paper_level(gray);
     // The detector sees the page as the recogniser will: a seal must not join the lines it
     // covers into one region.
     let seen = DynamicImage::ImageLuma8(gray.clone());
@@ -110,12 +117,12 @@ pub fn read_page(
         }) {
             continue;
         }
-        if is_faint(&gray, b, paper) {
+        if is_faint(gray, b, paper) {
             continue;
         }
         boxes.push(b);
     }
-    let crops: Vec<GrayImage> = boxes.iter().map(|&b| crop(&gray, b, paper)).collect();
+    let crops: Vec<GrayImage> = boxes.iter().map(|&b| crop(gray, b, paper)).collect();
     let read = recogniser.recognise_text_lines(&crops)?;
     let mut lines: Vec<PageLine> = boxes
         .into_iter()
@@ -137,16 +144,6 @@ pub fn read_page(
             .first()
             .is_some_and(|l| !layout.indented(l) && !starts_heading(&l.text)),
         ends_open: lines.last().is_some_and(|l| !layout.short(l)),
-    })
-}
-
-/// The red channel of a colour page, transparency composited onto white.
-fn red_channel(img: &DynamicImage) -> GrayImage {
-    let rgba = img.to_rgba8();
-    GrayImage::from_fn(rgba.width(), rgba.height(), |x, y| {
-        let [r, _, _, a] = rgba.get_pixel(x, y).0;
-        let v = (u32::from(r) * u32::from(a) + 255 * (255 - u32::from(a))) / 255;
-        Luma([v as u8])
     })
 }
 

@@ -53,8 +53,13 @@ fn fields(line: &str) -> Vec<(&str, &str)> {
             out[i].1 = out[i + 1].1;
         }
     }
+    // A value never ends in a colon: one before the next label is its separator misread (a
+    // blurred `；` in a scanned page reads as `：`).
     out.into_iter()
-        .map(|(l, v)| (l, v.trim_start_matches([':', '：', '为', '是'])))
+        .map(|(l, v)| {
+            let v = v.trim_start_matches([':', '：', '为', '是']);
+            (l, v.trim_end_matches([':', '：']))
+        })
         .collect()
 }
 
@@ -252,5 +257,13 @@ mod tests {
             c.website.as_deref(),
             Some("https://www.example.gov.cn/xxgk")
         );
+    }
+
+    #[test]
+    fn a_separator_misread_as_a_colon_is_not_part_of_the_address() {
+        let c = run("联系（地址：青川市东湖区人民路88号：邮编：266100：电话：0532-88886666）");
+        assert_eq!(c.address.as_deref(), Some("青川市东湖区人民路88号"));
+        assert_eq!(c.postcode.as_deref(), Some("266100"));
+        assert_eq!(c.phones, ["0532-88886666"]);
     }
 }

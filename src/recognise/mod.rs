@@ -104,7 +104,15 @@ pub struct Section {
     pub heading: String,
     /// The section's paragraphs joined with `\n` (tables are not included).
     pub text: String,
+    /// [`ORIGIN_OCR`] when any of its text was read by OCR from a picture of a page (a scan:
+    /// expect misread characters), else [`ORIGIN_TEXT`].
+    pub origin: &'static str,
 }
+
+/// [`Section::origin`] of text typed in the document.
+pub const ORIGIN_TEXT: &str = "text";
+/// [`Section::origin`] of text read by OCR from a picture of a page.
+pub const ORIGIN_OCR: &str = "ocr";
 
 /// What a published cell stands for; kept apart from the value so "0", blank and "/" stay different.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

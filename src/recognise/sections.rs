@@ -8,7 +8,7 @@
 //! section.
 
 use super::text::{compact, split_numbering, Numbering};
-use super::{Section, SectionId};
+use super::{Section, SectionId, ORIGIN_OCR, ORIGIN_TEXT};
 use crate::model::{Block, Document, Paragraph};
 
 /// The longest heading, in characters after its number.
@@ -192,6 +192,14 @@ pub fn split_sections(doc: &Document) -> Vec<Section> {
             _ => None,
         })
         .collect();
+    let read_by_ocr: Vec<bool> = doc
+        .body
+        .iter()
+        .filter_map(|b| match b {
+            Block::Paragraph(p) => Some(is_ocr(p)),
+            _ => None,
+        })
+        .collect();
     let mut cands = Vec::new();
     for (i, p) in doc
         .body
@@ -225,6 +233,7 @@ pub fn split_sections(doc: &Document) -> Vec<Section> {
         id: SectionId::Preamble,
         heading: String::new(),
         text: String::new(),
+        origin: ORIGIN_TEXT,
     }];
     let mut next = chain.iter().map(|&k| &cands[k]).peekable();
     for (i, printed) in paras.iter().enumerate() {
@@ -237,9 +246,13 @@ pub fn split_sections(doc: &Document) -> Vec<Section> {
                 id: c.id,
                 heading: c.heading.clone(),
                 text,
+                origin: origin(read_by_ocr[i]),
             });
         } else if let Some(s) = out.last_mut() {
             push_line(&mut s.text, printed);
+            if read_by_ocr[i] && !printed.trim().is_empty() {
+                s.origin = ORIGIN_OCR;
+            }
         }
     }
     if out[0].text.is_empty() && out.len() > 1 {
@@ -273,6 +286,7 @@ pub fn notes(doc: &Document) -> Option<Section> {
         id: SectionId::Notes,
         heading: String::new(),
         text,
+        origin: ORIGIN_TEXT,
     })
 }
 
@@ -289,22 +303,39 @@ pub fn picture_descriptions(doc: &Document) -> Option<Section> {
         id: SectionId::Pictures,
         heading: String::new(),
         text,
+        origin: ORIGIN_TEXT,
     })
 }
 
 /// The text of a document that is not an annual report, as one `Body` section.
 pub fn as_body(doc: &Document) -> Vec<Section> {
     let mut text = String::new();
+    let mut ocr = false;
     for b in &doc.body {
         if let Block::Paragraph(p) = b {
             push_line(&mut text, &p.printed());
+            ocr |= is_ocr(p) && !p.text.trim().is_empty();
         }
     }
     vec![Section {
         id: SectionId::Body,
         heading: String::new(),
         text,
+        origin: origin(ocr),
     }]
+}
+
+/// A paragraph read by OCR from a picture of a page: only those carry a confidence.
+fn is_ocr(p: &Paragraph) -> bool {
+    p.confidence.is_some()
+}
+
+fn origin(ocr: bool) -> &'static str {
+    if ocr {
+        ORIGIN_OCR
+    } else {
+        ORIGIN_TEXT
+    }
 }
 
 #[cfg(test)]
@@ -509,8 +540,43 @@ mod tests {
             vec![Section {
                 id: Body,
                 heading: String::new(),
-                text: "预算说明\n一、收入".into()
+                text: "预算说明\n一、收入".into(),
+                origin: ORIGIN_TEXT,
             }]
+        );
+    }
+
+    /// A section is `ocr` when any of its text was read from a page picture (its paragraphs
+    /// carry a confidence), `text` otherwise; the heading counts.
+    #[test]
+    fn sections_read_by_ocr_say_so() {
+        let ocr = |t: &str| {
+            let Block::Paragraph(mut p) = para(t) else {
+                unreachable!()
+            };
+            p.confidence = Some(0.9);
+            Block::Paragraph(p)
+        };
+        let d = doc(vec![
+            para("某某局2023年政府信息公开工作年度报告"),
+            para("一、总体情况"),
+            ocr("2023年，某某局坚持以人民为中心。"),
+            para("二、主动公开政府信息情况"),
+            para("统计数据见下表。"),
+            ocr("三、收到和处理政府信息公开申请情况"),
+        ]);
+        let origins: Vec<(SectionId, &str)> = split_sections(&d)
+            .iter()
+            .map(|s| (s.id, s.origin))
+            .collect();
+        assert_eq!(
+            origins,
+            [
+                (Preamble, "text"),
+                (Overview, "ocr"),
+                (ActiveDisclosure, "text"),
+                (Requests, "ocr")
+            ]
         );
     }
 }

@@ -16,10 +16,11 @@ use super::rows::{Rows, Table};
 
 /// Bumped whenever extraction changes what it produces: stored documents of an older version
 /// are read again by the next `extract --db`.
-pub const EXTRACTION_VERSION: &str = concat!(env!("CARGO_PKG_VERSION"), "+3");
+pub const EXTRACTION_VERSION: &str = concat!(env!("CARGO_PKG_VERSION"), "+4");
 
 /// 2: `images.description` (alt text). 3: `cells.page` and `cells.page_box` (PDF cells).
-const SCHEMA_VERSION: i64 = 3;
+/// 4: `sections.origin` (`ocr` for text read from page pictures).
+const SCHEMA_VERSION: i64 = 4;
 
 #[derive(Debug, thiserror::Error)]
 pub enum DbError {
@@ -149,6 +150,12 @@ impl Store {
                 "ALTER TABLE cells ADD COLUMN \"page\" NUMERIC;
                  ALTER TABLE cells ADD COLUMN \"page_box\" TEXT;",
             )?;
+        }
+        if (1..4).contains(&found) {
+            // Versions 1 to 3 did not say which sections were read by OCR; their documents
+            // are read again (EXTRACTION_VERSION) and fill it.
+            self.conn
+                .execute_batch("ALTER TABLE sections ADD COLUMN \"origin\" TEXT;")?;
         }
         self.conn
             .pragma_update(None, "user_version", SCHEMA_VERSION)?;
@@ -408,8 +415,9 @@ fn from_sql_value(v: Value) -> String {
 mod tests {
     use super::*;
 
-    /// A store written by schema 1 (images without `description`, cells without page boxes)
-    /// is opened, migrated, and its images table takes the alt text, its cells the page boxes.
+    /// A store written by schema 1 (images without `description`, cells without page boxes,
+    /// sections without `origin`) is opened, migrated, and its images table takes the alt
+    /// text, its cells the page boxes, its sections their origin.
     #[test]
     fn schema_1_store_gains_image_descriptions() {
         let tmp = tempfile::tempdir().unwrap();
@@ -420,7 +428,8 @@ mod tests {
                 .conn
                 .execute_batch(
                     "ALTER TABLE images DROP COLUMN description; ALTER TABLE cells DROP COLUMN page; \
-                     ALTER TABLE cells DROP COLUMN page_box; PRAGMA user_version = 1;",
+                     ALTER TABLE cells DROP COLUMN page_box; ALTER TABLE sections DROP COLUMN origin; \
+                     PRAGMA user_version = 1;",
                 )
                 .unwrap();
         }
@@ -430,28 +439,25 @@ mod tests {
             .pragma_query_value(None, "user_version", |r| r.get(0))
             .unwrap();
         assert_eq!(version, SCHEMA_VERSION);
-        let columns: Vec<String> = store
-            .conn
-            .prepare("SELECT name FROM pragma_table_info('images')")
-            .unwrap()
-            .query_map([], |r| r.get(0))
-            .unwrap()
-            .collect::<Result<_, _>>()
-            .unwrap();
+        let columns_of = |table: &str| -> Vec<String> {
+            store
+                .conn
+                .prepare(&format!("SELECT name FROM pragma_table_info('{table}')"))
+                .unwrap()
+                .query_map([], |r| r.get(0))
+                .unwrap()
+                .collect::<Result<_, _>>()
+                .unwrap()
+        };
+        let columns = columns_of("images");
         assert_eq!(columns.last().map(String::as_str), Some("description"));
         assert_eq!(
             columns[2..],
             stored_columns(Table::Images)[..],
             "doc, ord, then the CSV columns in order"
         );
-        let cells: Vec<String> = store
-            .conn
-            .prepare("SELECT name FROM pragma_table_info('cells')")
-            .unwrap()
-            .query_map([], |r| r.get(0))
-            .unwrap()
-            .collect::<Result<_, _>>()
-            .unwrap();
-        assert_eq!(cells[2..], stored_columns(Table::Tables)[..]);
+        assert_eq!(columns_of("cells")[2..], stored_columns(Table::Tables)[..]);
+        let sections = columns_of("sections");
+        assert_eq!(sections[2..], stored_columns(Table::Sections)[..]);
     }
 }

@@ -79,7 +79,7 @@ impl Table {
                 "source", "office", "year", "metric", "value", "raw", "semantic", "origin",
                 "location",
             ],
-            Table::Sections => &["source", "section", "heading", "text"],
+            Table::Sections => &["source", "section", "heading", "text", "origin"],
             Table::Tables => &[
                 "source",
                 "table",
@@ -350,7 +350,7 @@ fn visit_extracted(source: &str, outcome: &FileOutcome, x: &Extracted, sink: &mu
     for s in r.sections.iter().chain(&r.notes).chain(&r.pictures) {
         sink.record(
             Table::Sections,
-            &[source, s.id.as_str(), &s.heading, &s.text],
+            &[source, s.id.as_str(), &s.heading, &s.text, s.origin],
         );
     }
     visit_tables(source, &x.document, sink);

@@ -8,7 +8,7 @@
 //! out (pages of narrative only).
 
 use ab_glyph::{Font, FontVec, PxScale, ScaleFont};
-use image::{GrayImage, Luma, Rgb, RgbImage};
+use image::{DynamicImage, GrayImage, Luma, Rgb, RgbImage};
 use imageproc::drawing::{draw_hollow_circle_mut, draw_text_mut};
 
 use super::docx::{image_run, p_xml, Docx};
@@ -17,6 +17,7 @@ use super::render::{
     render_gray, table2_2021, table3_2021, table4_2021, RenderStyle, TableSpec, DEFAULT_FONT,
 };
 use super::report::{ReportSpec, CN, V};
+use super::scan::{encode, scan_pixels, Scan};
 
 /// A4 at 150 dpi.
 pub const PAGE_W: u32 = 1240;
@@ -262,19 +263,52 @@ pub fn png(img: &GrayImage) -> Vec<u8> {
 /// A `.docx` whose body is the pages as pictures, one per paragraph, each the size of the page's
 /// text area — what a scanner's "save to Word" gives.
 pub fn scan_docx(pages: &[GrayImage]) -> Vec<u8> {
-    scan_docx_png(pages.iter().map(png).collect())
+    scan_docx_of(pages.iter().map(png).collect())
 }
 
 /// A PDF of A4 pages, each showing one page picture over the whole page and no text.
 pub fn scan_pdf(pages: &[GrayImage]) -> Vec<u8> {
-    let n = pages.len();
+    let pictures = pages.iter().map(|page| {
+        let dict = format!(
+            "/Width {} /Height {} /ColorSpace /DeviceGray /Filter /FlateDecode",
+            page.width(),
+            page.height()
+        );
+        (dict, zlib(page.as_raw()))
+    });
+    pdf_of_pictures(pictures.collect())
+}
+
+/// A PDF of A4 pages, each a JPEG as a scanner saves it (`/DCTDecode`, grey or colour),
+/// page `i` at quality `quality(i)`.
+pub fn scan_pdf_jpeg(pages: &[DynamicImage], quality: impl Fn(usize) -> u8) -> Vec<u8> {
+    let pictures = pages.iter().enumerate().map(|(i, page)| {
+        let space = if page.color().has_color() {
+            "DeviceRGB"
+        } else {
+            "DeviceGray"
+        };
+        let dict = format!(
+            "/Width {} /Height {} /ColorSpace /{space} /Filter /DCTDecode",
+            page.width(),
+            page.height()
+        );
+        (dict, encode(page, Some(quality(i))))
+    });
+    pdf_of_pictures(pictures.collect())
+}
+
+/// One A4 page per picture (its image dictionary's own entries and its encoded data), the
+/// picture over the whole page.
+fn pdf_of_pictures(pictures: Vec<(String, Vec<u8>)>) -> Vec<u8> {
+    let n = pictures.len();
     // 1 catalog, 2 page tree, then per page: page, content, image.
     let kids: Vec<String> = (0..n).map(|i| format!("{} 0 R", 3 + 3 * i)).collect();
     let mut objects: Vec<Vec<u8>> = vec![
         b"<< /Type /Catalog /Pages 2 0 R >>".to_vec(),
         format!("<< /Type /Pages /Kids [{}] /Count {n} >>", kids.join(" ")).into_bytes(),
     ];
-    for (i, page) in pages.iter().enumerate() {
+    for (i, (dict, data)) in pictures.into_iter().enumerate() {
         let (content, image) = (4 + 3 * i, 5 + 3 * i);
         objects.push(
             format!(
@@ -285,16 +319,38 @@ pub fn scan_pdf(pages: &[GrayImage]) -> Vec<u8> {
         );
         objects.push(stream("", b"q 595 0 0 842 0 0 cm /Im1 Do Q"));
         objects.push(stream(
-            &format!(
-                "/Type /XObject /Subtype /Image /Width {} /Height {} /ColorSpace /DeviceGray \
-                 /BitsPerComponent 8 /Filter /FlateDecode",
-                page.width(),
-                page.height()
-            ),
-            &zlib(page.as_raw()),
+            &format!("/Type /XObject /Subtype /Image /BitsPerComponent 8 {dict}"),
+            &data,
         ));
     }
     pdf(&objects, 1)
+}
+
+/// The page (index into [`layout`]) that holds the report's `n`-th table (0 = 表二), and the
+/// table's centre as a fraction of the page's width and height.
+pub fn table_centre(spec: &ReportSpec, n: usize) -> (usize, f32, f32) {
+    layout(spec, true)
+        .iter()
+        .enumerate()
+        .flat_map(|(i, p)| p.tables.iter().map(move |t| (i, t)))
+        .nth(n)
+        .map(|(i, (x, y, t))| {
+            let cx = (x + t.width() / 2) as f32 / PAGE_W as f32;
+            let cy = (y + t.height() / 2) as f32 / PAGE_H as f32;
+            (i, cx, cy)
+        })
+        .expect("the report has that table")
+}
+
+/// The pages as an office scanner gives them: each put through `damage(i)` (turned, blurred,
+/// speckled, on grey paper, a red seal stamped; see [`Scan`]), as pixels.
+pub fn damage_pages(pages: &[GrayImage], damage: impl Fn(usize) -> Scan) -> Vec<DynamicImage> {
+    let font = load_font();
+    pages
+        .iter()
+        .enumerate()
+        .map(|(i, page)| scan_pixels(page, &damage(i), Some(&font)))
+        .collect()
 }
 
 /// The page with a red seal stamped on it, centred at `(cx, cy)`: a ring and the seal's words,
@@ -333,11 +389,15 @@ pub fn png_rgb(img: &RgbImage) -> Vec<u8> {
     out.into_inner()
 }
 
-/// A `.docx` of page pictures given as PNG bytes (see [`scan_docx`]).
-pub fn scan_docx_png(pages: Vec<Vec<u8>>) -> Vec<u8> {
+/// A `.docx` of page pictures given as PNG or JPEG bytes (see [`scan_docx`]).
+pub fn scan_docx_of(pages: Vec<Vec<u8>>) -> Vec<u8> {
     let mut d = Docx::new();
-    for (i, png) in pages.into_iter().enumerate() {
-        let rid = d.add_png(png);
+    for (i, picture) in pages.into_iter().enumerate() {
+        let rid = if picture.starts_with(&[0xFF, 0xD8]) {
+            d.add_jpeg(picture)
+        } else {
+            d.add_png(picture)
+        };
         let run = image_run(
             i as u32 + 1,
             &format!("page{}", i + 1),
@@ -348,4 +408,53 @@ pub fn scan_docx_png(pages: Vec<Vec<u8>>) -> Vec<u8> {
         d.push(&p_xml("", &run));
     }
     d.build()
+}
+
+/// A cover page, as many offices print one before the report: the title on two lines in a
+/// large font at a third of the height, the office and the date centred below.
+pub fn cover_page(spec: &ReportSpec) -> GrayImage {
+    let font = load_font();
+    let mut img = GrayImage::from_pixel(PAGE_W, PAGE_H, Luma([PAPER]));
+    let mut centred = |text: &str, px: f32, y: u32| {
+        let scaled = font.as_scaled(PxScale::from(px));
+        let w: f32 = text
+            .chars()
+            .map(|c| scaled.h_advance(font.glyph_id(c)))
+            .sum();
+        let x = ((PAGE_W as f32 - w) / 2.0).max(0.0) as i32;
+        draw_text_mut(
+            &mut img,
+            Luma([INK]),
+            x,
+            y as i32,
+            PxScale::from(px),
+            &font,
+            text,
+        );
+    };
+    centred(&spec.office, 56.0, 560);
+    centred(
+        &format!("{}年政府信息公开工作年度报告", spec.year),
+        56.0,
+        650,
+    );
+    centred(&spec.office, FONT_PX, 1200);
+    centred(&spec.date_cn(), FONT_PX, 1250);
+    img
+}
+
+/// A scanned report for benchmarks: a cover page and the report's pages with its tables (5
+/// pages for the standard report), each turned by ±1.5° in turn, blurred (σ 0.6 px) on grey
+/// paper, in a PDF of JPEG pages of quality 75 — what an office scanner's "scan to PDF" gives.
+pub fn scanned_report_pdf(spec: &ReportSpec) -> Vec<u8> {
+    let mut pages = vec![cover_page(spec)];
+    pages.extend(render_pages(spec, true));
+    let damaged = damage_pages(&pages, |i| Scan {
+        angle_deg: if i % 2 == 0 { 1.5 } else { -1.5 },
+        blur: 0.6,
+        paper: (245, 225),
+        seed: i as u64 + 1,
+        ..Scan::default()
+    });
+    scan_pdf_jpeg(&damaged, |_| 75)
 }

@@ -247,6 +247,16 @@ pub fn detect(b: &Binary) -> Option<Grid> {
     if !(h_ok(first_r) && h_ok(last_r) && v_ok(first_c) && v_ok(last_c)) {
         return None;
     }
+    // A table that fills a small part of the picture (a table on a scanned page): the rule
+    // length asked for grows with the picture, so the table's short inner rules were missed.
+    // Its rules are looked for again inside its frame.
+    let frame = [first_c.start, first_r.start, last_c.end, last_r.end];
+    let small = |span: u32, of: u32| span * 4 < of * 3;
+    if small(frame[2] - frame[0] + 1, b.width) || small(frame[3] - frame[1] + 1, b.height) {
+        if let Some(g) = detect_within(b, frame) {
+            return Some(g);
+        }
+    }
     let (rows, cols, cells) = crate::read::grid::build(rows, cols, |rows, cols| {
         Boundaries::probe(
             rows.len() - 1,
@@ -256,4 +266,27 @@ pub fn detect(b: &Binary) -> Option<Grid> {
         )
     })?;
     Some(Grid { rows, cols, cells })
+}
+
+/// The grid of the part of the picture inside `[x0, y0, x1, y1]` (widened by a few pixels so
+/// the frame's rules are wholly inside), in the whole picture's coordinates.
+fn detect_within(b: &Binary, [x0, y0, x1, y1]: [u32; 4]) -> Option<Grid> {
+    const PAD: u32 = 4;
+    let (x0, y0) = (x0.saturating_sub(PAD), y0.saturating_sub(PAD));
+    let (x1, y1) = ((x1 + PAD).min(b.width - 1), (y1 + PAD).min(b.height - 1));
+    let (width, height) = (x1 - x0 + 1, y1 - y0 + 1);
+    let ink = (y0..=y1)
+        .flat_map(|y| (x0..=x1).map(move |x| (x, y)))
+        .map(|(x, y)| b.at(x, y))
+        .collect();
+    let inner = detect(&Binary { width, height, ink })?;
+    let shift = |r: Rule, by: u32| Rule {
+        start: r.start + by,
+        end: r.end + by,
+    };
+    Some(Grid {
+        rows: inner.rows.into_iter().map(|r| shift(r, y0)).collect(),
+        cols: inner.cols.into_iter().map(|r| shift(r, x0)).collect(),
+        cells: inner.cells,
+    })
 }

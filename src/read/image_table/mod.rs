@@ -50,8 +50,18 @@ pub fn read_table_image(
     let Some(grid) = grid::detect(&Binary::rules(&gray)) else {
         return Ok(None);
     };
-    let bin = Binary::otsu(&gray);
-    read_cells(&gray, &bin, &grid, image_index, ocr).map(Some)
+    read_grid(&gray, &grid, image_index, ocr).map(Some)
+}
+
+/// Reads the cells of a grid already found in a cleaned picture ([`decode_clean`]): a scanned
+/// page, cleaned and searched for its table once for its text and its table alike.
+pub fn read_grid(
+    gray: &GrayImage,
+    grid: &Grid,
+    image_index: usize,
+    ocr: &Recogniser,
+) -> Result<TableGrid, ImageTableError> {
+    read_cells(gray, &Binary::otsu(gray), grid, image_index, ocr)
 }
 
 /// Decodes image bytes and cleans the picture for reading ([`clean::clean`]: red seal ink
@@ -196,6 +206,13 @@ fn cell_lines(
             };
             Some(InkBox { x0, x1, y0, y1 })
         })
+        // A speck left on its own (dust touching a rule, which the cleaning keeps) is no line:
+        // read alone it comes out as `—` or `-` in a blank cell. Every glyph, a dash included,
+        // is larger than a third of the table's line height one way or the other.
+        .filter(|b| {
+            let small = |span: u32| span * 3 < table_line_h;
+            !(small(b.x1 - b.x0 + 1) && small(b.y1 - b.y0 + 1))
+        })
         .collect()
 }
 
@@ -303,11 +320,19 @@ fn placeholder_mark(gray: &GrayImage, b: InkBox) -> Option<&'static str> {
         return None;
     }
     let band = (h / 4).max(1);
+    // Ink is what is darker than halfway from the mark's darkest pixel to white: a blurred,
+    // straightened scan leaves a thin slash grey all along (no pixel under 128).
+    let darkest = (b.y0..=b.y1)
+        .flat_map(|y| (b.x0..=b.x1).map(move |x| (x, y)))
+        .map(|(x, y)| gray.get_pixel(x, y)[0])
+        .min()
+        .unwrap_or(0);
+    let ink = darkest / 2 + 128;
     let centroid = |y0: u32, y1: u32| -> Option<f32> {
         let (mut sum, mut n) = (0u64, 0u64);
         for y in y0..y1 {
             for x in b.x0..=b.x1 {
-                if gray.get_pixel(x, y)[0] < 128 {
+                if gray.get_pixel(x, y)[0] < ink {
                     sum += u64::from(x);
                     n += 1;
                 }
@@ -584,6 +609,33 @@ mod tests {
         assert_eq!(
             table_line_height(&[vec![(0, 9)], vec![(0, 2), (7, 9)], vec![]]),
             10
+        );
+    }
+
+    /// A 2 × 2 speck alone in a cell (dust touching a rule) is no line of text; a dash is.
+    #[test]
+    fn a_speck_alone_in_a_cell_is_no_line() {
+        let (w, h) = (30u32, 20u32);
+        let bin = |inked: &dyn Fn(u32, u32) -> bool| Binary {
+            width: w,
+            height: h,
+            ink: (0..h)
+                .flat_map(|y| (0..w).map(move |x| (x, y)))
+                .map(|(x, y)| inked(x, y))
+                .collect(),
+        };
+        let inside = InkBox {
+            x0: 0,
+            y0: 0,
+            x1: w - 1,
+            y1: h - 1,
+        };
+        let speck = bin(&|x, y| (3..5).contains(&x) && (2..4).contains(&y));
+        assert!(cell_lines(&speck, inside, ink_bands(&speck, inside), 14).is_empty());
+        let dash = bin(&|x, y| (8..20).contains(&x) && (9..11).contains(&y));
+        assert_eq!(
+            cell_lines(&dash, inside, ink_bands(&dash, inside), 14).len(),
+            1
         );
     }
 }

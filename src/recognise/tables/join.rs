@@ -209,7 +209,7 @@ fn complete(u: &Unit, kind: Kind) -> bool {
     let (found, format) = match kind {
         Kind::T3 => map_t3(u, &v, &mut None, &mut notes),
         Kind::T2 => map_t2(u, &v, &mut None, &mut notes),
-        Kind::T4 => (map_t4(u, &v, u.caption), TableFormat::F2021),
+        Kind::T4 => (map_t4(u, &v, u.caption, &mut notes), TableFormat::F2021),
     };
     let table = match kind {
         Kind::T2 => 2,

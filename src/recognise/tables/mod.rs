@@ -161,7 +161,7 @@ pub fn map_tables(doc: &Document, warnings: &mut Vec<String>) -> MappedTables {
             Kind::T3 => map_t3(&unit, &v, &mut layout, &mut w),
             Kind::T2 => map_t2(&unit, &v, &mut header, &mut w),
             Kind::T4 => (
-                map_t4(&unit, &v, caption),
+                map_t4(&unit, &v, caption, &mut w),
                 last_format.unwrap_or(TableFormat::F2021),
             ),
         };

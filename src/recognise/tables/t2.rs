@@ -45,6 +45,19 @@ pub(super) fn t2_col(h: &str) -> Option<&'static str> {
     })
 }
 
+/// The 2021 header row `信息内容 | 本年制发件数 | 本年废止件数 | 现行有效件数` with one of its three
+/// column headers misread (a blurred scan: `本年廉止件数`), the two others read: the missing one
+/// is the one the layout puts there. `None` unless exactly one is missing.
+fn header_by_position(keys: &[Option<&'static str>]) -> Option<[Option<&'static str>; 4]> {
+    const LAYOUT: [Option<&str>; 4] = [None, Some("issued"), Some("repealed"), Some("in_force")];
+    if keys.len() != LAYOUT.len() || keys[0].is_some() {
+        return None;
+    }
+    let agree = (1..4).filter(|&c| keys[c] == LAYOUT[c]).count();
+    let missing = (1..4).filter(|&c| keys[c].is_none()).count();
+    (agree == 2 && missing == 1).then_some(LAYOUT)
+}
+
 /// Maps a 表二, row by row: `信息内容` header rows set the column keys, data rows use them.
 pub(super) fn map_t2(
     u: &Unit,
@@ -66,8 +79,20 @@ pub(super) fn map_t2(
                 }
             }
         }
-        let keys: Vec<Option<&'static str>> =
+        let mut keys: Vec<Option<&'static str>> =
             cells.iter().map(|&(_, i)| t2_col(&v.norm[i])).collect();
+        if let Some(read) = header_by_position(&keys) {
+            for (k, (&(_, i), &key)) in keys.iter_mut().zip(cells.iter().zip(&read)) {
+                if k.is_none() && key.is_some() {
+                    warnings.push(format!(
+                        "{n}: fuzzy column header {:?} read as {} by its position",
+                        v.norm[i],
+                        key.unwrap_or_default()
+                    ));
+                    *k = key;
+                }
+            }
+        }
         let numeric = cells.iter().any(|&(_, i)| {
             matches!(
                 parse_value(&g.cells[i].text).1,
@@ -206,6 +231,34 @@ mod tests {
         assert_eq!(m.figures.len(), 1);
         assert_eq!(get(&m, "t2.licensing.decisions").value, Some(5.0));
         assert_eq!(get(&m, "t2.licensing.decisions").location, "T1 r3c3");
+    }
+
+    /// A misread column header of the 2021 layout (`废` read as `廉` in a blurred scan) takes
+    /// its column from its position between the two headers read, with a reading note.
+    #[test]
+    fn t2_misread_header_takes_its_position() {
+        let g = simple_grid(&[
+            &["第二十条第（一）项", "", "", ""],
+            &["信息内容", "本年制发件数", "本年廉止件数", "现行有效件数"],
+            &["规章", "1", "2", "3"],
+        ]);
+        let (m, w) = one_table(g);
+        assert_eq!(get(&m, "t2.regulations.repealed").value, Some(2.0));
+        assert_eq!(get(&m, "t2.regulations.in_force").value, Some(3.0));
+        assert!(
+            w.len() == 1 && w[0].contains("fuzzy column header \"本年廉止件数\" read as repealed"),
+            "{w:?}"
+        );
+        // Two headers misread: no guess.
+        let g = simple_grid(&[
+            &["信息内容", "本年制发件数", "本年廉止件数", "现行有数"],
+            &["规章", "1", "2", "3"],
+        ]);
+        let (m, _) = one_table(g);
+        assert!(m
+            .figures
+            .iter()
+            .all(|f| f.metric.0 != "t2.regulations.repealed"));
     }
 
     #[test]

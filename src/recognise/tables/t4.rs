@@ -21,7 +21,12 @@ pub(super) fn t4_header_end(v: &View) -> Option<usize> {
 }
 
 /// Maps a 表四: a header of up to three rows, then one data row of 15 figures.
-pub(super) fn map_t4(u: &Unit, v: &View, caption: Option<&str>) -> Vec<Found> {
+pub(super) fn map_t4(
+    u: &Unit,
+    v: &View,
+    caption: Option<&str>,
+    warnings: &mut Vec<String>,
+) -> Vec<Found> {
     let g = u.grid.as_ref();
     // a block printed as its own table under a caption (行政诉讼（复议后起诉）) names its block there
     let caption = caption.map(normalise_label).unwrap_or_default();
@@ -33,7 +38,8 @@ pub(super) fn map_t4(u: &Unit, v: &View, caption: Option<&str>) -> Vec<Found> {
     if data >= g.rows && !matches!(g.origin, TableOrigin::Sheet { .. }) {
         return Vec::new();
     }
-    let mut out = Vec::new();
+    // (column, block, result column, header) for every column under a block
+    let mut cols: Vec<(usize, &str, Option<&str>, String)> = Vec::new();
     for c in 0..g.cols {
         let mut h = v.header(c, 0..data);
         if !(h.contains("复议") || h.contains("诉讼") || h.contains("起诉")) {
@@ -50,16 +56,24 @@ pub(super) fn map_t4(u: &Unit, v: &View, caption: Option<&str>) -> Vec<Found> {
             continue;
         };
         let col = if h.contains("维持") {
-            "upheld"
+            Some("upheld")
         } else if h.contains("纠正") {
-            "corrected"
+            Some("corrected")
         } else if h.contains("审结") {
-            "pending"
+            Some("pending")
         } else if h.contains("其他") {
-            "other"
+            Some("other")
         } else if h.contains("总计") || h.contains("合计") || h.contains("小计") {
-            "total"
+            Some("total")
         } else {
+            None
+        };
+        cols.push((c, block, col, h));
+    }
+    by_position(&mut cols, warnings, &u.name());
+    let mut out = Vec::new();
+    for (c, block, col, _) in cols {
+        let Some(col) = col else {
             continue;
         };
         if let Some(cell) = v.value_cell(data, c) {
@@ -67,6 +81,42 @@ pub(super) fn map_t4(u: &Unit, v: &View, caption: Option<&str>) -> Vec<Found> {
         }
     }
     out
+}
+
+/// The result columns of each block, in the order the 2021 format prints them.
+const RESULTS: [&str; 5] = ["upheld", "corrected", "other", "pending", "total"];
+
+/// A block of five columns whose headers read as the format's but one (a blurred scan:
+/// `结果料正`): the unread one is the column the format puts there (with a reading note).
+fn by_position(
+    cols: &mut [(usize, &str, Option<&str>, String)],
+    warnings: &mut Vec<String>,
+    name: &str,
+) {
+    let mut start = 0;
+    while start < cols.len() {
+        let block = cols[start].1;
+        let end = start + cols[start..].iter().take_while(|x| x.1 == block).count();
+        let run = &mut cols[start..end];
+        let agree = run
+            .iter()
+            .zip(RESULTS)
+            .filter(|(x, r)| x.2 == Some(*r))
+            .count();
+        let unread = run.iter().filter(|x| x.2.is_none()).count();
+        if run.len() == RESULTS.len() && agree == RESULTS.len() - 1 && unread == 1 {
+            for (x, r) in run.iter_mut().zip(RESULTS) {
+                if x.2.is_none() {
+                    warnings.push(format!(
+                        "{name}: fuzzy column header {:?} read as {block}.{r} by its position",
+                        x.3
+                    ));
+                    x.2 = Some(r);
+                }
+            }
+        }
+        start = end;
+    }
 }
 
 #[cfg(test)]
@@ -106,6 +156,40 @@ mod tests {
             get(&m, "t4.suit_after_review.corrected").location,
             "T1 r4c12"
         );
+    }
+
+    /// A misread result header (`纠` read as `料` in a blurred scan) takes its column from its
+    /// place among the block's five, with a reading note; two misread in a block are not guessed.
+    #[test]
+    fn t4_misread_result_header_takes_its_position() {
+        let vals = [
+            "1", "2", "3", "4", "10", "0", "0", "0", "1", "1", "", "/", "0", "0", "0",
+        ];
+        let mut g = t4_grid(vals);
+        let first = g
+            .cells
+            .iter_mut()
+            .find(|c| c.text == "结果纠正")
+            .expect("a 纠正 header");
+        first.text = "结果料正".into();
+        let (m, w) = one_table(g.clone());
+        assert_eq!(get(&m, "t4.review.corrected").value, Some(2.0));
+        assert_eq!(m.figures.len(), 15);
+        assert!(
+            w.len() == 1 && w[0].contains("read as review.corrected by its position"),
+            "{w:?}"
+        );
+        let other = g
+            .cells
+            .iter_mut()
+            .find(|c| c.text == "其他结果")
+            .expect("an 其他 header");
+        other.text = "具他结果".into();
+        let (m, _) = one_table(g);
+        assert!(m
+            .figures
+            .iter()
+            .all(|f| f.metric.0 != "t4.review.corrected"));
     }
 
     #[test]
