@@ -206,15 +206,31 @@ fn cell_lines(
             };
             Some(InkBox { x0, x1, y0, y1 })
         })
-        // A speck left on its own (dust touching a rule, which the cleaning keeps) is no line:
-        // read alone it comes out as `—` or `-` in a blank cell. Every glyph, a dash included,
-        // is larger than a third of the table's line height one way or the other.
-        .filter(|b| {
-            let small = |span: u32| span * 3 < table_line_h;
-            !(small(b.x1 - b.x0 + 1) && small(b.y1 - b.y0 + 1))
-        })
         .collect()
 }
+
+/// A cell's lines without the specks left on their own (dust touching a rule, which the
+/// cleaning keeps): read alone one comes out as `—` or `-` in a blank cell. Every glyph, a dash
+/// included, is larger than a third of the table's line height one way or the other; a
+/// smudged digit can be as small once binarised, but leaves far more grey around it than dust.
+fn without_speck_lines(gray: &GrayImage, lines: Vec<InkBox>, table_line_h: u32) -> Vec<InkBox> {
+    const SPECK_GREY: usize = 16;
+    let small = |span: u32| span * 3 < table_line_h;
+    let (w, h) = gray.dimensions();
+    let speck = |b: &InkBox| {
+        small(b.x1 - b.x0 + 1)
+            && small(b.y1 - b.y0 + 1)
+            && (b.y0.saturating_sub(2)..=(b.y1 + 2).min(h - 1))
+                .flat_map(|y| (b.x0.saturating_sub(2)..=(b.x1 + 2).min(w - 1)).map(move |x| (x, y)))
+                .filter(|&(x, y)| gray.get_pixel(x, y).0[0] < 224)
+                .count()
+                <= SPECK_GREY
+    };
+    lines.into_iter().filter(|b| !speck(b)).collect()
+}
+
+/// The most ink a speck of dust left by the cleaning has, in pixels of the binarised picture.
+const SPECK_INK: usize = 6;
 
 /// The first and last inked column of a line once a speck at either end is left out: a run of
 /// at most two columns and `SPECK_INK` pixels, a third of a line's height or more away from the
@@ -227,7 +243,6 @@ fn without_lone_specks(
     y1: u32,
     line_h: u32,
 ) -> Option<(u32, u32)> {
-    const SPECK_INK: usize = 6;
     // Runs of consecutive inked columns.
     let mut runs: Vec<(u32, u32)> = Vec::new();
     for &x in cols {
@@ -444,7 +459,9 @@ fn read_cells(
         .into_iter()
         .zip(bands)
         .map(|(inside, bands)| match inside {
-            Some(i) => cell_lines(bin, i, bands, table_line_h),
+            Some(i) => {
+                without_speck_lines(gray, cell_lines(bin, i, bands, table_line_h), table_line_h)
+            }
             None => Vec::new(),
         })
         .collect();
@@ -630,12 +647,31 @@ mod tests {
             x1: w - 1,
             y1: h - 1,
         };
-        let speck = bin(&|x, y| (3..5).contains(&x) && (2..4).contains(&y));
-        assert!(cell_lines(&speck, inside, ink_bands(&speck, inside), 14).is_empty());
-        let dash = bin(&|x, y| (8..20).contains(&x) && (9..11).contains(&y));
+        let lines = |inked: &dyn Fn(u32, u32) -> bool| {
+            let b = bin(inked);
+            let gray = GrayImage::from_fn(w, h, |x, y| Luma([if inked(x, y) { 0 } else { 255 }]));
+            without_speck_lines(&gray, cell_lines(&b, inside, ink_bands(&b, inside), 14), 14)
+        };
+        assert!(lines(&|x, y| (3..5).contains(&x) && (2..4).contains(&y)).is_empty());
         assert_eq!(
-            cell_lines(&dash, inside, ink_bands(&dash, inside), 14).len(),
+            lines(&|x, y| (8..20).contains(&x) && (9..11).contains(&y)).len(),
             1
         );
+        // A digit smudged to a few dark pixels in a cloud of grey is read, not dropped.
+        let smudged = GrayImage::from_fn(w, h, |x, y| {
+            let d = (x as i32 - 10).abs().max((y as i32 - 10).abs());
+            Luma([match d {
+                _ if y == 10 && (9..=11).contains(&x) => 0,
+                0..=3 => 180,
+                _ => 255,
+            }])
+        });
+        let b = bin(&|x, y| y == 10 && (9..=11).contains(&x));
+        let kept = without_speck_lines(
+            &smudged,
+            cell_lines(&b, inside, ink_bands(&b, inside), 14),
+            14,
+        );
+        assert_eq!(kept.len(), 1);
     }
 }

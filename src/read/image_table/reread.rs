@@ -15,8 +15,8 @@ use image::{imageops, GrayImage, Luma};
 
 use super::grid::{self, Binary};
 use super::{
-    cell_lines, crop, decode_clean, ink_bands, interior, table_line_height, ImageTableError,
-    InkBox, CROP_MARGIN,
+    cell_lines, crop, decode_clean, ink_bands, interior, table_line_height, without_speck_lines,
+    ImageTableError, InkBox, CROP_MARGIN,
 };
 use crate::ocr::{Line, OcrError, Recogniser};
 use crate::read::Limits;
@@ -115,7 +115,11 @@ pub fn reread_digits(
         else {
             continue;
         };
-        let lines = cell_lines(&bin, inside, ink_bands(&bin, inside), table_line_h);
+        let lines = without_speck_lines(
+            &gray,
+            cell_lines(&bin, inside, ink_bands(&bin, inside), table_line_h),
+            table_line_h,
+        );
         if lines.is_empty() {
             continue;
         }
