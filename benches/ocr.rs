@@ -5,7 +5,8 @@
 //!
 //! `cargo bench --bench ocr` runs the full range (3 tables × 5 scales × 2 rule widths × 5
 //! encodings = 150 pictures; the fifth, `s75`, is the PNG turned 1.5° and saved as JPEG q75, as
-//! a scanner delivers it). Filters, comma-separated:
+//! a scanner delivers it; `--enc 3ln` adds the tables drawn as 三线表, read from their columns).
+//! Filters, comma-separated:
 //! `cargo bench --bench ocr -- --tables t3 --scales 0.8,1.4 --lw 1 --enc png,q60`.
 //! `RTEN_NUM_THREADS` defaults to 1 here so the times are for one core.
 //! `OCR_BENCH_NO_CALIBRATION=1` skips the calibration runs (for profiling).
@@ -290,6 +291,9 @@ fn main() {
         ("q90", Encoding::Jpeg(90)),
         // As a scanner delivers it: turned 1.5°, JPEG q75 (`s75`).
         ("s75", Encoding::Png),
+        // A 三线表 (rules above, under the header, below), read from the columns of its text
+        // (`3ln`); only when asked for (`--enc 3ln`): its cells are not the ruled grid's slots.
+        ("3ln", Encoding::Png),
     ];
     let mut per_table: HashMap<&str, Totals> = HashMap::new();
     let mut per_style: Vec<(String, Totals)> = Vec::new();
@@ -299,6 +303,9 @@ fn main() {
         for lw in ["1", "2"] {
             for (ename, enc) in encodings {
                 let sname = format!("{ename:>3} ×{scale} lw{lw}");
+                if ename == "3ln" && enc_f.is_none() {
+                    continue;
+                }
                 let style = RenderStyle {
                     scale: scale.parse().expect("scale"),
                     line_width: lw.parse().expect("lw"),
@@ -318,7 +325,14 @@ fn main() {
                         continue;
                     }
                     let spec = build(&vals);
-                    let bytes = if ename == "s75" {
+                    let bytes = if ename == "3ln" {
+                        let header = if *tkey == "t2" { 2 } else { 3 };
+                        let three_line = RenderStyle {
+                            rules: render::Rules::ThreeLine { header },
+                            ..style.clone()
+                        };
+                        render_table(&spec, &three_line)
+                    } else if ename == "s75" {
                         let clean = render::render_gray(&spec, &style).expect("render");
                         let turned = scan::Scan {
                             angle_deg: 1.5,

@@ -282,6 +282,11 @@ fn column_edges(pieces: &[Piece], lines: &[Line], em: f32) -> Vec<f32> {
     let all_tolerance = lines.len() / 3;
     let solid =
         |i: usize| is_figure(&pieces[i].text) || pieces[i].rect[2] - pieces[i].rect[0] <= 2.0 * em;
+    // A line of one piece right of the labels (a title over the value columns, 第二十条第（五）项
+    // centred between the blocks of 表二) spans the columns and says nothing of where they part;
+    // a lone piece starting among the labels (a long label) does.
+    let label_end = median(rows.iter().map(|l| pieces[l.pieces[0]].rect[2]).collect());
+    let spoken = |l: &Line| l.pieces.len() > 1 || pieces[l.pieces[0]].rect[0] <= label_end;
     let mut xs: Vec<f32> = spans.iter().flat_map(|s| [s.0, s.1]).collect();
     xs.sort_by(f32::total_cmp);
     xs.dedup();
@@ -297,7 +302,7 @@ fn column_edges(pieces: &[Piece], lines: &[Line], em: f32) -> Vec<f32> {
             .count();
         let any = lines
             .iter()
-            .filter(|l| l.pieces.iter().any(|&i| crosses(i)))
+            .filter(|l| spoken(l) && l.pieces.iter().any(|&i| crosses(i)))
             .count();
         let figures = lines
             .iter()
@@ -394,9 +399,10 @@ fn header(
     lines: &[Line],
     span: &dyn Fn(usize) -> (usize, usize),
     first_value: usize,
-    ncols: usize,
+    edges: &[f32],
     em: f32,
 ) -> (usize, Vec<ColumnCell>) {
+    let ncols = edges.len() - 1;
     if lines.is_empty() {
         return (0, Vec::new());
     }
@@ -497,17 +503,26 @@ fn header(
         let left_aligned = heads
             .iter()
             .any(|h| below(&heads[g], h) && (h.rect[0] - heads[g].rect[0]).abs() <= 0.5 * em);
-        if left_aligned {
+        // Text centred over the columns it covers grows to both sides (未经复议直接起诉 over its
+        // five columns, its first character by chance over the start of a cell below); when it
+        // cannot, the centring was chance and a left-aligned one grows to the right.
+        let centred = ((heads[g].rect[0] + heads[g].rect[2]) / 2.0
+            - (edges[heads[g].a] + edges[heads[g].b + 1]) / 2.0)
+            .abs()
+            <= 0.15 * em;
+        let mut grown = false;
+        while (centred || !left_aligned)
+            && heads[g].a > 0
+            && heads[g].b + 1 < ncols
+            && free(&heads, heads[g].a - 1)
+            && free(&heads, heads[g].b + 1)
+        {
+            heads[g].a -= 1;
+            heads[g].b += 1;
+            grown = true;
+        }
+        if left_aligned && !grown {
             while heads[g].b + 1 < ncols && free(&heads, heads[g].b + 1) {
-                heads[g].b += 1;
-            }
-        } else {
-            while heads[g].a > 0
-                && heads[g].b + 1 < ncols
-                && free(&heads, heads[g].a - 1)
-                && free(&heads, heads[g].b + 1)
-            {
-                heads[g].a -= 1;
                 heads[g].b += 1;
             }
         }
@@ -635,14 +650,29 @@ fn build(pieces: &[Piece], lines: &[Line]) -> Option<ColumnTable> {
         return None;
     }
     let span = |i: usize| covered(&edges, pieces[i].rect, em);
-    // The first column holding figures: the columns before it are labels.
-    let first_value = lines
+    // The first column holding figures: the columns before it are labels. A table of figures
+    // only (表四: one row of 15) has figures in its first column and no label beside them.
+    let figure_top = lines
         .iter()
         .flat_map(|l| &l.pieces)
-        .filter(|&&i| is_figure(&pieces[i].text))
-        .map(|&i| span(i).0)
-        .filter(|&c| c > 0)
-        .min()?;
+        .filter(|&&i| is_figure(&pieces[i].text) && span(i).0 == 0)
+        .map(|&i| pieces[i].rect[1])
+        .fold(f32::MAX, f32::min);
+    let labelled = lines
+        .iter()
+        .flat_map(|l| &l.pieces)
+        .any(|&i| span(i).0 == 0 && !is_figure(&pieces[i].text) && pieces[i].rect[3] > figure_top);
+    let first_value = if figure_top < f32::MAX && !labelled {
+        0
+    } else {
+        lines
+            .iter()
+            .flat_map(|l| &l.pieces)
+            .filter(|&&i| is_figure(&pieces[i].text))
+            .map(|&i| span(i).0)
+            .filter(|&c| c > 0)
+            .min()?
+    };
     let mut first_data = lines.iter().position(|l| {
         l.pieces
             .iter()
@@ -690,7 +720,7 @@ fn build(pieces: &[Piece], lines: &[Line]) -> Option<ColumnTable> {
     };
 
     let (head_rows, mut cells) =
-        header(pieces, &lines[..first_data], &span, first_value, ncols, em);
+        header(pieces, &lines[..first_data], &span, first_value, &edges, em);
     for c in &mut cells {
         if c.rect[0] == 0.0 && c.rect[2] == 0.0 {
             c.rect[0] = edges[c.slot.col];
@@ -704,8 +734,12 @@ fn build(pieces: &[Piece], lines: &[Line]) -> Option<ColumnTable> {
             let rl: Vec<&Line> = row.lines.iter().map(|&j| &lines[j]).collect();
             let last_label = rl.iter().rev().find(|x| has_label(x));
             let row_values = rl.iter().any(|x| has_values(x));
+            // A lone text over several value columns is a heading of its own (第二十条第（八）项
+            // under a 行政强制 left blank), not the values of the label above.
+            let heading = matches!(l.pieces.as_slice(), [i]
+                if !is_figure(&pieces[*i].text) && span(*i).1 > span(*i).0);
             (last_label.is_some_and(|x| wraps_under(x, l)) && (!has_values(l) || !row_values))
-                || (!has_label(l) && !row_values && last_label.is_some())
+                || (!has_label(l) && !row_values && last_label.is_some() && !heading)
         });
         match rows.last_mut() {
             Some(row) if joins => row.lines.push(k),
@@ -1104,5 +1138,75 @@ mod tests {
         let t = &find_tables(&pieces, &rules)[0];
         assert_eq!(t.rows, 3);
         assert_eq!(grid_text(t)[0], vec!["项目", "甲", "乙"]);
+    }
+
+    /// 表二's shape: blocks under titles centred over the value columns, which cross the gaps
+    /// between them on most lines; a label left without a figure (强制) stays a row of its own.
+    #[test]
+    fn titles_over_the_value_columns_keep_the_columns() {
+        let mut pieces = Vec::new();
+        let mut y = 0.0;
+        let mut line = |cells: &[(&str, f32)]| {
+            pieces.extend(row(y, cells));
+            y += 14.0;
+        };
+        line(&[("第二十条第一项", 115.0)]);
+        line(&[
+            ("信息内容", 0.0),
+            ("制发件数", 100.0),
+            ("废止件数", 160.0),
+            ("有效件数", 220.0),
+        ]);
+        line(&[("规章", 0.0), ("1", 118.0), ("2", 178.0), ("3", 238.0)]);
+        line(&[("文件", 0.0), ("4", 118.0), ("5", 178.0), ("6", 238.0)]);
+        line(&[("第二十条第五项", 115.0)]);
+        line(&[("信息内容", 0.0), ("处理决定数量", 130.0)]);
+        line(&[("许可", 0.0), ("7", 178.0)]);
+        line(&[("第二十条第六项", 115.0)]);
+        line(&[("信息内容", 0.0), ("处理决定数量", 130.0)]);
+        line(&[("处罚", 0.0), ("8", 178.0)]);
+        line(&[("强制", 0.0)]);
+        line(&[("第二十条第八项", 115.0)]);
+        line(&[("信息内容", 0.0), ("收费金额", 150.0)]);
+        line(&[("收费", 0.0), ("9.5", 170.0)]);
+        let t = &find_tables(&pieces, &[])[0];
+        assert_eq!(t.cols, 4);
+        let g = grid_text(t);
+        assert!(g.contains(&vec![
+            "规章".to_string(),
+            "1".into(),
+            "2".into(),
+            "3".into()
+        ]));
+        let coercion = g
+            .iter()
+            .position(|r| r[0] == "强制")
+            .unwrap_or_else(|| panic!("{g:?}"));
+        assert!(g[coercion][1..].iter().all(String::is_empty), "{g:?}");
+        assert!(
+            g[coercion + 1].contains(&"第二十条第八项".to_string()),
+            "{g:?}"
+        );
+    }
+
+    /// 表四's shape: figures only, no label column, and a group header centred over its five
+    /// columns whose first character happens to sit over the start of the second cell below.
+    #[test]
+    fn a_centred_group_header_over_a_table_of_figures_spans_its_columns() {
+        let leaf = |c: usize| c as f32 * 40.0 + 10.0;
+        let mut pieces = row(0.0, &[("一二三四五六七八九十", 50.0)]);
+        pieces.extend((0..5).map(|c| piece("结果", leaf(c), 14.0)));
+        for y in [28.0, 42.0] {
+            pieces.extend((0..5).map(|c| piece(&c.to_string(), leaf(c) + 5.0, y)));
+        }
+        let t = &find_tables(&pieces, &[])[0];
+        assert_eq!(t.cols, 5);
+        let group = t
+            .cells
+            .iter()
+            .find(|c| c.text == "一二三四五六七八九十")
+            .unwrap_or_else(|| panic!("{:?}", grid_text(t)));
+        assert_eq!((group.slot.col, group.slot.colspan), (0, 5));
+        assert_eq!(grid_text(t)[t.rows - 1], vec!["0", "1", "2", "3", "4"]);
     }
 }

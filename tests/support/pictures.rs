@@ -141,13 +141,34 @@ pub fn scanned_docx(
     style: &RenderStyle,
     scan_of: &dyn Fn(&str) -> super::scan::Scan,
 ) -> Vec<u8> {
+    scanned_docx_styled(spec, &|_| style.clone(), scan_of)
+}
+
+/// The header rows of a section's statistical table as [`section_table`] draws it (the rows
+/// above the first figures; 表二 repeats its header lower down).
+pub fn header_rows(section: &str) -> usize {
+    match section {
+        "active_disclosure" => 2,
+        _ => 3,
+    }
+}
+
+/// [`scanned_docx`] with each section's table drawn in its own style (a 三线表 rules off its
+/// own header rows, [`header_rows`]).
+pub fn scanned_docx_styled(
+    spec: &ReportSpec,
+    style_of: &dyn Fn(&str) -> RenderStyle,
+    scan_of: &dyn Fn(&str) -> super::scan::Scan,
+) -> Vec<u8> {
     let n = Cell::new(0u32);
-    let font = super::render::load_font(style).unwrap_or_else(|e| panic!("{e}"));
+    let font =
+        super::render::load_font(&style_of("active_disclosure")).unwrap_or_else(|e| panic!("{e}"));
     standard_docx_with(spec, &|d, section| {
         let Some(table) = section_table(spec, section) else {
             return;
         };
-        let clean = render_gray(&table, style).unwrap_or_else(|e| panic!("render: {e}"));
+        let clean =
+            render_gray(&table, &style_of(section)).unwrap_or_else(|e| panic!("render: {e}"));
         let bytes = super::scan::scan(&clean, &scan_of(section), Some(&font));
         n.set(n.get() + 1);
         add_picture(d, n.get(), bytes);

@@ -189,6 +189,8 @@ pub enum Rules {
     Horizontal,
     /// 三线表: a rule above the table, one under its first `header` rows, one below it.
     ThreeLine { header: usize },
+    /// No rules at all: the columns show only in how the text lines up.
+    None,
 }
 
 impl Default for RenderStyle {
@@ -423,6 +425,7 @@ fn draw(
             .into_iter()
             .flatten()
             .collect(),
+            Rules::None => Vec::new(),
         };
         for r in borders {
             draw_filled_rect_mut(&mut img, r, Luma([style.rule_gray]));

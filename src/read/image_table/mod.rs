@@ -11,6 +11,7 @@ pub mod clean;
 pub mod emf;
 pub mod grid;
 pub mod reread;
+pub mod unruled;
 
 use std::io::Cursor;
 
@@ -35,7 +36,8 @@ pub enum ImageTableError {
 /// White margin around each line crop, in pixels.
 const CROP_MARGIN: u32 = 4;
 
-/// Reads a picture of a ruled table. `Ok(None)` when the picture is not a ruled table.
+/// Reads a picture of a table: by its grid when it is ruled, else from the columns of its text
+/// ([`unruled`]). `Ok(None)` when the picture is not a table.
 /// EMF pictures are read from their text records instead ([`emf`], [`TableOrigin::Vector`]).
 pub fn read_table_image(
     bytes: &[u8],
@@ -48,7 +50,8 @@ pub fn read_table_image(
     }
     let gray = decode_clean(bytes, limits)?;
     let Some(grid) = grid::detect(&Binary::rules(&gray)) else {
-        return Ok(None);
+        // No full grid: a 三线表 or a table with no rules, read from its columns of text.
+        return unruled::read_unruled(&gray, image_index, ocr);
     };
     read_grid(&gray, &grid, image_index, ocr).map(Some)
 }
@@ -441,6 +444,44 @@ fn yi_for_dash(s: &str) -> String {
         .collect()
 }
 
+/// What a cell (or a piece of an unruled table) says, from its lines of ink and their
+/// readings: a number read with digits only when the free readings look like one, `/` or `—`
+/// told by shape, nothing for dust, else the folded text, lines joined with `\n`.
+fn cell_reading(gray: &GrayImage, lines: &[InkBox], got: &[crate::ocr::Line]) -> (String, f32) {
+    // Number-like free readings, or nothing read from a speck of ink (a thin `1`, a small `0`).
+    let numeric = !got.is_empty()
+        && got.iter().all(|l| {
+            let core = without_specks(&l.text);
+            number_like(core) || core.is_empty()
+        })
+        && got.iter().any(|l| !without_specks(&l.numeric).is_empty());
+    let mark = match (lines, got) {
+        ([b], [l]) if ONE_STROKE.contains(&l.text.as_str()) => placeholder_mark(gray, *b),
+        _ => None,
+    };
+    let only_specks = got.iter().all(|l| without_specks(&l.text).is_empty());
+    if got.is_empty() {
+        (String::new(), 1.0)
+    } else if let Some(mark) = mark {
+        // Decided by shape, not by the recogniser: as sure as the rule it follows.
+        (mark.to_string(), 0.9)
+    } else if numeric {
+        let t: String = got.iter().map(|l| l.numeric.as_str()).collect();
+        let conf = got
+            .iter()
+            .map(|l| l.numeric_confidence)
+            .fold(1.0f32, f32::min);
+        (without_specks(&t).to_string(), conf)
+    } else if only_specks {
+        // Dust the cleaning left (a speck touching a rule): nothing is printed here.
+        (String::new(), 0.5)
+    } else {
+        let t: Vec<String> = got.iter().map(|l| fold(&l.text)).collect();
+        let conf = got.iter().map(|l| l.confidence).fold(1.0f32, f32::min);
+        (t.join("\n"), conf)
+    }
+}
+
 fn read_cells(
     gray: &GrayImage,
     bin: &Binary,
@@ -477,38 +518,7 @@ fn read_cells(
     let mut cells = Vec::with_capacity(grid.cells.len());
     for (gc, lines) in grid.cells.iter().zip(&per_cell) {
         let got: Vec<_> = read.by_ref().take(lines.len()).collect();
-        // Number-like free readings, or nothing read from a speck of ink (a thin `1`, a small `0`).
-        let numeric = !got.is_empty()
-            && got.iter().all(|l| {
-                let core = without_specks(&l.text);
-                number_like(core) || core.is_empty()
-            })
-            && got.iter().any(|l| !without_specks(&l.numeric).is_empty());
-        let mark = match (lines.as_slice(), got.as_slice()) {
-            ([b], [l]) if ONE_STROKE.contains(&l.text.as_str()) => placeholder_mark(gray, *b),
-            _ => None,
-        };
-        let only_specks = got.iter().all(|l| without_specks(&l.text).is_empty());
-        let (text, confidence) = if got.is_empty() {
-            (String::new(), 1.0)
-        } else if let Some(mark) = mark {
-            // Decided by shape, not by the recogniser: as sure as the rule it follows.
-            (mark.to_string(), 0.9)
-        } else if numeric {
-            let t: String = got.iter().map(|l| l.numeric.as_str()).collect();
-            let conf = got
-                .iter()
-                .map(|l| l.numeric_confidence)
-                .fold(1.0f32, f32::min);
-            (without_specks(&t).to_string(), conf)
-        } else if only_specks {
-            // Dust the cleaning left (a speck touching a rule): nothing is printed here.
-            (String::new(), 0.5)
-        } else {
-            let t: Vec<String> = got.iter().map(|l| fold(&l.text)).collect();
-            let conf = got.iter().map(|l| l.confidence).fold(1.0f32, f32::min);
-            (t.join("\n"), conf)
-        };
+        let (text, confidence) = cell_reading(gray, lines, &got);
         let x = grid.cols[gc.col].start;
         let y = grid.rows[gc.row].start;
         let w = grid.cols[gc.col + gc.colspan].end + 1 - x;
