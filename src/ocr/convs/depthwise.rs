@@ -213,160 +213,102 @@ fn row_portable(
     }
 }
 
-/// One output row with AVX-512: 64 outputs at a time in four accumulators (independent chains
-/// hide the FMA latency), then 16 at a time with the taps split over four accumulators.
-///
-/// # Safety
-/// AVX-512F must be available, and `row0 + max tap offset + max(64, out.len() rounded up to
-/// 16)` must not exceed `phases.len()`.
-#[cfg(target_arch = "x86_64")]
-#[target_feature(enable = "avx512f")]
-unsafe fn row_avx512(
-    phases: &[f32],
-    taps: &[(usize, f32)],
-    row0: usize,
-    bias: f32,
-    epilogue: &[Step],
-    out: &mut [f32],
-) {
-    use std::arch::x86_64::*;
-    let ow = out.len();
-    let p = phases.as_ptr().add(row0);
-    let finish = |v: __m512| finish_avx512(v, epilogue);
-    let mut x0 = 0;
-    while x0 + 64 <= ow {
-        let b = _mm512_set1_ps(bias);
-        let (mut a0, mut a1, mut a2, mut a3) = (b, b, b, b);
-        for &(off, w) in taps {
-            let s = p.add(off + x0);
-            let w = _mm512_set1_ps(w);
-            a0 = _mm512_fmadd_ps(_mm512_loadu_ps(s), w, a0);
-            a1 = _mm512_fmadd_ps(_mm512_loadu_ps(s.add(16)), w, a1);
-            a2 = _mm512_fmadd_ps(_mm512_loadu_ps(s.add(32)), w, a2);
-            a3 = _mm512_fmadd_ps(_mm512_loadu_ps(s.add(48)), w, a3);
+/// One output row in vector registers of `$lanes` floats: `4 × $lanes` outputs at a time in four
+/// accumulators (independent chains hide the FMA latency), then `$lanes` at a time with the taps
+/// split over four accumulators, again for independent chains. AVX-512 and AVX2 differ only in
+/// the register width and the intrinsics' names, so both are written once here.
+macro_rules! simd_row {
+    (
+        $(#[$doc:meta])*
+        $name:ident, $feature:literal, $vec:ident, $lanes:literal,
+        $set1:ident, $setzero:ident, $load:ident, $store:ident, $fmadd:ident, $add:ident, $finish:ident
+    ) => {
+        $(#[$doc])*
+        #[cfg(target_arch = "x86_64")]
+        #[target_feature(enable = $feature)]
+        unsafe fn $name(
+            phases: &[f32],
+            taps: &[(usize, f32)],
+            row0: usize,
+            bias: f32,
+            epilogue: &[Step],
+            out: &mut [f32],
+        ) {
+            use std::arch::x86_64::*;
+            const L: usize = $lanes;
+            let ow = out.len();
+            let p = phases.as_ptr().add(row0);
+            let finish = |v: $vec| $finish(v, epilogue);
+            let mut x0 = 0;
+            while x0 + 4 * L <= ow {
+                let b = $set1(bias);
+                let (mut a0, mut a1, mut a2, mut a3) = (b, b, b, b);
+                for &(off, w) in taps {
+                    let s = p.add(off + x0);
+                    let w = $set1(w);
+                    a0 = $fmadd($load(s), w, a0);
+                    a1 = $fmadd($load(s.add(L)), w, a1);
+                    a2 = $fmadd($load(s.add(2 * L)), w, a2);
+                    a3 = $fmadd($load(s.add(3 * L)), w, a3);
+                }
+                let o = out.as_mut_ptr().add(x0);
+                $store(o, finish(a0));
+                $store(o.add(L), finish(a1));
+                $store(o.add(2 * L), finish(a2));
+                $store(o.add(3 * L), finish(a3));
+                x0 += 4 * L;
+            }
+            while x0 < ow {
+                let z = $setzero();
+                let (mut a0, mut a1, mut a2, mut a3) = ($set1(bias), z, z, z);
+                let tap = |(off, w): (usize, f32)| ($load(p.add(off + x0)), $set1(w));
+                let mut quads = taps.chunks_exact(4);
+                for q in quads.by_ref() {
+                    let (s, w) = tap(q[0]);
+                    a0 = $fmadd(s, w, a0);
+                    let (s, w) = tap(q[1]);
+                    a1 = $fmadd(s, w, a1);
+                    let (s, w) = tap(q[2]);
+                    a2 = $fmadd(s, w, a2);
+                    let (s, w) = tap(q[3]);
+                    a3 = $fmadd(s, w, a3);
+                }
+                for &t in quads.remainder() {
+                    let (s, w) = tap(t);
+                    a0 = $fmadd(s, w, a0);
+                }
+                let a = $add($add(a0, a1), $add(a2, a3));
+                let mut tmp = [0.0f32; L];
+                $store(tmp.as_mut_ptr(), finish(a));
+                let n = L.min(ow - x0);
+                out[x0..x0 + n].copy_from_slice(&tmp[..n]);
+                x0 += L;
+            }
         }
-        let o = out.as_mut_ptr().add(x0);
-        _mm512_storeu_ps(o, finish(a0));
-        _mm512_storeu_ps(o.add(16), finish(a1));
-        _mm512_storeu_ps(o.add(32), finish(a2));
-        _mm512_storeu_ps(o.add(48), finish(a3));
-        x0 += 64;
-    }
-    while x0 < ow {
-        let z = _mm512_setzero_ps();
-        let (mut a0, mut a1, mut a2, mut a3) = (_mm512_set1_ps(bias), z, z, z);
-        let mut quads = taps.chunks_exact(4);
-        for q in quads.by_ref() {
-            a0 = _mm512_fmadd_ps(
-                _mm512_loadu_ps(p.add(q[0].0 + x0)),
-                _mm512_set1_ps(q[0].1),
-                a0,
-            );
-            a1 = _mm512_fmadd_ps(
-                _mm512_loadu_ps(p.add(q[1].0 + x0)),
-                _mm512_set1_ps(q[1].1),
-                a1,
-            );
-            a2 = _mm512_fmadd_ps(
-                _mm512_loadu_ps(p.add(q[2].0 + x0)),
-                _mm512_set1_ps(q[2].1),
-                a2,
-            );
-            a3 = _mm512_fmadd_ps(
-                _mm512_loadu_ps(p.add(q[3].0 + x0)),
-                _mm512_set1_ps(q[3].1),
-                a3,
-            );
-        }
-        for &(off, w) in quads.remainder() {
-            a0 = _mm512_fmadd_ps(_mm512_loadu_ps(p.add(off + x0)), _mm512_set1_ps(w), a0);
-        }
-        let a = _mm512_add_ps(_mm512_add_ps(a0, a1), _mm512_add_ps(a2, a3));
-        let mut tmp = [0.0f32; 16];
-        _mm512_storeu_ps(tmp.as_mut_ptr(), finish(a));
-        let n = 16.min(ow - x0);
-        out[x0..x0 + n].copy_from_slice(&tmp[..n]);
-        x0 += 16;
-    }
+    };
 }
 
-/// One output row with AVX2 + FMA: 32 outputs at a time in four accumulators (independent
-/// chains hide the FMA latency), then 8 at a time.
-///
-/// # Safety
-/// AVX2 and FMA must be available, and `row0 + max tap offset + max(32, out.len() rounded up
-/// to 8)` must not exceed `phases.len()`.
-#[cfg(target_arch = "x86_64")]
-#[target_feature(enable = "avx2,fma")]
-unsafe fn row_avx2(
-    phases: &[f32],
-    taps: &[(usize, f32)],
-    row0: usize,
-    bias: f32,
-    epilogue: &[Step],
-    out: &mut [f32],
-) {
-    use std::arch::x86_64::*;
-    let ow = out.len();
-    let p = phases.as_ptr().add(row0);
-    let finish = |v: __m256| finish_avx2(v, epilogue);
-    let mut x0 = 0;
-    while x0 + 32 <= ow {
-        let b = _mm256_set1_ps(bias);
-        let (mut a0, mut a1, mut a2, mut a3) = (b, b, b, b);
-        for &(off, w) in taps {
-            let s = p.add(off + x0);
-            let w = _mm256_set1_ps(w);
-            a0 = _mm256_fmadd_ps(_mm256_loadu_ps(s), w, a0);
-            a1 = _mm256_fmadd_ps(_mm256_loadu_ps(s.add(8)), w, a1);
-            a2 = _mm256_fmadd_ps(_mm256_loadu_ps(s.add(16)), w, a2);
-            a3 = _mm256_fmadd_ps(_mm256_loadu_ps(s.add(24)), w, a3);
-        }
-        let o = out.as_mut_ptr().add(x0);
-        _mm256_storeu_ps(o, finish(a0));
-        _mm256_storeu_ps(o.add(8), finish(a1));
-        _mm256_storeu_ps(o.add(16), finish(a2));
-        _mm256_storeu_ps(o.add(24), finish(a3));
-        x0 += 32;
-    }
-    while x0 < ow {
-        // Eight outputs: the taps split over four accumulators, again for independent chains.
-        let z = _mm256_setzero_ps();
-        let (mut a0, mut a1, mut a2, mut a3) = (_mm256_set1_ps(bias), z, z, z);
-        let mut quads = taps.chunks_exact(4);
-        for q in quads.by_ref() {
-            a0 = _mm256_fmadd_ps(
-                _mm256_loadu_ps(p.add(q[0].0 + x0)),
-                _mm256_set1_ps(q[0].1),
-                a0,
-            );
-            a1 = _mm256_fmadd_ps(
-                _mm256_loadu_ps(p.add(q[1].0 + x0)),
-                _mm256_set1_ps(q[1].1),
-                a1,
-            );
-            a2 = _mm256_fmadd_ps(
-                _mm256_loadu_ps(p.add(q[2].0 + x0)),
-                _mm256_set1_ps(q[2].1),
-                a2,
-            );
-            a3 = _mm256_fmadd_ps(
-                _mm256_loadu_ps(p.add(q[3].0 + x0)),
-                _mm256_set1_ps(q[3].1),
-                a3,
-            );
-        }
-        for &(off, w) in quads.remainder() {
-            a0 = _mm256_fmadd_ps(_mm256_loadu_ps(p.add(off + x0)), _mm256_set1_ps(w), a0);
-        }
-        let a = _mm256_add_ps(_mm256_add_ps(a0, a1), _mm256_add_ps(a2, a3));
-        let mut tmp = [0.0f32; 8];
-        _mm256_storeu_ps(tmp.as_mut_ptr(), finish(a));
-        let n = 8.min(ow - x0);
-        out[x0..x0 + n].copy_from_slice(&tmp[..n]);
-        x0 += 8;
-    }
-}
+simd_row!(
+    /// One output row with AVX-512.
+    ///
+    /// # Safety
+    /// AVX-512F must be available, and `row0 + max tap offset + max(64, out.len() rounded up to
+    /// 16)` must not exceed `phases.len()`.
+    row_avx512, "avx512f", __m512, 16,
+    _mm512_set1_ps, _mm512_setzero_ps, _mm512_loadu_ps, _mm512_storeu_ps, _mm512_fmadd_ps,
+    _mm512_add_ps, finish_avx512
+);
+
+simd_row!(
+    /// One output row with AVX2 + FMA.
+    ///
+    /// # Safety
+    /// AVX2 and FMA must be available, and `row0 + max tap offset + max(32, out.len() rounded up
+    /// to 8)` must not exceed `phases.len()`.
+    row_avx2, "avx2,fma", __m256, 8,
+    _mm256_set1_ps, _mm256_setzero_ps, _mm256_loadu_ps, _mm256_storeu_ps, _mm256_fmadd_ps,
+    _mm256_add_ps, finish_avx2
+);
 
 #[cfg(test)]
 mod tests {
