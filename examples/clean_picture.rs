@@ -1,22 +1,37 @@
 //! Shows what the table-picture reader sees: the picture after cleaning (red dropped, paper
-//! flattened, specks erased, straightened), with the grid it finds drawn in.
+//! flattened, specks erased, straightened), with the grid it finds drawn in. With `--page`, what
+//! the scanned-page reader sees instead (`page_image::decode_page`: a photographed sheet found on
+//! its desk and put upright first, then cleaned), with the page's ruled table drawn in.
 //!
-//! cargo run --release --example clean_picture -- picture.jpg out.png
+//! cargo run --release --example clean_picture -- [--page] picture.jpg out.png
 
 use image::Rgb;
-use nianbao::read::image_table::{clean, decode, grid};
+use nianbao::read::image_table::{clean, decode, grid, photo};
+use nianbao::read::page_image;
 use nianbao::read::Limits;
 
 fn main() {
-    let args: Vec<String> = std::env::args().collect();
-    let [_, input, output] = &args[..] else {
-        eprintln!("usage: clean_picture PICTURE OUT.png");
+    let mut args: Vec<String> = std::env::args().skip(1).collect();
+    let as_page = args.first().is_some_and(|a| a == "--page");
+    if as_page {
+        args.remove(0);
+    }
+    let [input, output] = &args[..] else {
+        eprintln!("usage: clean_picture [--page] PICTURE OUT.png");
         std::process::exit(2);
     };
     let bytes = std::fs::read(input).expect("read picture");
     let img = decode(&bytes, &Limits::default()).expect("decode");
     let level = imageproc::contrast::otsu_level(&clean::gray_without_red(&img));
-    let gray = clean::clean(&img);
+    let gray = if as_page {
+        match photo::find_sheet(&img.to_luma8()) {
+            Some(c) => eprintln!("a photographed sheet, corners {c:?}"),
+            None => eprintln!("no sheet on a darker ground: read as a scan"),
+        }
+        page_image::decode_page(&bytes, &Limits::default()).expect("decode page")
+    } else {
+        clean::clean(&img)
+    };
     {
         let mut g = clean::gray_without_red(&img);
         clean::flatten_paper(&mut g);
@@ -35,7 +50,12 @@ fn main() {
         gray.save(path).expect("write cleaned");
     }
     let mut out = image::DynamicImage::ImageLuma8(gray.clone()).to_rgb8();
-    match grid::detect(&grid::Binary::rules(&gray)) {
+    let found = if as_page {
+        page_image::find_table(&gray)
+    } else {
+        grid::detect(&grid::Binary::rules(&gray))
+    };
+    match found {
         None => eprintln!("no grid"),
         Some(g) => {
             eprintln!(

@@ -5,7 +5,8 @@
 //! document model's paragraphs from pixels, a reader's job, and looks at layout only — never at
 //! what the text means.
 //!
-//! Steps: the page is cleaned as a table picture is ([`decode_page`]: red seal ink dropped —
+//! Steps: a photographed sheet is found on its desk and put upright ([`super::image_table::photo`]);
+//! the page is cleaned as a table picture is ([`decode_page`]: red seal ink dropped —
 //! black print under a seal stays black in it —, grey paper made white, dust erased, the page
 //! turned straight, once); its text lines are found by the PP-OCR detector
 //! ([`crate::ocr::detect`]); lines inside a ruled table (found by [`find_table`], the
@@ -28,6 +29,7 @@ use crate::ocr::detect::{Detector, TextBox};
 use crate::ocr::{OcrError, Recogniser};
 use crate::read::image_table::grid::{self, Binary, Grid};
 use crate::read::image_table::ImageTableError;
+use crate::read::image_table::{self, clean, photo};
 use crate::read::Limits;
 
 /// White kept around a detected line when it is cropped for the recogniser, as a share of its
@@ -42,8 +44,12 @@ const FAINT: u8 = 170;
 /// made white, dust erased, and the page turned straight — its skew measured on its text lines
 /// and rules, once for the page, so the text and the table on it are read from the same
 /// straightened pixels (and the table reader's second look at a doubted digit finds them again).
+///
+/// A photographed page is first mapped onto an upright rectangle ([`photo::unwarp_sheet`]): the
+/// sheet found on its darker ground, the perspective taken out.
 pub fn decode_page(bytes: &[u8], limits: &Limits) -> Result<GrayImage, ImageTableError> {
-    crate::read::image_table::decode_clean(bytes, limits)
+    let picture = photo::unwarp_sheet(image_table::decode(bytes, limits)?);
+    Ok(clean::clean(&picture))
 }
 
 /// The ruled table on a cleaned page, if there is one (see [`grid::detect`]).

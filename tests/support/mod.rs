@@ -9,6 +9,7 @@ pub mod expect;
 pub mod html;
 pub mod page_scan;
 pub mod pdf;
+pub mod photo;
 pub mod pictures;
 pub mod png;
 pub mod render;

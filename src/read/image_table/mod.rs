@@ -10,6 +10,7 @@
 pub mod clean;
 pub mod emf;
 pub mod grid;
+pub mod photo;
 pub mod reread;
 pub mod unruled;
 
