@@ -314,3 +314,50 @@ fn survey() {
         );
     }
 }
+
+/// Each table picture shown full size on a screen (a white page around it, the screen's dark
+/// frame around that) and photographed with a phone at an angle — tilted up to 10° about either
+/// axis, turned up to 2°, the light falling off to 80 %, a little out of focus, JPEG q80. The
+/// screen's page is found and put upright before the grid is looked for: ≥ 99 % of the figures.
+#[test]
+fn tables_photographed_off_a_screen_give_the_figures() {
+    use support::photo::{photograph_in, Ground, Shot};
+    let spec = ReportSpec::standard();
+    let shots = [
+        ("active_disclosure", (8.0, -6.0), 1.5),
+        ("requests", (-6.0, 10.0), -2.0),
+        ("review_litigation", (10.0, 4.0), 1.0),
+    ];
+    let bytes =
+        support::pictures::pictured_docx(&spec, &|_| RenderStyle::default(), &|section, drawn| {
+            let &(_, tilt, turn) = shots
+                .iter()
+                .find(|s| s.0 == section)
+                .unwrap_or_else(|| panic!("a shot for {section}"));
+            // The viewer's white page around the picture.
+            let m = 60;
+            let mut page = image::GrayImage::from_pixel(
+                drawn.width() + 2 * m,
+                drawn.height() + 2 * m,
+                image::Luma([255]),
+            );
+            image::imageops::replace(&mut page, drawn, i64::from(m), i64::from(m));
+            let shot = Shot {
+                tilt,
+                turn,
+                light: 0.8,
+                blur: 0.7,
+                jpeg: 80,
+                seed: 7,
+            };
+            let photo = photograph_in(&page, &shot, (2000, 1500), Ground::Screen, 0.8);
+            support::scan::encode(&image::DynamicImage::ImageRgb8(photo), Some(shot.jpeg))
+        });
+    if let Ok(dir) = std::env::var("NIANBAO_SCAN_DIR") {
+        std::fs::write(format!("{dir}/screen_photos.docx"), &bytes).expect("write");
+    }
+    let x = process_bytes(&bytes, &options()).expect("reads");
+    let (exact, n, diff) = score(&x, &spec);
+    eprintln!("photographed off a screen: {exact}/{n} {diff:?}");
+    assert!(exact * 100 >= n * 99, "{exact}/{n}: {diff:?}");
+}

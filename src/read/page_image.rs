@@ -29,7 +29,6 @@ use crate::ocr::detect::{Detector, TextBox};
 use crate::ocr::{OcrError, Recogniser};
 use crate::read::image_table::grid::{self, Binary, Grid};
 use crate::read::image_table::ImageTableError;
-use crate::read::image_table::{self, clean, photo};
 use crate::read::Limits;
 
 /// White kept around a detected line when it is cropped for the recogniser, as a share of its
@@ -45,11 +44,10 @@ const FAINT: u8 = 170;
 /// and rules, once for the page, so the text and the table on it are read from the same
 /// straightened pixels (and the table reader's second look at a doubted digit finds them again).
 ///
-/// A photographed page is first mapped onto an upright rectangle ([`photo::unwarp_sheet`]): the
+/// A photographed page is first mapped onto an upright rectangle ([`super::image_table::photo::unwarp_sheet`]): the
 /// sheet found on its darker ground, the perspective taken out.
 pub fn decode_page(bytes: &[u8], limits: &Limits) -> Result<GrayImage, ImageTableError> {
-    let picture = photo::unwarp_sheet(image_table::decode(bytes, limits)?);
-    Ok(clean::clean(&picture))
+    crate::read::image_table::decode_clean(bytes, limits)
 }
 
 /// The ruled table on a cleaned page, if there is one (see [`grid::detect`]).

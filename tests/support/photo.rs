@@ -22,14 +22,24 @@ pub struct Shot {
     pub seed: u64,
 }
 
-/// The photo: 3:4 like a phone's, the page filling about nine tenths of its height.
+/// The photo of a page: 3:4 like a phone's, the page filling about nine tenths of its height.
 pub const PHOTO_W: u32 = 1500;
 pub const PHOTO_H: u32 = 2000;
 
-/// Where a phone's camera (focal length 0.75 of the long side, looking at the photo's centre)
-/// sees the corners of a `w × h` sheet lying at `dist`, tilted and turned as `shot` says.
-pub fn corners(w: f32, h: f32, shot: &Shot, dist: f32) -> [(f32, f32); 4] {
-    let f = 0.75 * PHOTO_H as f32;
+/// What lies around the photographed picture.
+#[derive(Debug, Clone, Copy)]
+pub enum Ground {
+    /// A wooden desk under a printed page.
+    Desk,
+    /// A screen's dark frame around the viewer's white page a table picture is shown on.
+    Screen,
+}
+
+/// Where a phone's camera (focal length 0.75 of the photo's long side, looking at the photo's
+/// centre) sees the corners of a `w × h` picture lying at `dist`, tilted and turned as `shot`
+/// says.
+fn corners(w: f32, h: f32, shot: &Shot, dist: f32, (pw, ph): (u32, u32)) -> [(f32, f32); 4] {
+    let f = 0.75 * pw.max(ph) as f32;
     let (ax, ay, az) = (
         shot.tilt.0.to_radians(),
         shot.tilt.1.to_radians(),
@@ -41,41 +51,60 @@ pub fn corners(w: f32, h: f32, shot: &Shot, dist: f32) -> [(f32, f32); 4] {
         let (y, z) = (y * ax.cos() - z * ax.sin(), y * ax.sin() + z * ax.cos());
         let (x, z) = (x * ay.cos() + z * ay.sin(), -x * ay.sin() + z * ay.cos());
         let z = z + dist;
-        (
-            f * x / z + PHOTO_W as f32 / 2.0,
-            f * y / z + PHOTO_H as f32 / 2.0,
-        )
+        (f * x / z + pw as f32 / 2.0, f * y / z + ph as f32 / 2.0)
     })
 }
 
-/// A page photographed: colour pixels of the whole photo, desk included.
+/// A page photographed on a desk: colour pixels of the whole photo, desk included.
 pub fn photograph(page: &GrayImage, shot: &Shot) -> RgbImage {
-    let (pw, ph) = (page.width() as f32, page.height() as f32);
-    // At this distance the untilted page fills 0.85 of the photo's height.
-    let dist = 0.75 * PHOTO_H as f32 * ph / (0.85 * PHOTO_H as f32);
-    let seen = corners(pw, ph, shot, dist);
-    let to_page =
+    photograph_in(page, shot, (PHOTO_W, PHOTO_H), Ground::Desk, 0.85)
+}
+
+/// A picture photographed: a `size` photo in which the untilted picture would fill `fill` of the
+/// width or the height, on `ground`.
+pub fn photograph_in(
+    picture: &GrayImage,
+    shot: &Shot,
+    size: (u32, u32),
+    ground: Ground,
+    fill: f32,
+) -> RgbImage {
+    let (pw, ph) = (picture.width() as f32, picture.height() as f32);
+    let f = 0.75 * size.0.max(size.1) as f32;
+    let dist = f * (pw / (fill * size.0 as f32)).max(ph / (fill * size.1 as f32));
+    let seen = corners(pw, ph, shot, dist, size);
+    let to_picture =
         Projection::from_control_points(seen, [(0.0, 0.0), (pw, 0.0), (pw, ph), (0.0, ph)])
-            .expect("the page's corners make a projection");
+            .expect("the picture's corners make a projection");
     let mut dice = Dice::new(shot.seed);
-    // The light comes from one corner of the photo and falls off linearly to the opposite one.
+    // The light comes from one point of the photo and falls off linearly away from it.
     let (lx, ly) = (dice.unit(), dice.unit());
-    let reach = (PHOTO_W as f32).hypot(PHOTO_H as f32);
-    let mut photo = RgbImage::new(PHOTO_W, PHOTO_H);
+    let (w, h) = (size.0 as f32, size.1 as f32);
+    let reach = w.hypot(h);
+    let mut photo = RgbImage::new(size.0, size.1);
     for (x, y, px) in photo.enumerate_pixels_mut() {
-        let d = (x as f32 - lx * PHOTO_W as f32).hypot(y as f32 - ly * PHOTO_H as f32) / reach;
+        let d = (x as f32 - lx * w).hypot(y as f32 - ly * h) / reach;
         let light = 1.0 - (1.0 - shot.light) * d.min(1.0);
-        let (u, v) = to_page * (x as f32 + 0.5, y as f32 + 0.5);
-        let paper = (0.0..pw - 1.0).contains(&u) && (0.0..ph - 1.0).contains(&v);
-        let rgb = if paper {
-            let g = bilinear(page, u - 0.5, v - 0.5);
-            // Paper a little warm under the lamp.
-            [g * 0.99, g * 0.96, g * 0.9]
-        } else {
-            // A wooden desk, its grain along x.
-            let grain =
-                10.0 * ((y as f32 / 7.0).sin() + (y as f32 / 23.0 + x as f32 / 400.0).sin());
-            [120.0 + grain, 96.0 + grain, 72.0 + grain]
+        let (u, v) = to_picture * (x as f32 + 0.5, y as f32 + 0.5);
+        let inside = (0.0..pw - 1.0).contains(&u) && (0.0..ph - 1.0).contains(&v);
+        let rgb = match (inside, ground) {
+            (true, Ground::Desk) => {
+                let g = bilinear(picture, u - 0.5, v - 0.5);
+                // Paper a little warm under the lamp.
+                [g * 0.99, g * 0.96, g * 0.9]
+            }
+            (true, Ground::Screen) => {
+                // A screen's white is a little blue.
+                let g = bilinear(picture, u - 0.5, v - 0.5);
+                [g * 0.94, g * 0.97, g]
+            }
+            (false, Ground::Desk) => {
+                // A wooden desk, its grain along x.
+                let grain =
+                    10.0 * ((y as f32 / 7.0).sin() + (y as f32 / 23.0 + x as f32 / 400.0).sin());
+                [120.0 + grain, 96.0 + grain, 72.0 + grain]
+            }
+            (false, Ground::Screen) => [38.0, 38.0, 44.0],
         };
         *px = Rgb(rgb.map(|c| (c * light).clamp(0.0, 255.0) as u8));
     }

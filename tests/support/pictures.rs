@@ -160,16 +160,28 @@ pub fn scanned_docx_styled(
     style_of: &dyn Fn(&str) -> RenderStyle,
     scan_of: &dyn Fn(&str) -> super::scan::Scan,
 ) -> Vec<u8> {
-    let n = Cell::new(0u32);
     let font =
         super::render::load_font(&style_of("active_disclosure")).unwrap_or_else(|e| panic!("{e}"));
+    pictured_docx(spec, style_of, &|section, clean| {
+        super::scan::scan(clean, &scan_of(section), Some(&font))
+    })
+}
+
+/// The standard report with each section's table drawn in `style_of(section)` and turned into
+/// the picture's bytes by `picture_of(section, drawn)` (scanned, photographed, …).
+pub fn pictured_docx(
+    spec: &ReportSpec,
+    style_of: &dyn Fn(&str) -> RenderStyle,
+    picture_of: &dyn Fn(&str, &GrayImage) -> Vec<u8>,
+) -> Vec<u8> {
+    let n = Cell::new(0u32);
     standard_docx_with(spec, &|d, section| {
         let Some(table) = section_table(spec, section) else {
             return;
         };
         let clean =
             render_gray(&table, &style_of(section)).unwrap_or_else(|e| panic!("render: {e}"));
-        let bytes = super::scan::scan(&clean, &scan_of(section), Some(&font));
+        let bytes = picture_of(section, &clean);
         n.set(n.get() + 1);
         add_picture(d, n.get(), bytes);
     })

@@ -68,10 +68,11 @@ pub fn read_grid(
     read_cells(gray, &Binary::otsu(gray), grid, image_index, ocr)
 }
 
-/// Decodes image bytes and cleans the picture for reading ([`clean::clean`]: red seal ink
-/// dropped, paper flattened, specks erased, skew straightened).
+/// Decodes image bytes and cleans the picture for reading: a photographed sheet or screen put
+/// upright ([`photo::unwarp_sheet`]), then [`clean::clean`] (red seal ink dropped, paper
+/// flattened, specks erased, skew straightened).
 pub fn decode_clean(bytes: &[u8], limits: &Limits) -> Result<GrayImage, ImageTableError> {
-    Ok(clean::clean(&decode(bytes, limits)?))
+    Ok(clean::clean(&photo::unwarp_sheet(decode(bytes, limits)?)))
 }
 
 /// Decodes image bytes, checking the declared size first.

@@ -1,5 +1,6 @@
-//! A page photographed rather than scanned: the sheet of paper lies somewhere in the picture, on
-//! a darker desk, seen at an angle (its rectangle a quadrilateral) and lit unevenly. The sheet is
+//! A page photographed rather than scanned — or a table photographed off a screen: the sheet of
+//! paper (the screen's white page) lies somewhere in the picture, on a darker desk (inside the
+//! screen's dark frame), seen at an angle (its rectangle a quadrilateral) and lit unevenly. The sheet is
 //! found and mapped back onto an upright rectangle before the page is cleaned as a scan is
 //! ([`super::clean`], which then flattens the uneven light and measures what skew is left).
 //!
