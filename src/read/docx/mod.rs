@@ -9,6 +9,7 @@ mod diagram;
 pub(crate) mod numbering;
 mod story;
 mod styles;
+mod tokens;
 mod xml;
 
 #[cfg(test)]
