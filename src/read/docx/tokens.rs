@@ -14,7 +14,7 @@
 
 use std::borrow::Cow;
 
-use memchr::{memchr, memchr2, memchr3, memchr3_iter, memchr_iter};
+use memchr::{memchr, memchr2, memchr3, memchr_iter};
 use quick_xml::events::{BytesRef, BytesStart, Event};
 
 /// One token, as the filtering layer (`xml.rs`) needs it.
@@ -186,17 +186,46 @@ impl<'a> Scanner<'a> {
 /// Index of the `>` closing the tag that starts `tag`, outside quoted attribute values (quick-xml's
 /// `ElementParser`).
 fn tag_end(tag: &[u8]) -> Option<usize> {
-    let mut quote = None;
-    for i in memchr3_iter(b'>', b'\'', b'"', tag) {
-        let c = tag[i];
-        match quote {
-            None if c == b'>' => return Some(i),
-            None => quote = Some(c),
-            Some(q) if q == c => quote = None,
-            Some(_) => {}
+    let mut i = 0;
+    loop {
+        i += find_any(&tag[i..], [b'>', b'"', b'\''])?;
+        let quote = tag[i];
+        if quote == b'>' {
+            return Some(i);
         }
+        i += 1;
+        i += find_any(&tag[i..], [quote])? + 1;
     }
-    None
+}
+
+const ONES: u64 = u64::from_le_bytes([1; 8]);
+const HIGHS: u64 = ONES << 7;
+
+/// Index of the first of `needles` in `hay`, eight bytes at a time. Tags and attribute values
+/// are a few dozen bytes: a `memchr` call's set-up cost more than this whole scan, and a byte
+/// loop three times as much.
+fn find_any<const N: usize>(hay: &[u8], needles: [u8; N]) -> Option<usize> {
+    let mut chunks = hay.chunks_exact(8);
+    let mut base = 0;
+    for chunk in &mut chunks {
+        let word = u64::from_le_bytes(chunk.try_into().expect("eight bytes"));
+        // A byte equal to a needle becomes 0 after the xor; subtracting 1 from each byte sets
+        // the high bit of a 0 byte (and, by the borrow, maybe of bytes above it: only the lowest
+        // bit found is exact, and only it is used).
+        let mut hits = 0;
+        for n in needles {
+            let x = word ^ (ONES * u64::from(n));
+            hits |= x.wrapping_sub(ONES) & !x & HIGHS;
+        }
+        if hits != 0 {
+            return Some(base + (hits.trailing_zeros() / 8) as usize);
+        }
+        base += 8;
+    }
+    let rest = chunks.remainder();
+    rest.iter()
+        .position(|b| needles.contains(b))
+        .map(|i| base + i)
 }
 
 fn is_whitespace(b: u8) -> bool {
@@ -316,6 +345,23 @@ mod tests {
             }
         }
         assert!(cases > 2000);
+    }
+
+    #[test]
+    fn find_any_finds_the_first_needle() {
+        let hay = b"abcdefgh\"ij>kl'mnop>qrstuvwxyz";
+        for start in 0..hay.len() {
+            let expected = hay[start..].iter().position(|&b| b == b'>' || b == b'\'');
+            assert_eq!(find_any(&hay[start..], [b'>', b'\'']), expected);
+        }
+        // A needle after a byte one below it (the borrow of the word trick).
+        assert_eq!(
+            find_any(b"\x01\x00\x01\x01\x01\x01\x01\x01\x01", [1]),
+            Some(0)
+        );
+        assert_eq!(find_any(b"\x02\x02\x02\x00\x01\x02\x02\x02", [1]), Some(4));
+        assert_eq!(find_any(b"\x3d\x3e\x3e", [b'>']), Some(1));
+        assert_eq!(find_any(b"", [b'>']), None);
     }
 
     #[test]

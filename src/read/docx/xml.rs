@@ -292,7 +292,29 @@ fn requires_supported(e: &BytesStart) -> bool {
 
 /// Value of the attribute with local name `key` (any prefix), unescaped.
 pub(crate) fn attr(e: &BytesStart, key: &str) -> Option<String> {
-    super::super::package::attr(e, key)
+    attr_ref(e, key).map(Cow::into_owned)
+}
+
+/// [`attr`] borrowed from the tag where no reference needed resolving. The attributes are read
+/// without quick-xml's duplicate check (a list of keys allocated for every tag): the first
+/// attribute with the name is the one taken either way.
+pub(crate) fn attr_ref<'e>(e: &'e BytesStart, key: &str) -> Option<Cow<'e, str>> {
+    let mut attributes = e.attributes();
+    attributes.with_checks(false);
+    attributes.flatten().find_map(|a| {
+        (local_name(a.key.as_ref()) == key).then(|| match a.value {
+            // As `package::unescaped_value`: written as is when a reference does not resolve.
+            Cow::Borrowed(v) => match quick_xml::escape::unescape(v) {
+                Ok(Cow::Owned(s)) => Cow::Owned(s),
+                _ => Cow::Borrowed(v),
+            },
+            Cow::Owned(v) => Cow::Owned(
+                quick_xml::escape::unescape(&v)
+                    .map(Cow::into_owned)
+                    .unwrap_or(v),
+            ),
+        })
+    })
 }
 
 /// Value of a relationship-id attribute: local name `key` with a prefix (`r:id`, `r:embed`).
@@ -309,16 +331,21 @@ pub(crate) fn val(e: &BytesStart) -> Option<String> {
     attr(e, "val")
 }
 
+/// `w:val` borrowed (see [`attr_ref`]).
+pub(crate) fn val_ref<'e>(e: &'e BytesStart) -> Option<Cow<'e, str>> {
+    attr_ref(e, "val")
+}
+
 /// `w:val` as an integer (Word writes some as decimal strings with junk; be lenient).
 pub(crate) fn val_int(e: &BytesStart) -> Option<i64> {
-    val(e).and_then(|v| v.trim().parse::<i64>().ok())
+    val_ref(e).and_then(|v| v.trim().parse::<i64>().ok())
 }
 
 /// An on/off property: absent `w:val` means on.
 pub(crate) fn val_bool(e: &BytesStart) -> bool {
-    match val(e) {
+    match val_ref(e) {
         None => true,
-        Some(v) => !matches!(v.as_str(), "0" | "false" | "off"),
+        Some(v) => !matches!(&*v, "0" | "false" | "off"),
     }
 }
 
