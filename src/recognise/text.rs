@@ -50,7 +50,10 @@ pub fn is_space(c: char) -> bool {
 
 /// Folds and removes all whitespace (incl. `\n` and the full-width space).
 pub fn compact(s: &str) -> String {
-    s.chars().map(fold_char).filter(|c| !is_space(*c)).collect()
+    // Reserved at once: collecting grew the string three or four times per call.
+    let mut out = String::with_capacity(s.len());
+    out.extend(s.chars().map(fold_char).filter(|c| !is_space(*c)));
+    out
 }
 
 /// Normalises a table label for matching: [`compact`], quotes dropped, `1、`/`1．` → `1.`,
@@ -90,20 +93,20 @@ pub fn cn_digit(c: char) -> Option<u32> {
 /// Parses a number written in Chinese numerals or ASCII/full-width digits:
 /// `2023`, `二〇二三` (digit by digit), `十二`, `二十二`, `三十一`, `一百零五`, `两千`, `元`.
 pub fn parse_cn_number(s: &str) -> Option<u32> {
-    let s: String = compact(s);
-    if s.is_empty() {
-        return None;
+    // The compacted characters, read as often as needed without a copy (this runs for every
+    // paragraph's date and heading candidates).
+    let chars = || s.chars().map(fold_char).filter(|c| !is_space(*c));
+    // Nothing left once compacted: not a number.
+    chars().next()?;
+    if chars().all(|c| c.is_ascii_digit()) {
+        // As `str::parse::<u32>` reads them: `None` past u32::MAX.
+        return chars().try_fold(0u32, |v, c| v.checked_mul(10)?.checked_add(c.to_digit(10)?));
     }
-    if s.chars().all(|c| c.is_ascii_digit()) {
-        return s.parse().ok();
-    }
-    let positional = s
-        .chars()
-        .any(|c| matches!(c, '十' | '百' | '千' | '拾' | '佰' | '仟'));
+    let positional = chars().any(|c| matches!(c, '十' | '百' | '千' | '拾' | '佰' | '仟'));
     if !positional {
         // digit by digit: 二〇二三
         let mut v: u32 = 0;
-        for c in s.chars() {
+        for c in chars() {
             let d = c.to_digit(10).or_else(|| cn_digit(c))?;
             v = v.checked_mul(10)?.checked_add(d)?;
         }
@@ -111,7 +114,7 @@ pub fn parse_cn_number(s: &str) -> Option<u32> {
     }
     let mut total: u32 = 0;
     let mut digit: Option<u32> = None;
-    for c in s.chars() {
+    for c in chars() {
         let unit = match c {
             '十' | '拾' => 10,
             '百' | '佰' => 100,

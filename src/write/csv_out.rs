@@ -149,7 +149,13 @@ pub struct CsvFile {
     tmp: PathBuf,
     dest: PathBuf,
     file: BufWriter<File>,
+    /// Bytes appended since the kernel was last asked to start writing the file out.
+    unsent: usize,
 }
+
+/// How much of a file is written before the kernel is asked to start writing it to disk: the
+/// final `fsync` then waits for the last stretch only (it was 7–12 ms of a 200-report batch).
+const WRITEBACK_EVERY: usize = 1 << 20;
 
 impl CsvFile {
     pub fn create(
@@ -171,7 +177,30 @@ impl CsvFile {
             tmp,
             dest,
             file,
+            unsent: 0,
         })
+    }
+
+    /// Starts the disk writes of what the file holds so far, without waiting for them (Linux:
+    /// `sync_file_range`). Only a head start for `finish`, whose `fsync` still comes before the
+    /// rename; elsewhere nothing.
+    fn start_writeback(&mut self) -> std::io::Result<()> {
+        #[cfg(target_os = "linux")]
+        {
+            use std::os::fd::AsRawFd;
+            self.file.flush()?;
+            // SAFETY: a plain system call on a file descriptor this `File` owns and keeps open.
+            unsafe {
+                libc::sync_file_range(
+                    self.file.get_ref().as_raw_fd(),
+                    0,
+                    0,
+                    libc::SYNC_FILE_RANGE_WRITE,
+                );
+            }
+        }
+        self.unsent = 0;
+        Ok(())
     }
 
     /// Renders one record; records are collected and written to the file in blocks.
@@ -190,12 +219,21 @@ impl CsvFile {
             return Ok(());
         }
         let bytes = self.renderer.take();
-        self.file.write_all(&bytes)
+        self.write_bytes(&bytes)
     }
 
     fn append(&mut self, bytes: &[u8]) -> std::io::Result<()> {
         self.write_rendered()?;
-        self.file.write_all(bytes)
+        self.write_bytes(bytes)
+    }
+
+    fn write_bytes(&mut self, bytes: &[u8]) -> std::io::Result<()> {
+        self.file.write_all(bytes)?;
+        self.unsent += bytes.len();
+        if self.unsent >= WRITEBACK_EVERY {
+            self.start_writeback()?;
+        }
+        Ok(())
     }
 
     /// Flushes and renames the file into place.

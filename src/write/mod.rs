@@ -15,15 +15,24 @@ pub use rows::{Rows, Table};
 
 /// A number as a person writes it: integers without a decimal point, decimals as short as exact.
 pub fn format_number(v: f64) -> String {
+    let mut out = String::new();
+    write_number(&mut out, v);
+    out
+}
+
+/// [`format_number`] appended to `out` (a buffer reused for every row: no allocation per row).
+pub fn write_number(out: &mut String, v: f64) {
+    use std::fmt::Write;
     if v.fract() == 0.0 && v.abs() < 1e15 {
         // Integer formatting: the float formatter's exact mode cost more than the rest of a
         // figure's row. -0.0 keeps its sign, as `{:.0}` prints it.
         if v == 0.0 && v.is_sign_negative() {
-            return "-0".to_string();
+            out.push_str("-0");
+            return;
         }
-        (v as i64).to_string()
+        out.push_str(itoa::Buffer::new().format(v as i64));
     } else {
-        format!("{v}")
+        let _ = write!(out, "{v}");
     }
 }
 

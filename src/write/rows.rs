@@ -3,7 +3,7 @@
 //! CSV and the database are written from the same [`Rows`], and `export` reads them back into
 //! [`Rows`], which is what makes `export` reproduce `extract`'s CSV byte for byte.
 
-use super::format_number;
+use super::write_number;
 use crate::check::CheckStatus;
 use crate::model::{Block, Document, TableOrigin};
 use crate::pipeline::{Extracted, FileOutcome};
@@ -239,6 +239,14 @@ pub fn image_file_name(sha256: &str, content_type: &str) -> String {
 
 /// Receives the records of one file, table by table, as borrowed fields: a writer renders
 /// them straight away, so a document with a million cells is never copied into owned rows.
+/// `buf` holding the number as [`format_number`](super::format_number) prints it, or nothing.
+fn number_or_empty(buf: &mut String, v: Option<f64>) {
+    buf.clear();
+    if let Some(v) = v {
+        write_number(buf, v);
+    }
+}
+
 pub trait RowSink {
     fn record(&mut self, table: Table, fields: &[&str]);
 }
@@ -330,8 +338,10 @@ fn visit_extracted(source: &str, outcome: &FileOutcome, x: &Extracted, sink: &mu
     let mut fields: Vec<&str> = vec![source];
     fields.extend(report.iter().map(String::as_str));
     sink.record(Table::Reports, &fields);
+    // One buffer for every row's number (and the checks' below): no allocation per row.
+    let mut value = String::new();
     for f in &r.figures {
-        let value = f.value.map(format_number).unwrap_or_default();
+        number_or_empty(&mut value, f.value);
         sink.record(
             Table::Figures,
             &[
@@ -354,10 +364,17 @@ fn visit_extracted(source: &str, outcome: &FileOutcome, x: &Extracted, sink: &mu
         );
     }
     visit_tables(source, &x.document, sink);
+    let (mut expected, mut actual, mut metrics) = (value, String::new(), String::new());
     for ch in &x.checks {
-        let expected = ch.expected.map(format_number).unwrap_or_default();
-        let actual = ch.actual.map(format_number).unwrap_or_default();
-        let metrics = ch.metrics.join(" ");
+        number_or_empty(&mut expected, ch.expected);
+        number_or_empty(&mut actual, ch.actual);
+        metrics.clear();
+        for (i, m) in ch.metrics.iter().enumerate() {
+            if i > 0 {
+                metrics.push(' ');
+            }
+            metrics.push_str(m);
+        }
         sink.record(
             Table::Checks,
             &[

@@ -1,4 +1,4 @@
-//! Streaming .docx reader: WordprocessingML → [`Document`], one quick-xml pass per part, no DOM.
+//! Streaming .docx reader: WordprocessingML → [`Document`], one pass per part (`tokens.rs`), no DOM.
 //!
 //! Parts are found through relationships (`_rels/.rels` → main part → its rels for styles,
 //! numbering, headers/footers, notes, comments and pictures); elements are matched by local name
@@ -9,6 +9,7 @@ mod diagram;
 pub(crate) mod numbering;
 mod story;
 mod styles;
+mod tokens;
 mod xml;
 
 #[cfg(test)]

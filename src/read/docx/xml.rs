@@ -1,4 +1,4 @@
-//! A thin filtering layer over quick-xml's event stream for WordprocessingML parts.
+//! A thin filtering layer over the XML tokens of WordprocessingML parts (`tokens.rs`).
 //!
 //! Every element arrives as a `Start` followed by its `End` (an empty element's `End` is made
 //! here, without asking quick-xml to expand it: its expansion copies the name on the heap for
@@ -10,10 +10,11 @@
 
 use std::borrow::Cow;
 
-use quick_xml::events::{BytesStart, Event};
+use quick_xml::events::BytesStart;
 
 use super::super::package::local_name;
 use super::super::ReadError;
+use super::tokens::{Raw, Tokens};
 
 /// One filtered event.
 pub(crate) enum Ev<'a> {
@@ -33,7 +34,7 @@ const SUPPORTED_REQUIRES: &[&str] = &[
 const HARD_MAX_DEPTH: usize = 1000;
 
 pub(crate) struct Xml<'a> {
-    reader: quick_xml::Reader<&'a [u8]>,
+    tokens: Tokens<'a>,
     part: &'a str,
     max_depth: usize,
     /// Current element depth (number of open elements).
@@ -48,11 +49,8 @@ pub(crate) struct Xml<'a> {
 
 impl<'a> Xml<'a> {
     pub(crate) fn new(bytes: &'a [u8], part: &'a str, max_depth: usize) -> Self {
-        let mut reader = quick_xml::Reader::from_reader(bytes);
-        let config = reader.config_mut();
-        config.check_end_names = true;
         Xml {
-            reader,
+            tokens: Tokens::new(bytes),
             part,
             // Parsing recurses once per nesting level at most; keep the stack safe even when the
             // configured limit is raised far beyond any real document.
@@ -71,13 +69,13 @@ impl<'a> Xml<'a> {
     fn xml_error(&self, message: String) -> ReadError {
         ReadError::Xml {
             part: self.part.to_string(),
-            message: format!("{message} (near byte {})", self.reader.buffer_position()),
+            message: format!("{message} (near byte {})", self.tokens.position()),
         }
     }
 
-    fn raw(&mut self) -> Result<Event<'a>, ReadError> {
-        self.reader
-            .read_event()
+    fn raw(&mut self) -> Result<Raw<'a>, ReadError> {
+        self.tokens
+            .next()
             .map_err(|e| self.xml_error(e.to_string()))
     }
 
@@ -101,14 +99,14 @@ impl<'a> Xml<'a> {
         let target = self.depth - 1;
         while self.depth > target {
             match self.raw()? {
-                Event::Start(_) => self.open()?,
+                Raw::Start(_) => self.open()?,
                 // Its depth counts against the limit, as its expansion's would.
-                Event::Empty(_) => {
+                Raw::Empty(_) => {
                     self.open()?;
                     self.depth -= 1;
                 }
-                Event::End(_) => self.depth -= 1,
-                Event::Eof => return Err(self.xml_error("unexpected end of part".into())),
+                Raw::End => self.depth -= 1,
+                Raw::Eof => return Err(self.xml_error("unexpected end of part".into())),
                 _ => {}
             }
         }
@@ -127,9 +125,9 @@ impl<'a> Xml<'a> {
         }
         loop {
             let (e, empty) = match self.raw()? {
-                Event::Start(e) => (e, false),
-                Event::Empty(e) => (e, true),
-                Event::End(_) => {
+                Raw::Start(e) => (e, false),
+                Raw::Empty(e) => (e, true),
+                Raw::End => {
                     if self.depth == 0 {
                         return Err(self.xml_error("unmatched end tag".into()));
                     }
@@ -144,10 +142,9 @@ impl<'a> Xml<'a> {
                     }
                     return Ok(Ev::End);
                 }
-                Event::Text(t) => return Ok(Ev::Text(t.xml10_content())),
-                Event::CData(t) => return Ok(Ev::Text(t.xml10_content())),
-                Event::GeneralRef(r) => return self.reference(&r).map(Ev::Text),
-                Event::Eof => {
+                Raw::Text(t) => return Ok(Ev::Text(t)),
+                Raw::Ref(r) => return self.reference(&r).map(Ev::Text),
+                Raw::Eof => {
                     if self.depth != 0 {
                         return Err(self.xml_error(format!(
                             "truncated: {} element(s) left open at the end of the part",
@@ -156,7 +153,7 @@ impl<'a> Xml<'a> {
                     }
                     return Ok(Ev::Eof);
                 }
-                _ => continue,
+                Raw::Other => continue,
             };
             self.open()?;
             let (prefix, local) = split_name(e.name().into_inner());
@@ -295,7 +292,29 @@ fn requires_supported(e: &BytesStart) -> bool {
 
 /// Value of the attribute with local name `key` (any prefix), unescaped.
 pub(crate) fn attr(e: &BytesStart, key: &str) -> Option<String> {
-    super::super::package::attr(e, key)
+    attr_ref(e, key).map(Cow::into_owned)
+}
+
+/// [`attr`] borrowed from the tag where no reference needed resolving. The attributes are read
+/// without quick-xml's duplicate check (a list of keys allocated for every tag): the first
+/// attribute with the name is the one taken either way.
+pub(crate) fn attr_ref<'e>(e: &'e BytesStart, key: &str) -> Option<Cow<'e, str>> {
+    let mut attributes = e.attributes();
+    attributes.with_checks(false);
+    attributes.flatten().find_map(|a| {
+        (local_name(a.key.as_ref()) == key).then(|| match a.value {
+            // As `package::unescaped_value`: written as is when a reference does not resolve.
+            Cow::Borrowed(v) => match quick_xml::escape::unescape(v) {
+                Ok(Cow::Owned(s)) => Cow::Owned(s),
+                _ => Cow::Borrowed(v),
+            },
+            Cow::Owned(v) => Cow::Owned(
+                quick_xml::escape::unescape(&v)
+                    .map(Cow::into_owned)
+                    .unwrap_or(v),
+            ),
+        })
+    })
 }
 
 /// Value of a relationship-id attribute: local name `key` with a prefix (`r:id`, `r:embed`).
@@ -312,16 +331,21 @@ pub(crate) fn val(e: &BytesStart) -> Option<String> {
     attr(e, "val")
 }
 
+/// `w:val` borrowed (see [`attr_ref`]).
+pub(crate) fn val_ref<'e>(e: &'e BytesStart) -> Option<Cow<'e, str>> {
+    attr_ref(e, "val")
+}
+
 /// `w:val` as an integer (Word writes some as decimal strings with junk; be lenient).
 pub(crate) fn val_int(e: &BytesStart) -> Option<i64> {
-    val(e).and_then(|v| v.trim().parse::<i64>().ok())
+    val_ref(e).and_then(|v| v.trim().parse::<i64>().ok())
 }
 
 /// An on/off property: absent `w:val` means on.
 pub(crate) fn val_bool(e: &BytesStart) -> bool {
-    match val(e) {
+    match val_ref(e) {
         None => true,
-        Some(v) => !matches!(v.as_str(), "0" | "false" | "off"),
+        Some(v) => !matches!(&*v, "0" | "false" | "off"),
     }
 }
 

@@ -2,6 +2,8 @@
 //! ([`parse_value`]: number, zero, blank, not applicable or text), and a cell turned into a
 //! [`Figure`] that remembers the table, row, picture and box it was printed in.
 
+use std::borrow::Cow;
+
 use super::join::Unit;
 use crate::model::{Cell, TableGrid, TableOrigin};
 use crate::recognise::metrics::MetricId;
@@ -107,17 +109,19 @@ impl<'a> View<'a> {
     }
     /// The cell a figure at slot (r, c) is read from: the cell starting there or, in a sheet
     /// (where empty cells are not stored), a blank cell when no cell covers the slot.
-    pub fn value_cell(&self, r: usize, c: usize) -> Option<Cell> {
+    pub fn value_cell(&self, r: usize, c: usize) -> Option<Cow<'a, Cell>> {
         if let Some(cell) = self.top_left(r, c) {
-            return Some(cell.clone());
+            return Some(Cow::Borrowed(cell));
         }
         (self.idx(r, c).is_none() && matches!(self.g.origin, TableOrigin::Sheet { .. })).then(
-            || Cell {
-                row: r,
-                col: c,
-                rowspan: 1,
-                colspan: 1,
-                ..Cell::default()
+            || {
+                Cow::Owned(Cell {
+                    row: r,
+                    col: c,
+                    rowspan: 1,
+                    colspan: 1,
+                    ..Cell::default()
+                })
             },
         )
     }
@@ -191,6 +195,19 @@ pub(super) fn location(at: CellRef, image: Option<usize>, cell: &Cell) -> String
         s.push_str(&format!(" {at}"));
     }
     s
+}
+
+/// `table.row.column`, in one allocation of the right size (`format!` grew it two or three times,
+/// for every figure).
+pub(super) fn metric_id(table: &str, row: &str, col: &str) -> String {
+    let mut id = String::with_capacity(table.len() + row.len() + col.len() + 2);
+    for (i, part) in [table, row, col].into_iter().enumerate() {
+        if i > 0 {
+            id.push('.');
+        }
+        id.push_str(part);
+    }
+    id
 }
 
 pub(super) fn figure(u: &Unit, cell: &Cell, metric: String) -> Found {

@@ -5,7 +5,7 @@ use std::sync::LazyLock;
 
 use regex::Regex;
 
-use super::cells::{figure, parse_value, Found, View};
+use super::cells::{figure, metric_id, parse_value, Found, View};
 use super::join::Unit;
 use super::labels::{match_label, T2_ROWS};
 use crate::recognise::metrics;
@@ -170,7 +170,7 @@ pub(super) fn map_t2(
                 if cell.row != r {
                     continue;
                 }
-                let f = figure(u, cell, format!("t2.{row}.{col}"));
+                let f = figure(u, cell, metric_id("t2", row, col));
                 // one value under a merged header split into cells: the first non-blank wins
                 match row_cand.iter_mut().find(|x| x.metric == f.metric) {
                     Some(x) if x.figure.semantic == Semantic::Blank => *x = f,
@@ -183,7 +183,7 @@ pub(super) fn map_t2(
         if let Some(h) = header.as_ref() {
             for (c, key) in h.iter().enumerate() {
                 let Some(col) = key else { continue };
-                let metric = format!("t2.{row}.{col}");
+                let metric = metric_id("t2", row, col);
                 if row_cand.iter().any(|x| x.metric == metric) || v.idx(r, c).is_some() {
                     continue;
                 }

@@ -3,7 +3,7 @@
 //! （三）不予公开 carried across rows, subtotals skipped); the 2019 trial format is told from its
 //! single （六）其他处理 row.
 
-use super::cells::{figure, parse_value, Found, View};
+use super::cells::{figure, metric_id, parse_value, Found, View};
 use super::join::Unit;
 use super::labels::{group_subs, match_label, t3_group, T3_GROUPS, T3_TOP};
 use crate::recognise::metrics;
@@ -297,7 +297,7 @@ pub(super) fn map_t3(
         for (c, ck) in layout.col_keys.iter().enumerate() {
             let Some(ck) = ck else { continue };
             if let Some(cell) = v.value_cell(*r, c) {
-                out.push(figure(u, &cell, format!("t3.{key}.{ck}")));
+                out.push(figure(u, &cell, metric_id("t3", key, ck)));
             }
         }
     }

@@ -1,7 +1,7 @@
 //! 表四 (行政复议、行政诉讼): a header of up to three rows naming the block (复议, 未经复议直接起诉,
 //! 复议后起诉) and the result column of each value, then one row of 15 figures.
 
-use super::cells::{figure, Found, View};
+use super::cells::{figure, metric_id, Found, View};
 use super::join::Unit;
 use crate::model::TableOrigin;
 use crate::recognise::text::normalise_label;
@@ -77,7 +77,7 @@ pub(super) fn map_t4(
             continue;
         };
         if let Some(cell) = v.value_cell(data, c) {
-            out.push(figure(u, &cell, format!("t4.{block}.{col}")));
+            out.push(figure(u, &cell, metric_id("t4", block, col)));
         }
     }
     out

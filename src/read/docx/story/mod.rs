@@ -112,6 +112,8 @@ pub(crate) struct Story<'c> {
     current_note: Option<usize>,
     /// Alt text of the drawing or VML shape being read, for the picture it shows.
     description: Option<String>,
+    /// The blocks of the table cell being read (kept for the next cell: one allocation).
+    cell_blocks: Vec<Block>,
 }
 
 impl<'c> Story<'c> {
@@ -137,6 +139,7 @@ impl<'c> Story<'c> {
             note_marks: NoteMarks::default(),
             current_note: None,
             description: None,
+            cell_blocks: Vec::new(),
         }
     }
 

@@ -2,7 +2,7 @@
 //! list label, style and outline level, plus the blocks it anchors (text boxes, pictures).
 
 use super::super::styles;
-use super::super::xml::{attr, qname, rel_attr, val, val_bool, val_int, Ev, Xml};
+use super::super::xml::{attr, attr_ref, qname, rel_attr, val, val_bool, val_int, Ev, Xml};
 use super::Story;
 use crate::model::{Block, Paragraph};
 use crate::read::ReadError;
@@ -107,7 +107,7 @@ impl Story<'_> {
                         text.push(c);
                     }
                 }
-                "fldChar" => match attr(&e, "fldCharType").as_deref() {
+                "fldChar" => match attr_ref(&e, "fldCharType").as_deref() {
                     Some("begin") => self.fields.push(false),
                     Some("separate") => {
                         if let Some(f) = self.fields.last_mut() {
@@ -235,7 +235,7 @@ impl Story<'_> {
                 "numId" => props.num_id = val_int(&e),
                 "ilvl" => props.ilvl = val_int(&e),
                 "outlineLvl" => props.outline = val_int(&e),
-                "framePr" => props.drop_cap = attr(&e, "dropCap").is_some_and(|v| v != "none"),
+                "framePr" => props.drop_cap = attr_ref(&e, "dropCap").is_some_and(|v| v != "none"),
                 "rPr" | "sectPr" | "tabs" => {
                     x.skip()?;
                     return Ok(true);

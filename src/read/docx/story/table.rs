@@ -3,7 +3,7 @@
 
 use rustc_hash::FxHashMap;
 
-use super::super::xml::{qname, val, val_int, Ev, Xml};
+use super::super::xml::{qname, val_int, val_ref, Ev, Xml};
 use super::Story;
 use crate::model::{Block, Cell, TableGrid, TableOrigin};
 use crate::read::{Limits, ReadError};
@@ -101,7 +101,8 @@ impl Story<'_> {
             text: String::new(),
             after: Vec::new(),
         };
-        let mut blocks = Vec::new();
+        // One buffer for the blocks of every cell (a nested table's cells take their own).
+        let mut blocks = std::mem::take(&mut self.cell_blocks);
         x.each_start(|x, e, nest| {
             if qname(&e).1 == "tcPr" && nest == 0 {
                 self.tcpr(x, &mut tc)?;
@@ -111,16 +112,22 @@ impl Story<'_> {
         })?;
         let mut chars = 0usize;
         let mut first = true;
-        for b in blocks {
+        for b in blocks.drain(..) {
             match b {
                 Block::Paragraph(p) => {
-                    if !first {
+                    // The text itself when there is no list label: no copy.
+                    let printed = match p.label {
+                        None => p.text,
+                        Some(_) => p.printed(),
+                    };
+                    chars += printed.chars().count();
+                    if first {
+                        tc.text = printed;
+                    } else {
                         tc.text.push('\n');
+                        tc.text.push_str(&printed);
                     }
                     first = false;
-                    let printed = p.printed();
-                    chars += printed.chars().count();
-                    tc.text.push_str(&printed);
                     if chars > self.limits.max_cell_chars {
                         return Err(ReadError::Limit(format!(
                             "a table cell in {} holds more than {} characters \
@@ -133,6 +140,7 @@ impl Story<'_> {
                 other => tc.after.push(other),
             }
         }
+        self.cell_blocks = blocks;
         if let Some(cap) = self.drop_cap.take() {
             append_text(&mut tc.text, &cap);
         }
@@ -149,8 +157,8 @@ impl Story<'_> {
                         .unwrap_or(1)
                         .max(1)
                 }
-                "vMerge" => tc.vmerge = Some(val(&e).is_some_and(|v| v == "restart")),
-                "hMerge" => tc.hmerge_continue = val(&e).is_none_or(|v| v != "restart"),
+                "vMerge" => tc.vmerge = Some(val_ref(&e).is_some_and(|v| v == "restart")),
+                "hMerge" => tc.hmerge_continue = val_ref(&e).is_none_or(|v| v != "restart"),
                 _ => {}
             }
             Ok(false)
