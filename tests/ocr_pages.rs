@@ -88,6 +88,9 @@ const FIGURES_NOT_JUDGED: usize = usize::MAX;
 fn score_scan(name: &str, bytes: &[u8], with_tables: bool, figure_misses: usize) {
     let spec = ReportSpec::standard();
     let expected = spec.expected();
+    if let Ok(dir) = std::env::var("NIANBAO_SCAN_DIR") {
+        std::fs::write(std::path::Path::new(&dir).join(name), bytes).expect("keep the scan");
+    }
     let t0 = Instant::now();
     let x = process_bytes(bytes, &ocr_options()).unwrap_or_else(|e| panic!("{name}: {e:?}"));
     eprintln!("{name}: read in {:?}", t0.elapsed());
@@ -299,11 +302,10 @@ fn damaged_scanned_tables_give_99_percent_of_their_figures() {
     score_scan("damaged_tables.pdf", &damaged_report(false), true, 2);
 }
 
-/// As above with a red seal over 表二: not met, measured 194/200 — 表二 under the seal loses 5
-/// of its 10 (`2` read as `52`, `37` as `—`, the three 决定 counts lost), and a faint `3` of
-/// 表三 is read as `/`.
+/// As above with a red seal over 表二: the seal's ink, a little darker than the paper even in
+/// the red channel, once left the ghost of its ring and words on the faint page (194/200: its
+/// words read in 表二's cells, the right rule broken); now 199/200, as without the seal.
 #[test]
-#[ignore = "damaged whole pages with a seal over 表二: 194/200 figures exact, the bar is 198"]
 fn damaged_sealed_scanned_tables_give_99_percent_of_their_figures() {
     score_scan("sealed_tables.pdf", &damaged_report(true), true, 2);
 }

@@ -10,24 +10,133 @@ use imageproc::region_labelling::{connected_components, Connectivity};
 /// The largest skew looked for, in degrees (a scanner feeder or a hand-held phone).
 pub const MAX_SKEW_DEG: f32 = 5.0;
 
-/// Grayscale with transparency composited onto white and red ink (an office seal stamped over
-/// the table) turned into paper: in a red pixel the red channel is as light as the paper, while
-/// black digits under the seal stay dark in every channel.
-pub fn gray_without_red(img: &DynamicImage) -> GrayImage {
+/// How much lighter a pixel's red channel is than its green and blue for it to be red seal
+/// ink (an office seal stamped over the table).
+const REDDISH: u32 = 60;
+/// Seal ink this much redder still is sure to be ink alone, not ink over black print nor its
+/// edge: on it the ink's own colour is measured ([`SealInk::lift`]).
+const SURELY_RED: u32 = 100;
+/// How far beyond a seal's strokes a JPEG smears their colour, in pixels: there the red
+/// channel is the one to read, though the pixel no longer looks red.
+const SEAL_HALO: u8 = 2;
+
+/// Where a red seal was stamped on a picture and how red each pixel around it is.
+pub struct SealInk {
+    /// Per pixel: how much redder than its green and blue its red channel is, as a share of
+    /// the red (0–255 for 0–1): 0 for paper and black print, about 0.7 for seal ink.
+    red_share: Vec<u8>,
+    /// Seal ink surely alone (see [`SURELY_RED`]).
+    sure: Vec<bool>,
+    /// The ink and its halo ([`SEAL_HALO`]): the pixels read in the red channel.
+    near: Vec<bool>,
+}
+
+impl SealInk {
+    fn median(values: impl Iterator<Item = u8>) -> Option<u32> {
+        let mut hist = [0u32; 256];
+        for v in values {
+            hist[v as usize] += 1;
+        }
+        let n: u32 = hist.iter().sum();
+        let mut seen = 0;
+        // Too few pixels to measure the ink on: nothing is changed.
+        (n >= 50).then(|| {
+            (0..256)
+                .find(|&i| {
+                    seen += hist[i];
+                    seen * 2 >= n
+                })
+                .unwrap_or(255) as u32
+        })
+    }
+
+    /// Makes the seal's ink paper in a picture whose paper was flattened to white
+    /// ([`flatten_paper_beside`]). Read in the red channel the ink is still a little darker
+    /// than the paper (it lets through most, not all, of the red light: 85–90 % for a typical
+    /// seal) — light enough to be taken for ink where a scan is faint and its print grey, and
+    /// then the recogniser reads the seal's words in a blank cell. How much red light the ink
+    /// lets through is measured on the ink itself (its surely red pixels) and divided out of
+    /// each pixel in the measure that pixel is inked (its red share against the ink's): the rule
+    /// or digit beside a stroke is not lightened, and black print under the seal, dark in the
+    /// red channel, stays dark.
+    pub fn lift(&self, gray: &mut GrayImage) {
+        let sure = || gray.as_raw().iter().zip(&self.sure).filter(|(_, &s)| s);
+        let Some(ink) = Self::median(sure().map(|(&v, _)| v)) else {
+            return;
+        };
+        let Some(ink_share) = Self::median(
+            self.red_share
+                .iter()
+                .zip(&self.sure)
+                .filter(|(_, &s)| s)
+                .map(|(&v, _)| v),
+        ) else {
+            return;
+        };
+        // Ink that dark is not a seal's red; ink as light as the paper needs nothing.
+        if !(128..250).contains(&ink) || ink_share == 0 {
+            return;
+        }
+        let passed = ink as f32 / 255.0;
+        for ((p, &near), &share) in gray.iter_mut().zip(&self.near).zip(&self.red_share) {
+            if near {
+                let inked = (f32::from(share) / ink_share as f32).min(1.0);
+                let through = 1.0 - inked * (1.0 - passed);
+                *p = (f32::from(*p) / through).round().min(255.0) as u8;
+            }
+        }
+    }
+}
+
+/// Grayscale with transparency composited onto white and red ink turned into paper, and where
+/// that ink is. In a red pixel the red channel is nearly as light as the paper, while black
+/// digits under the seal stay dark in every channel: around the seal's ink the red channel is
+/// read instead of the luma.
+pub fn without_red(img: &DynamicImage) -> (GrayImage, Option<SealInk>) {
     if !img.color().has_color() {
-        return flatten_on_white(img);
+        return (flatten_on_white(img), None);
     }
     let rgba = img.to_rgba8();
-    GrayImage::from_fn(rgba.width(), rgba.height(), |x, y| {
+    let (w, h) = rgba.dimensions();
+    let redness = |[r, g, b, _]: [u8; 4]| u32::from(r).saturating_sub(u32::from(g.max(b)));
+    let ink = GrayImage::from_fn(w, h, |x, y| {
+        Luma([if redness(rgba.get_pixel(x, y).0) > REDDISH {
+            255
+        } else {
+            0
+        }])
+    });
+    let seal = ink.as_raw().contains(&255).then(|| {
+        let near = imageproc::morphology::dilate(
+            &ink,
+            imageproc::distance_transform::Norm::LInf,
+            SEAL_HALO,
+        );
+        SealInk {
+            red_share: rgba
+                .pixels()
+                .map(|p| (redness(p.0) * 255 / u32::from(p.0[0]).max(1)) as u8)
+                .collect(),
+            sure: rgba.pixels().map(|p| redness(p.0) > SURELY_RED).collect(),
+            near: near.as_raw().iter().map(|&v| v != 0).collect(),
+        }
+    });
+    let gray = GrayImage::from_fn(w, h, |x, y| {
         let [r, g, b, a] = rgba.get_pixel(x, y).0.map(u32::from);
-        let reddish = r > g + 60 && r > b + 60;
-        let v = if reddish {
+        let red = seal.as_ref().is_some_and(|s| s.near[(y * w + x) as usize]);
+        let v = if red {
             r
         } else {
             (r * 299 + g * 587 + b * 114 + 500) / 1000
         };
         Luma([((v * a + 255 * (255 - a)) / 255) as u8])
-    })
+    });
+    (gray, seal)
+}
+
+/// [`without_red`]'s picture alone.
+pub fn gray_without_red(img: &DynamicImage) -> GrayImage {
+    without_red(img).0
 }
 
 /// Grayscale with transparency composited onto white (screenshots with a transparent ground
@@ -53,6 +162,13 @@ const PAPER_BLOCK: u32 = 16;
 /// scanner's uneven lighting and light cell fills go; ink keeps its contrast. A picture whose
 /// paper is white everywhere is returned as it is.
 pub fn flatten_paper(gray: &mut GrayImage) {
+    flatten_paper_beside(gray, None);
+}
+
+/// [`flatten_paper`], the paper measured beside a seal's ink, not on it: read in the red
+/// channel, the ink is nearly paper and the JPEG's edges around it lighter than the paper, which
+/// would make the paper seem lighter than it is there and leave the ink grey.
+fn flatten_paper_beside(gray: &mut GrayImage, seal: Option<&SealInk>) {
     let (w, h) = gray.dimensions();
     if w < PAPER_BLOCK * 2 || h < PAPER_BLOCK * 2 {
         return;
@@ -60,28 +176,31 @@ pub fn flatten_paper(gray: &mut GrayImage) {
     let (bw, bh) = (w.div_ceil(PAPER_BLOCK), h.div_ceil(PAPER_BLOCK));
     // Not the very lightest pixel: JPEG ringing and light specks are lighter than the paper.
     let mut values: Vec<Vec<u8>> = vec![Vec::new(); (bw * bh) as usize];
-    for (x, y, p) in gray.enumerate_pixels() {
+    for (i, (x, y, p)) in gray.enumerate_pixels().enumerate() {
+        if seal.is_some_and(|s| s.near[i]) {
+            continue;
+        }
         values[((y / PAPER_BLOCK) * bw + x / PAPER_BLOCK) as usize].push(p.0[0]);
     }
-    let lightest: Vec<u8> = values
+    let lightest: Vec<Option<u8>> = values
         .into_iter()
         .map(|mut v| {
-            let k = (v.len() * 9 / 10).min(v.len() - 1);
-            *v.select_nth_unstable(k).1
+            let k = (v.len() * 9 / 10).min(v.len().checked_sub(1)?);
+            Some(*v.select_nth_unstable(k).1)
         })
         .collect();
     // Widen by two blocks each way: a block inside a wide stroke or a dark fill takes the paper
-    // of its neighbours.
+    // of its neighbours. A block with no paper seen around it (all seal) is left as it is.
     let widened: Vec<u8> = (0..bh)
         .flat_map(|by| (0..bw).map(move |bx| (bx, by)))
         .map(|(bx, by)| {
-            let mut m = 0;
+            let mut m = None;
             for yy in by.saturating_sub(2)..(by + 3).min(bh) {
                 for xx in bx.saturating_sub(2)..(bx + 3).min(bw) {
                     m = m.max(lightest[(yy * bw + xx) as usize]);
                 }
             }
-            m
+            m.unwrap_or(255)
         })
         .collect();
     // Paper a little off white (JPEG noise around dense text, a light scan) reads as it is:
@@ -255,10 +374,14 @@ pub fn straighten(gray: &GrayImage, deg: f32) -> GrayImage {
     )
 }
 
-/// All of the above, in order: red dropped, paper flattened, specks erased, straightened.
+/// All of the above, in order: red dropped, paper flattened (and the seal's ink with it),
+/// specks erased, straightened.
 pub fn clean(img: &DynamicImage) -> GrayImage {
-    let mut gray = gray_without_red(img);
-    flatten_paper(&mut gray);
+    let (mut gray, seal) = without_red(img);
+    flatten_paper_beside(&mut gray, seal.as_ref());
+    if let Some(seal) = seal {
+        seal.lift(&mut gray);
+    }
     let level = imageproc::contrast::otsu_level(&gray);
     erase_specks(&mut gray, level);
     match skew_deg(&gray, level) {
@@ -322,6 +445,37 @@ mod tests {
         assert!(g.get_pixel(0, 0)[0] >= 220);
         assert_eq!(g.get_pixel(1, 0)[0], 0);
         assert_eq!(g.get_pixel(2, 0)[0], 255);
+    }
+
+    /// A seal's stroke over grey paper, a dark digit under it and a grey rule just beside it:
+    /// the stroke becomes paper, the digit stays dark, the rule keeps its grey.
+    #[test]
+    fn seal_ink_is_divided_out_where_it_inks() {
+        const PAPER: f32 = 220.0;
+        let ink = [0.9f32, 0.27, 0.28];
+        let img = RgbImage::from_fn(80, 40, |x, y| {
+            let print = match x {
+                14..=16 if (10..30).contains(&y) => 40.0,
+                23 => 150.0,
+                _ => PAPER,
+            };
+            let inked = (10..20).contains(&x);
+            Rgb(ink.map(|t| (print * if inked { t } else { 1.0 }).round() as u8))
+        });
+        let (mut g, seal) = without_red(&DynamicImage::ImageRgb8(img));
+        let seal = seal.expect("a seal");
+        flatten_paper_beside(&mut g, Some(&seal));
+        seal.lift(&mut g);
+        let at = |x: u32, y: u32| g.get_pixel(x, y)[0];
+        assert!(at(12, 5) >= 250, "seal ink {}", at(12, 5));
+        assert!(at(15, 20) <= 60, "digit under the seal {}", at(15, 20));
+        let rule = (150.0 * 255.0 / PAPER) as u8;
+        assert!(
+            at(23, 20).abs_diff(rule) <= 4,
+            "rule {} ≠ {rule}",
+            at(23, 20)
+        );
+        assert!(at(40, 20) >= 250, "paper {}", at(40, 20));
     }
 
     #[test]

@@ -214,12 +214,14 @@ fn cell_lines(
         .collect()
 }
 
+/// The most grey (darker than 224) a speck of dust leaves around it, in pixels.
+const DUST_GREY: usize = 16;
+
 /// A cell's lines without the specks left on their own (dust touching a rule, which the
 /// cleaning keeps): read alone one comes out as `—` or `-` in a blank cell. Every glyph, a dash
 /// included, is larger than a third of the table's line height one way or the other; a
 /// smudged digit can be as small once binarised, but leaves far more grey around it than dust.
 fn without_speck_lines(gray: &GrayImage, lines: Vec<InkBox>, table_line_h: u32) -> Vec<InkBox> {
-    const SPECK_GREY: usize = 16;
     let small = |span: u32| span * 3 < table_line_h;
     let (w, h) = gray.dimensions();
     let speck = |b: &InkBox| {
@@ -229,7 +231,7 @@ fn without_speck_lines(gray: &GrayImage, lines: Vec<InkBox>, table_line_h: u32) 
                 .flat_map(|y| (b.x0.saturating_sub(2)..=(b.x1 + 2).min(w - 1)).map(move |x| (x, y)))
                 .filter(|&(x, y)| gray.get_pixel(x, y).0[0] < 224)
                 .count()
-                <= SPECK_GREY
+                <= DUST_GREY
     };
     lines.into_iter().filter(|b| !speck(b)).collect()
 }
@@ -446,6 +448,34 @@ fn yi_for_dash(s: &str) -> String {
         .collect()
 }
 
+/// A line of ink under half the table's line height both ways that the recogniser reads as
+/// dust marks and nothing else (`：`, `.`, `'`; [`SPECK_MARKS`]) is dust the cleaning left — a speck
+/// whose JPEG ringing (strongest in the red channel under a seal) made it too large to erase.
+/// Every digit is about as tall as the table's line height, so no digit is lost; kept, the
+/// digits-only decoding would make a digit of the speck (`2` in a blank cell, `52` for `2`).
+/// A blob read as nothing at all may be a smudged digit, which the second look at a doubted
+/// cell ([`reread`]) exists for: it stays.
+fn is_dust(gray: &GrayImage, b: &InkBox, free: &str, table_line_h: u32) -> bool {
+    let small = |span: u32| span * 2 < table_line_h;
+    let marks = free.trim();
+    if !(small(b.x1 - b.x0 + 1)
+        && small(b.y1 - b.y0 + 1)
+        && !marks.is_empty()
+        && without_specks(marks).is_empty())
+    {
+        return false;
+    }
+    // A smudged digit leaves a digit-sized cloud of grey around its dark core; dust its ringing
+    // alone.
+    let reach = table_line_h / 2;
+    let (w, h) = gray.dimensions();
+    let grey = (b.y0.saturating_sub(reach)..=(b.y1 + reach).min(h - 1))
+        .flat_map(|y| (b.x0.saturating_sub(reach)..=(b.x1 + reach).min(w - 1)).map(move |x| (x, y)))
+        .filter(|&(x, y)| gray.get_pixel(x, y).0[0] < 224)
+        .count();
+    grey <= 2 * DUST_GREY
+}
+
 /// What a cell (or a piece of an unruled table) says, from its lines of ink and their
 /// readings: a number read with digits only when the free readings look like one, `/` or `—`
 /// told by shape, nothing for dust, else the folded text, lines joined with `\n`.
@@ -520,6 +550,13 @@ fn read_cells(
     let mut cells = Vec::with_capacity(grid.cells.len());
     for (gc, lines) in grid.cells.iter().zip(&per_cell) {
         let got: Vec<_> = read.by_ref().take(lines.len()).collect();
+        let (lines, got): (Vec<InkBox>, Vec<crate::ocr::Line>) = lines
+            .iter()
+            .zip(got)
+            .filter(|(b, l)| !is_dust(gray, b, &l.text, table_line_h))
+            .map(|(b, l)| (*b, l))
+            .unzip();
+        let lines = &lines[..];
         let (text, confidence) = cell_reading(gray, lines, &got);
         let x = grid.cols[gc.col].start;
         let y = grid.rows[gc.row].start;
@@ -607,6 +644,35 @@ mod tests {
         }
         assert!(!number_like("口径"));
         assert!(!number_like("总计"));
+    }
+
+    /// A speck smaller than half a digit read as dust marks is dropped; a digit, a speck the
+    /// recogniser reads as a digit or as nothing, and a smudged digit's dark core are not.
+    #[test]
+    fn dust_is_small_and_read_as_dust_marks() {
+        let b = |w: u32, h: u32| InkBox {
+            x0: 20,
+            y0: 20,
+            x1: 20 + w - 1,
+            y1: 20 + h - 1,
+        };
+        let white = GrayImage::from_pixel(50, 50, Luma([255]));
+        assert!(is_dust(&white, &b(6, 7), "：", 16));
+        assert!(is_dust(&white, &b(3, 3), "'", 16));
+        assert!(!is_dust(&white, &b(6, 7), "2", 16));
+        assert!(!is_dust(&white, &b(3, 3), "", 16));
+        // A thin `1`, as tall as the table's digits.
+        assert!(!is_dust(&white, &b(2, 14), "", 16));
+        assert!(!is_dust(&white, &b(9, 8), "·", 16));
+        // The dark core of a smudged digit, in a digit-sized cloud of grey.
+        let smudged = GrayImage::from_fn(50, 50, |x, y| {
+            Luma([if (17..25).contains(&x) && (15..29).contains(&y) {
+                180
+            } else {
+                255
+            }])
+        });
+        assert!(!is_dust(&smudged, &b(3, 3), "·", 16));
     }
 
     /// A `0` whose sides lost their ink (bands: top arc, bottom arc) stays one line; two lines of
