@@ -224,7 +224,14 @@ fn unruled_table_pictures_give_the_figures() {
                 "{rules}, {damage}: {exact}/{n} exact, status {}",
                 x.status()
             );
-            if exact * 100 < n * 99 || x.status() != "ok" {
+            // A figure not found in its picture leaves the file `partial`; one read wrong
+            // (`41` for `1`) is left to the checks.
+            let lost = spec
+                .expected_figures()
+                .iter()
+                .filter(|w| !x.report.figures.iter().any(|f| f.metric.0 == w.metric))
+                .count();
+            if exact * 100 < n * 99 || (x.status() == "ok") != (lost == 0) {
                 failures.push(format!(
                     "{rules}, {damage}: {exact}/{n} exact, status {}, {:?}, {diff:?}",
                     x.status(),

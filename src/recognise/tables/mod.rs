@@ -113,6 +113,8 @@ pub fn map_tables(doc: &Document, warnings: &mut Vec<String>) -> MappedTables {
     let mut last_format = None;
     // the kind of the table just before, for a continuation without recognisable labels
     let mut prev_kind: Option<Kind> = None;
+    // The tables read from pictures, and their format: their figures are counted at the end.
+    let mut pictured: Vec<(Kind, TableFormat)> = Vec::new();
     for unit in join::units(doc) {
         let n = unit.name();
         let g = unit.grid.as_ref();
@@ -185,6 +187,9 @@ pub fn map_tables(doc: &Document, warnings: &mut Vec<String>) -> MappedTables {
             last_format = Some(format);
         }
         formats.push(format);
+        if figs.iter().any(|f| f.figure.origin == "image") && !pictured.contains(&(kind, format)) {
+            pictured.push((kind, format));
+        }
         for mut f in figs {
             if offset != (0, 0) {
                 f.figure.location = shift_location(&f.figure.location, offset);
@@ -205,11 +210,60 @@ pub fn map_tables(doc: &Document, warnings: &mut Vec<String>) -> MappedTables {
             )
         });
     }
+    warnings.extend(unread_in_pictures(&pictured, &by_id));
     let figures = metrics::ids_ordered()
         .iter()
         .filter_map(|id| by_id.remove(&id.0))
         .collect();
     MappedTables { figures, formats }
+}
+
+/// A table read from a picture that gives fewer figures than its format prints lost the others
+/// to the picture — a row or a column not found, cells merged by a broken rule —, since an
+/// office that leaves a figure out still prints its cell: a warning names what is missing, and
+/// the file is `partial`. (A Word table is read as it is; one without a row has none to lose.)
+fn unread_in_pictures(
+    pictured: &[(Kind, TableFormat)],
+    by_id: &FxHashMap<String, Figure>,
+) -> Vec<String> {
+    let mut out = Vec::new();
+    for &(kind, format) in pictured {
+        let (table, name) = match kind {
+            Kind::T2 => (2, "表二"),
+            Kind::T3 => (3, "表三"),
+            Kind::T4 => (4, "表四"),
+        };
+        let catalogue = match format {
+            TableFormat::F2019 => metrics::catalogue_2019(),
+            _ => metrics::catalogue_2021(),
+        };
+        let expected: Vec<String> = catalogue
+            .into_iter()
+            .filter(|m| m.table == table)
+            .map(|m| m.id.0)
+            .collect();
+        let missing: Vec<&str> = expected
+            .iter()
+            .filter(|id| !by_id.contains_key(id.as_str()))
+            .map(String::as_str)
+            .collect();
+        if missing.is_empty() {
+            continue;
+        }
+        let shown = missing
+            .iter()
+            .take(5)
+            .copied()
+            .collect::<Vec<_>>()
+            .join(", ");
+        let more = if missing.len() > 5 { ", …" } else { "" };
+        out.push(format!(
+            "{name} read from a picture: {} of its {} figures not found in it ({shown}{more})",
+            missing.len(),
+            expected.len()
+        ));
+    }
+    out
 }
 
 /// Keeps the first reading of a metric; a later one with another value is noted in `again`.
@@ -266,6 +320,54 @@ mod tests {
         let mut w = Vec::new();
         let m = map_tables(&d, &mut w);
         (m, w)
+    }
+
+    /// 表三 with its row （二）部分公开 lost (a rule under it not found merges it away), read
+    /// from a picture: a warning names the 7 figures; the whole table gives none; from Word,
+    /// the same table is read as it is, without one.
+    #[test]
+    fn a_row_lost_in_a_picture_is_named_and_a_word_table_is_taken_as_it_is() {
+        let picture =
+            |g: TableGrid| TableGrid::from_cells(g.cells, TableOrigin::Image { image: 0 });
+        let without_partial = || {
+            let g = t3_word();
+            let row = g
+                .cells
+                .iter()
+                .find(|c| c.text.contains("部分公开"))
+                .expect("the row")
+                .row;
+            let cells = g
+                .cells
+                .into_iter()
+                .filter(|c| c.row != row)
+                .map(|mut c| {
+                    if c.row > row {
+                        c.row -= 1;
+                    } else if c.row + c.rowspan > row {
+                        c.rowspan -= 1;
+                    }
+                    c
+                })
+                .collect();
+            TableGrid::from_cells(cells, TableOrigin::Word)
+        };
+        let (m, w) = one_table(picture(without_partial()));
+        assert_eq!(m.figures.len(), 168, "{w:#?}");
+        let lost: Vec<&String> = w.iter().filter(|w| w.contains("not found")).collect();
+        assert_eq!(lost.len(), 1, "{w:#?}");
+        assert!(
+            lost[0].starts_with("表三 read from a picture: 7 of its 175 figures not found in it (t3.partial.natural_person,"),
+            "{}",
+            lost[0]
+        );
+        assert!(!crate::recognise::is_reading_note(lost[0]));
+        let (m, w) = one_table(picture(t3_word()));
+        assert_eq!(m.figures.len(), 175);
+        assert!(!w.iter().any(|w| w.contains("not found")), "{w:#?}");
+        let (m, w) = one_table(without_partial());
+        assert_eq!(m.figures.len(), 168);
+        assert!(!w.iter().any(|w| w.contains("not found")), "{w:#?}");
     }
 
     #[test]
