@@ -223,17 +223,20 @@ const DUST_GREY: usize = 16;
 /// smudged digit can be as small once binarised, but leaves far more grey around it than dust.
 fn without_speck_lines(gray: &GrayImage, lines: Vec<InkBox>, table_line_h: u32) -> Vec<InkBox> {
     let small = |span: u32| span * 3 < table_line_h;
-    let (w, h) = gray.dimensions();
     let speck = |b: &InkBox| {
-        small(b.x1 - b.x0 + 1)
-            && small(b.y1 - b.y0 + 1)
-            && (b.y0.saturating_sub(2)..=(b.y1 + 2).min(h - 1))
-                .flat_map(|y| (b.x0.saturating_sub(2)..=(b.x1 + 2).min(w - 1)).map(move |x| (x, y)))
-                .filter(|&(x, y)| gray.get_pixel(x, y).0[0] < 224)
-                .count()
-                <= DUST_GREY
+        small(b.x1 - b.x0 + 1) && small(b.y1 - b.y0 + 1) && grey_around(gray, b, 2) <= DUST_GREY
     };
     lines.into_iter().filter(|b| !speck(b)).collect()
+}
+
+/// The pixels darker than paper (< 224) in a box grown by `reach` on every side: how a smudged
+/// digit (a cloud of grey around its dark core) is told from dust (its JPEG ringing alone).
+fn grey_around(gray: &GrayImage, b: &InkBox, reach: u32) -> usize {
+    let (w, h) = gray.dimensions();
+    (b.y0.saturating_sub(reach)..=(b.y1 + reach).min(h - 1))
+        .flat_map(|y| (b.x0.saturating_sub(reach)..=(b.x1 + reach).min(w - 1)).map(move |x| (x, y)))
+        .filter(|&(x, y)| gray.get_pixel(x, y).0[0] < 224)
+        .count()
 }
 
 /// The most ink a speck of dust left by the cleaning has, in pixels of the binarised picture.
@@ -467,13 +470,7 @@ fn is_dust(gray: &GrayImage, b: &InkBox, free: &str, table_line_h: u32) -> bool 
     }
     // A smudged digit leaves a digit-sized cloud of grey around its dark core; dust its ringing
     // alone.
-    let reach = table_line_h / 2;
-    let (w, h) = gray.dimensions();
-    let grey = (b.y0.saturating_sub(reach)..=(b.y1 + reach).min(h - 1))
-        .flat_map(|y| (b.x0.saturating_sub(reach)..=(b.x1 + reach).min(w - 1)).map(move |x| (x, y)))
-        .filter(|&(x, y)| gray.get_pixel(x, y).0[0] < 224)
-        .count();
-    grey <= 2 * DUST_GREY
+    grey_around(gray, b, table_line_h / 2) <= 2 * DUST_GREY
 }
 
 /// What a cell (or a piece of an unruled table) says, from its lines of ink and their
