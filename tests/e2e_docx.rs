@@ -436,7 +436,7 @@ fn a_total_printed_over_blank_cells_fails_its_check() {
         .checks
         .iter()
         .filter(|c| c.is_hard() && c.status == CheckStatus::Fail)
-        .map(|c| c.scope.as_str())
+        .map(|c| c.scope.as_ref())
         .collect();
     assert_eq!(failed.len(), 1, "{failed:#?}");
     // 表三's blank cells add up: its identities pass, some of them with the note

@@ -43,7 +43,7 @@ fn figures(x: &Extracted) -> Reading {
 fn checks(x: &Extracted) -> Vec<(String, String, &'static str)> {
     x.checks
         .iter()
-        .map(|c| (c.check.clone(), c.scope.clone(), c.status.as_str()))
+        .map(|c| (c.check.to_string(), c.scope.to_string(), c.status.as_str()))
         .collect()
 }
 
@@ -251,7 +251,7 @@ fn a_total_printed_wrong_is_read_again_and_stays_a_finding() {
     assert_eq!(failed.len(), 1, "{failed:?}");
     let c = failed[0];
     assert_eq!(
-        (c.check.as_str(), c.expected, c.actual),
+        (c.check, c.expected, c.actual),
         ("t4.block_total", Some(15.0), Some(16.0))
     );
     // the finding names every cell of the identity, with its picture and box

@@ -10,6 +10,7 @@ mod text_claims;
 
 pub use compare::office_key;
 
+use std::borrow::Cow;
 use std::sync::LazyLock;
 
 use rustc_hash::FxHashMap;
@@ -40,15 +41,16 @@ impl CheckStatus {
 pub struct CheckResult {
     /// Which identity: `t3.column_balance`, `t3.column_total`, `t3.row_total`, `t4.block_total`,
     /// `values.valid`, or a soft `text.*` comparison of the narrative against the tables.
-    pub check: String,
+    pub check: &'static str,
     /// What the identity was checked on; for a failure followed by `; cells ` and the
     /// `location` of every term (table, cell, picture and box), in the order of `metrics`.
-    pub scope: String,
+    /// (Borrowed from the identity, built once, when nothing is added for this report.)
+    pub scope: Cow<'static, str>,
     pub status: CheckStatus,
     pub expected: Option<f64>,
     pub actual: Option<f64>,
     /// The metric ids involved, so a finding leads back to the cells.
-    pub metrics: Vec<String>,
+    pub metrics: Vec<Cow<'static, str>>,
 }
 
 impl CheckResult {
@@ -153,7 +155,7 @@ impl Identity {
 
 /// Evaluates `lhs terms = rhs terms`, blank cells read as 0. A term that is missing, not
 /// applicable or text makes the identity uncertain.
-fn balance(identity: &Identity, f: &Figures) -> CheckResult {
+fn balance(identity: &'static Identity, f: &Figures) -> CheckResult {
     let Identity {
         check,
         scope,
@@ -188,23 +190,31 @@ fn balance(identity: &Identity, f: &Figures) -> CheckResult {
     } else {
         CheckStatus::Fail
     };
-    let metrics: Vec<String> = lhs.iter().chain(rhs).cloned().collect();
-    let mut scope = scope.clone();
+    let metrics: Vec<Cow<'static, str>> = lhs
+        .iter()
+        .chain(rhs)
+        .map(|id| Cow::Borrowed(id.as_str()))
+        .collect();
+    let mut scope = Cow::Borrowed(scope.as_str());
     // A decided identity says which of its terms were blank cells taken as 0.
     if status != CheckStatus::Uncertain && !blanks.is_empty() {
-        scope.push_str(&format!("; blank cells read as 0: {}", blanks.join(", ")));
+        scope
+            .to_mut()
+            .push_str(&format!("; blank cells read as 0: {}", blanks.join(", ")));
     }
     // A finding says where to look: the cells (and pictures) of its terms, in metric order.
     if status == CheckStatus::Fail {
         let cells: Vec<&str> = metrics
             .iter()
-            .filter_map(|id| f.0.get(id.as_str()))
+            .filter_map(|id| f.0.get(id.as_ref()))
             .map(|fig| fig.location.as_str())
             .collect();
-        scope.push_str(&format!("; cells {}", cells.join(", ")));
+        scope
+            .to_mut()
+            .push_str(&format!("; cells {}", cells.join(", ")));
     }
     CheckResult {
-        check: check.to_string(),
+        check,
         scope,
         status,
         expected: Some(expected),
@@ -333,8 +343,8 @@ fn check_values(report: &AnnualReport, out: &mut Vec<CheckResult>) {
         };
         if let Some(problem) = problem {
             out.push(CheckResult {
-                check: "values.valid".into(),
-                scope: format!("{id}: {problem} ({}); cells {}", fig.raw, fig.location),
+                check: "values.valid",
+                scope: format!("{id}: {problem} ({}); cells {}", fig.raw, fig.location).into(),
                 status: if fig.semantic == Semantic::Text {
                     CheckStatus::Uncertain
                 } else {
@@ -342,7 +352,7 @@ fn check_values(report: &AnnualReport, out: &mut Vec<CheckResult>) {
                 },
                 expected: None,
                 actual: fig.value,
-                metrics: vec![id.to_string()],
+                metrics: vec![Cow::Owned(id.to_string())],
             });
         }
     }
@@ -360,7 +370,7 @@ mod tests {
             value,
             raw: value.map(|v| v.to_string()).unwrap_or_default(),
             semantic,
-            origin: "word".into(),
+            origin: "word",
             location: format!("T1 cell of {id}"),
             cell: None,
         }
@@ -454,7 +464,7 @@ mod tests {
         let failed: Vec<&str> = checks
             .iter()
             .filter(|c| c.status == CheckStatus::Fail)
-            .map(|c| c.scope.as_str())
+            .map(|c| c.scope.as_ref())
             .collect();
         assert_eq!(
             failed,
@@ -475,7 +485,7 @@ mod tests {
         checks
             .iter()
             .filter(|c| c.status == status)
-            .map(|c| c.scope.as_str())
+            .map(|c| c.scope.as_ref())
             .collect()
     }
 
@@ -503,7 +513,7 @@ mod tests {
         let noted: Vec<(&str, CheckStatus)> = checks
             .iter()
             .filter(|c| c.scope.contains("blank"))
-            .map(|c| (c.scope.as_str(), c.status))
+            .map(|c| (c.scope.as_ref(), c.status))
             .collect();
         assert_eq!(
             noted,
@@ -593,7 +603,7 @@ mod tests {
         assert_eq!(failed.len(), 2, "{failed:#?}");
         // （七）总计 5 against the outcomes with （六） printed as 1
         assert_eq!(failed[0].check, "t3.column_total");
-        assert!(failed[0].metrics.contains(&"t3.other.total".to_string()));
+        assert!(failed[0].metrics.iter().any(|m| m == "t3.other.total"));
         assert!(!failed[0].scope.contains("blank"), "{}", failed[0].scope);
         assert_eq!(
             (failed[0].expected, failed[0].actual),
@@ -647,7 +657,7 @@ mod tests {
             fig("t2.fees.amount_wan", Some(103.3879), Semantic::Number),
         ];
         let checks = check_report(&report(figs, ""));
-        let scopes: Vec<&str> = checks.iter().map(|c| c.scope.as_str()).collect();
+        let scopes: Vec<&str> = checks.iter().map(|c| c.scope.as_ref()).collect();
         assert_eq!(
             scopes,
             vec![
@@ -689,7 +699,7 @@ mod tests {
             .find(|c| c.check == "text.review")
             .expect("claim found");
         assert_eq!(
-            (c.status, c.scope.as_str()),
+            (c.status, c.scope.as_ref()),
             (
                 CheckStatus::Pass,
                 "narrative against table; blank cells read as 0: t4.review.total"

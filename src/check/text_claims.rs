@@ -108,19 +108,20 @@ pub(super) fn check_text_claims(
             CheckStatus::Fail
         };
         out.push(CheckResult {
-            check: claim.check.to_string(),
+            check: claim.check,
             scope: if certain && !blanks.is_empty() {
                 format!(
                     "narrative against table; blank cells read as 0: {}",
                     blanks.join(", ")
                 )
+                .into()
             } else {
-                "narrative against table".to_string()
+                "narrative against table".into()
             },
             status,
             expected: Some(stated),
             actual: Some(table),
-            metrics: claim.metrics.iter().map(|m| m.to_string()).collect(),
+            metrics: claim.metrics.iter().map(|&m| m.into()).collect(),
         });
     }
 }

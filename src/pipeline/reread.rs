@@ -37,7 +37,7 @@ pub(super) fn reread_doubted_digits(
 ) -> bool {
     let failed: Vec<&CheckResult> = checks
         .iter()
-        .filter(|c| c.status == CheckStatus::Fail && REREAD_IDENTITIES.contains(&c.check.as_str()))
+        .filter(|c| c.status == CheckStatus::Fail && REREAD_IDENTITIES.contains(&c.check))
         .collect();
     if failed.is_empty() {
         return false;
@@ -51,7 +51,7 @@ pub(super) fn reread_doubted_digits(
     let mut doubted: Vec<(&Figure, CellRef, Vec<&CheckResult>)> = Vec::new();
     for c in &failed {
         for m in &c.metrics {
-            let Some(f) = figures.get(m.as_str()) else {
+            let Some(f) = figures.get(m.as_ref()) else {
                 continue;
             };
             let Some(at) = f.cell else { continue };

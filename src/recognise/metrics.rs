@@ -375,6 +375,14 @@ pub fn ids_ordered() -> &'static [MetricId] {
     &IDS
 }
 
+/// The catalogue's own copy of `id` (of either format): a map keyed by it holds no copy of the id.
+pub fn catalogued(id: &str) -> Option<&'static str> {
+    use std::sync::LazyLock;
+    static IDS: LazyLock<rustc_hash::FxHashSet<&'static str>> =
+        LazyLock::new(|| ids_ordered().iter().map(|m| m.0.as_str()).collect());
+    IDS.get(id).copied()
+}
+
 /// Whether `id` is in the catalogue of the 2021 (`f2019 == false`) or 2019 format.
 pub fn is_known(id: &str, f2019: bool) -> bool {
     use std::collections::HashSet;

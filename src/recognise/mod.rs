@@ -148,8 +148,8 @@ pub struct Figure {
     /// The cell text as read.
     pub raw: String,
     pub semantic: Semantic,
-    /// Where it was read: `word`, `sheet`, `image`, `vector`, `text`.
-    pub origin: String,
+    /// Where it was read: `word`, `sheet`, `image`, `vector`, `text`, `ocr`.
+    pub origin: &'static str,
     /// Which table and cell (or image and pixel box) — enough to find it again by hand.
     pub location: String,
     /// The same place for a program: the table cell the figure was read from (`None` for text).

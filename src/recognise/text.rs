@@ -59,8 +59,14 @@ pub fn compact(s: &str) -> String {
 /// Normalises a table label for matching: [`compact`], quotes dropped, `1、`/`1．` → `1.`,
 /// `、` after a Chinese numeral kept (that is a section number, `一、`).
 pub fn normalise_label(s: &str) -> String {
-    // One pass: this runs for every cell of every table.
     let mut out = String::with_capacity(s.len());
+    normalise_label_into(s, &mut out);
+    out
+}
+
+/// [`normalise_label`] appended to `out`.
+pub fn normalise_label_into(s: &str, out: &mut String) {
+    // One pass: this runs for every cell of every table.
     let mut after_digit = false;
     for ch in s.chars().map(fold_char) {
         if is_space(ch) || matches!(ch, '“' | '”' | '"' | '\'' | '‘' | '’' | '「' | '」')
@@ -70,7 +76,6 @@ pub fn normalise_label(s: &str) -> String {
         out.push(if ch == '、' && after_digit { '.' } else { ch });
         after_digit = ch.is_ascii_digit();
     }
-    out
 }
 
 /// Value of one Chinese digit (`〇○零一二两三…九`, also `元` as in 元月 = 1).
@@ -133,19 +138,33 @@ pub fn parse_cn_number(s: &str) -> Option<u32> {
 
 /// Levenshtein distance over characters.
 pub fn edit_distance(a: &str, b: &str) -> usize {
-    let a: Vec<char> = a.chars().collect();
-    let b: Vec<char> = b.chars().collect();
-    let mut prev: Vec<usize> = (0..=b.len()).collect();
-    let mut cur = vec![0; b.len() + 1];
-    for i in 1..=a.len() {
-        cur[0] = i;
-        for j in 1..=b.len() {
-            let cost = usize::from(a[i - 1] != b[j - 1]);
-            cur[j] = (prev[j] + 1).min(cur[j - 1] + 1).min(prev[j - 1] + cost);
+    // Labels are short: their two rows of the table live on the stack (this runs for every
+    // candidate name of every row label; the four vectors it allocated were 3 % of a report's
+    // allocations).
+    const ON_STACK: usize = 48;
+    let nb = b.chars().count();
+    if nb < ON_STACK {
+        levenshtein(a, b, &mut [0; ON_STACK], &mut [0; ON_STACK])
+    } else {
+        levenshtein(a, b, &mut vec![0; nb + 1], &mut vec![0; nb + 1])
+    }
+}
+
+/// Levenshtein distance with two rows of at least `b`'s length + 1.
+fn levenshtein<'r>(a: &str, b: &str, mut prev: &'r mut [usize], mut cur: &'r mut [usize]) -> usize {
+    let nb = b.chars().count();
+    for (j, p) in prev.iter_mut().enumerate().take(nb + 1) {
+        *p = j;
+    }
+    for (i, ca) in a.chars().enumerate() {
+        cur[0] = i + 1;
+        for (j, cb) in b.chars().enumerate() {
+            let cost = usize::from(ca != cb);
+            cur[j + 1] = (prev[j + 1] + 1).min(cur[j] + 1).min(prev[j] + cost);
         }
         std::mem::swap(&mut prev, &mut cur);
     }
-    prev[b.len()]
+    prev[nb]
 }
 
 /// The numbering prefix of a heading or label, parsed.

@@ -24,13 +24,20 @@ struct Renderer {
     /// Which columns hold numbers (written as they are).
     numeric: Vec<bool>,
     out: Vec<u8>,
+    /// The leading columns' last field and its rendering. Every row of a file repeats its source
+    /// path, office and year (about half a figures row's bytes): compared, not scanned again.
+    repeated: [(Vec<u8>, Vec<u8>); REPEATED_COLUMNS],
 }
+
+/// How many leading columns [`Renderer`] remembers (source, office, year in figures and checks).
+const REPEATED_COLUMNS: usize = 3;
 
 impl Renderer {
     fn new(numeric: Vec<bool>) -> Self {
         Renderer {
             numeric,
             out: Vec::new(),
+            repeated: Default::default(),
         }
     }
 
@@ -60,13 +67,29 @@ impl Renderer {
             if i > 0 {
                 self.out.push(b',');
             }
-            if self.numeric.get(i).copied().unwrap_or(false) {
-                self.field(f.as_bytes());
+            if i >= REPEATED_COLUMNS {
+                self.field_in_column(i, f);
+            } else if self.repeated[i].0 == f.as_bytes() {
+                self.out.extend_from_slice(&self.repeated[i].1);
             } else {
-                self.field(excel_safe(f).as_bytes());
+                let start = self.out.len();
+                self.field_in_column(i, f);
+                let (last, rendered) = &mut self.repeated[i];
+                last.clear();
+                last.extend_from_slice(f.as_bytes());
+                rendered.clear();
+                rendered.extend_from_slice(&self.out[start..]);
             }
         }
         self.out.extend_from_slice(b"\r\n");
+    }
+
+    fn field_in_column(&mut self, i: usize, f: &str) {
+        if self.numeric.get(i).copied().unwrap_or(false) {
+            self.field(f.as_bytes());
+        } else {
+            self.field(excel_safe(f).as_bytes());
+        }
     }
 
     fn field(&mut self, field: &[u8]) {

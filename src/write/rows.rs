@@ -352,7 +352,7 @@ fn visit_extracted(source: &str, outcome: &FileOutcome, x: &Extracted, sink: &mu
                 &value,
                 &f.raw,
                 f.semantic.as_str(),
-                &f.origin,
+                f.origin,
                 &f.location,
             ],
         );
@@ -381,7 +381,7 @@ fn visit_extracted(source: &str, outcome: &FileOutcome, x: &Extracted, sink: &mu
                 source,
                 &office,
                 &year,
-                &ch.check,
+                ch.check,
                 &ch.scope,
                 ch.status.as_str(),
                 &expected,

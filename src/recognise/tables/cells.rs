@@ -7,7 +7,7 @@ use std::borrow::Cow;
 use super::join::Unit;
 use crate::model::{Cell, TableGrid, TableOrigin};
 use crate::recognise::metrics::MetricId;
-use crate::recognise::text::normalise_label;
+use crate::recognise::text::normalise_label_into;
 use crate::recognise::{CellRef, Figure, Semantic};
 
 /// Parses a published cell: number, zero, blank (value 0), not applicable, or text.
@@ -69,21 +69,57 @@ fn plain_count(raw: &str) -> Option<(Option<f64>, Semantic)> {
 }
 
 /// A grid with its normalised cell texts and slot map.
+/// Every cell's text of a table as [`normalise_label`](crate::recognise::text::normalise_label) makes it, in cell order, in one buffer
+/// (a table's few hundred labels were as many allocations); `labels[i]` is cell `i`'s.
+pub(super) struct Labels {
+    text: String,
+    ends: Vec<usize>,
+}
+
+impl Labels {
+    pub fn of(g: &TableGrid) -> Labels {
+        let mut text = String::with_capacity(g.cells.iter().map(|c| c.text.len()).sum());
+        let ends = g
+            .cells
+            .iter()
+            .map(|c| {
+                normalise_label_into(&c.text, &mut text);
+                text.len()
+            })
+            .collect();
+        Labels { text, ends }
+    }
+
+    /// All labels one after another.
+    pub fn joined(&self) -> &str {
+        &self.text
+    }
+
+    pub fn len(&self) -> usize {
+        self.ends.len()
+    }
+}
+
+impl std::ops::Index<usize> for Labels {
+    type Output = str;
+    fn index(&self, i: usize) -> &str {
+        let start = if i == 0 { 0 } else { self.ends[i - 1] };
+        &self.text[start..self.ends[i]]
+    }
+}
+
 pub(super) struct View<'a> {
     pub g: &'a TableGrid,
     slots: Vec<Vec<Option<usize>>>,
-    pub norm: Vec<String>,
+    pub norm: Labels,
 }
 
 impl<'a> View<'a> {
     pub fn new(g: &'a TableGrid) -> Self {
-        Self::with_norm(
-            g,
-            g.cells.iter().map(|c| normalise_label(&c.text)).collect(),
-        )
+        Self::with_norm(g, Labels::of(g))
     }
     /// A view over cell texts normalised already (one per cell of `g`, in order).
-    pub fn with_norm(g: &'a TableGrid, norm: Vec<String>) -> Self {
+    pub fn with_norm(g: &'a TableGrid, norm: Labels) -> Self {
         debug_assert_eq!(norm.len(), g.cells.len());
         View {
             g,
@@ -99,7 +135,7 @@ impl<'a> View<'a> {
             .flatten()
     }
     pub fn text(&self, r: usize, c: usize) -> &str {
-        self.idx(r, c).map_or("", |i| self.norm[i].as_str())
+        self.idx(r, c).map_or("", |i| &self.norm[i])
     }
     /// The cell whose top-left slot is exactly (r, c).
     pub fn top_left(&self, r: usize, c: usize) -> Option<&'a Cell> {
@@ -128,14 +164,14 @@ impl<'a> View<'a> {
     /// Distinct non-empty texts of the cells covering row r in columns `cols`, left to right.
     pub fn labels(&self, r: usize, cols: std::ops::Range<usize>) -> Vec<&str> {
         self.distinct(cols.map(|c| (r, c)))
-            .map(|i| self.norm[i].as_str())
+            .map(|i| &self.norm[i])
             .filter(|t| !t.is_empty())
             .collect()
     }
     /// Column header: distinct texts of the cells covering column c in `rows`, top to bottom.
     pub fn header(&self, c: usize, rows: std::ops::Range<usize>) -> String {
         self.distinct(rows.map(|r| (r, c)))
-            .map(|i| self.norm[i].as_str())
+            .map(|i| &self.norm[i])
             .collect()
     }
     /// The cells covering the slots `at` (row, column), each once, in the order first met.
@@ -156,8 +192,13 @@ impl<'a> View<'a> {
 
 /// A figure candidate before de-duplication.
 pub(super) struct Found {
-    pub metric: String,
     pub figure: Figure,
+}
+
+impl Found {
+    pub fn metric(&self) -> &str {
+        &self.figure.metric.0
+    }
 }
 
 /// Where a cell of `u` was printed: its own table and row (a joined table's pieces keep theirs).
@@ -215,15 +256,14 @@ pub(super) fn figure(u: &Unit, cell: &Cell, metric: String) -> Found {
     let (at, origin, image) = cell_ref(u, cell);
     Found {
         figure: Figure {
-            metric: MetricId(metric.clone()),
+            metric: MetricId(metric),
             value,
             raw: cell.text.clone(),
             semantic,
-            origin: origin.to_string(),
+            origin,
             location: location(at, image, cell),
             cell: Some(at),
         },
-        metric,
     }
 }
 

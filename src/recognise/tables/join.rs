@@ -223,7 +223,7 @@ fn complete(u: &Unit, kind: Kind) -> bool {
     catalogue
         .iter()
         .filter(|m| m.table == table)
-        .all(|m| found.iter().any(|f| f.metric == m.id.0))
+        .all(|m| found.iter().any(|f| f.metric() == m.id.0))
 }
 
 /// Rows of a table's header: 表三's rows down to its first data row, 表四's down to its last

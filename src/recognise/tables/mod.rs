@@ -25,6 +25,7 @@ mod t3;
 mod t4;
 
 use rustc_hash::FxHashMap;
+use std::borrow::Cow;
 use std::sync::LazyLock;
 
 use regex::Regex;
@@ -35,7 +36,7 @@ pub use explain::explain_unmatched;
 pub use prose::{t4_from_prose, t4_from_text, t4_unlabelled};
 
 use super::metrics;
-use super::text::normalise_label;
+
 use super::{Figure, TableFormat};
 use crate::model::{Cell, Document, TableGrid, TableOrigin};
 use cells::Found;
@@ -103,7 +104,7 @@ const MAX_SLOTS: usize = 100_000;
 pub fn map_tables(doc: &Document, warnings: &mut Vec<String>) -> MappedTables {
     // Each table's figures are kept or set aside as it is mapped, so a report that repeats its
     // tables a thousand times never holds a thousand tables' worth of figures.
-    let mut by_id: FxHashMap<String, Figure> = FxHashMap::default();
+    let mut by_id: FxHashMap<Cow<'static, str>, Figure> = FxHashMap::default();
     // Figures read again with another value, grouped by the table they were read again in: a
     // report that repeats its tables (or a whole copy of itself) gets one warning per table.
     let mut again: Vec<(String, usize, String)> = Vec::new();
@@ -120,9 +121,9 @@ pub fn map_tables(doc: &Document, warnings: &mut Vec<String>) -> MappedTables {
         let g = unit.grid.as_ref();
         let caption = unit.caption;
         // each cell normalised once: for classifying, then for mapping
-        let norm: Vec<String> = g.cells.iter().map(|c| normalise_label(&c.text)).collect();
-        let labels = norm.concat();
-        let classified = kind_of_labels(&labels).or_else(|| t4_by_caption(&labels, caption));
+        let norm = cells::Labels::of(g);
+        let labels = norm.joined();
+        let classified = kind_of_labels(labels).or_else(|| t4_by_caption(labels, caption));
         let continued = prev_kind.filter(|k| *k != Kind::T4);
         prev_kind = None;
         let Some(kind) = classified.or(continued) else {
@@ -213,7 +214,7 @@ pub fn map_tables(doc: &Document, warnings: &mut Vec<String>) -> MappedTables {
     warnings.extend(unread_in_pictures(&pictured, &by_id));
     let figures = metrics::ids_ordered()
         .iter()
-        .filter_map(|id| by_id.remove(&id.0))
+        .filter_map(|id| by_id.remove(id.0.as_str()))
         .collect();
     MappedTables { figures, formats }
 }
@@ -224,7 +225,7 @@ pub fn map_tables(doc: &Document, warnings: &mut Vec<String>) -> MappedTables {
 /// the file is `partial`. (A Word table is read as it is; one without a row has none to lose.)
 fn unread_in_pictures(
     pictured: &[(Kind, TableFormat)],
-    by_id: &FxHashMap<String, Figure>,
+    by_id: &FxHashMap<Cow<'static, str>, Figure>,
 ) -> Vec<String> {
     let mut out = Vec::new();
     for &(kind, format) in pictured {
@@ -269,10 +270,10 @@ fn unread_in_pictures(
 /// Keeps the first reading of a metric; a later one with another value is noted in `again`.
 fn keep_first(
     f: Found,
-    by_id: &mut FxHashMap<String, Figure>,
+    by_id: &mut FxHashMap<Cow<'static, str>, Figure>,
     again: &mut Vec<(String, usize, String)>,
 ) {
-    match by_id.get(&f.metric) {
+    match by_id.get(f.metric()) {
         Some(prev) => {
             if prev.raw.trim() != f.figure.raw.trim() {
                 let table = f
@@ -289,14 +290,22 @@ fn keep_first(
                         1,
                         format!(
                             "{} {:?} at {}, {:?} at {}",
-                            f.metric, prev.raw, prev.location, f.figure.raw, f.figure.location
+                            f.metric(),
+                            prev.raw,
+                            prev.location,
+                            f.figure.raw,
+                            f.figure.location
                         ),
                     )),
                 }
             }
         }
         None => {
-            by_id.insert(f.metric, f.figure);
+            let id = match metrics::catalogued(f.metric()) {
+                Some(id) => Cow::Borrowed(id),
+                None => Cow::Owned(f.metric().to_string()),
+            };
+            by_id.insert(id, f.figure);
         }
     }
 }

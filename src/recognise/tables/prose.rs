@@ -110,7 +110,7 @@ pub fn t4_unlabelled(doc: &Document) -> Option<(Vec<Figure>, &'static str)> {
                     value,
                     raw: t.to_string(),
                     semantic,
-                    origin: text_origin(p).into(),
+                    origin: text_origin(p),
                     location: format!("text p{n} item {}", k + 1),
                     cell: None,
                 }
@@ -173,7 +173,7 @@ pub fn t4_from_prose(doc: &Document) -> (Vec<Figure>, Vec<String>) {
     }
     let mut figs = Vec::new();
     let mut warnings = Vec::new();
-    let mut push = |metric: &str, (v, raw, n, origin): &(f64, String, usize, &str)| {
+    let mut push = |metric: &str, (v, raw, n, origin): &(f64, String, usize, &'static str)| {
         figs.push(Figure {
             metric: MetricId(metric.to_string()),
             value: Some(*v),
@@ -183,7 +183,7 @@ pub fn t4_from_prose(doc: &Document) -> (Vec<Figure>, Vec<String>) {
             } else {
                 Semantic::Number
             },
-            origin: origin.to_string(),
+            origin,
             location: format!("text p{n}"),
             cell: None,
         })
@@ -242,7 +242,7 @@ mod tests {
             }
         }
         let (f, _) = t4_from_prose(&d);
-        assert_eq!((f[0].value, f[0].origin.as_str()), (Some(28.0), "ocr"));
+        assert_eq!((f[0].value, f[0].origin), (Some(28.0), "ocr"));
     }
 
     #[test]
@@ -254,7 +254,7 @@ mod tests {
         let (f, w) = t4_from_prose(&d);
         assert_eq!(f.len(), 1);
         assert_eq!(f[0].metric.0, "t4.review.total");
-        assert_eq!((f[0].value, f[0].origin.as_str()), (Some(28.0), "text"));
+        assert_eq!((f[0].value, f[0].origin), (Some(28.0), "text"));
         assert_eq!(f[0].location, "text p2");
         assert!(w.iter().any(|w| w.contains("not split")), "{w:?}");
 

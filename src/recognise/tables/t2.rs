@@ -86,7 +86,7 @@ pub(super) fn map_t2(
                 if k.is_none() && key.is_some() {
                     warnings.push(format!(
                         "{n}: fuzzy column header {:?} read as {} by its position",
-                        v.norm[i],
+                        &v.norm[i],
                         key.unwrap_or_default()
                     ));
                     *k = key;
@@ -172,7 +172,7 @@ pub(super) fn map_t2(
                 }
                 let f = figure(u, cell, metric_id("t2", row, col));
                 // one value under a merged header split into cells: the first non-blank wins
-                match row_cand.iter_mut().find(|x| x.metric == f.metric) {
+                match row_cand.iter_mut().find(|x| x.metric() == f.metric()) {
                     Some(x) if x.figure.semantic == Semantic::Blank => *x = f,
                     Some(_) => {}
                     None => row_cand.push(f),
@@ -184,7 +184,7 @@ pub(super) fn map_t2(
             for (c, key) in h.iter().enumerate() {
                 let Some(col) = key else { continue };
                 let metric = metric_id("t2", row, col);
-                if row_cand.iter().any(|x| x.metric == metric) || v.idx(r, c).is_some() {
+                if row_cand.iter().any(|x| x.metric() == metric) || v.idx(r, c).is_some() {
                     continue;
                 }
                 if let Some(cell) = v.value_cell(r, c) {
@@ -202,7 +202,7 @@ pub(super) fn map_t2(
     let f19 = format == TableFormat::F2019;
     let known: Vec<Found> = cand
         .into_iter()
-        .filter(|f| metrics::is_known(&f.metric, f19))
+        .filter(|f| metrics::is_known(f.metric(), f19))
         .collect();
     (known, format)
 }
