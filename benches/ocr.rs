@@ -183,7 +183,12 @@ fn map(grid: TableGrid) -> Mapped {
     let checks = nianbao::check::check_report(&report)
         .into_iter()
         .filter(|c| c.is_hard() && c.check != "values.valid")
-        .map(|c| ((c.check.to_string(), c.scope.into_owned()), c.status.as_str()))
+        .map(|c| {
+            (
+                (c.check.to_string(), c.scope.into_owned()),
+                c.status.as_str(),
+            )
+        })
         .collect();
     let figures = report
         .figures

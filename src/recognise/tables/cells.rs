@@ -15,15 +15,15 @@ pub fn parse_value(raw: &str) -> (Option<f64>, Semantic) {
     if let Some(parsed) = plain_count(raw) {
         return parsed;
     }
+    // The usual 不适用 marks as printed, without the folded copy.
+    if is_na_mark(raw.trim()) {
+        return (None, Semantic::Na);
+    }
     let s = crate::recognise::text::compact(raw);
     if s.is_empty() {
         return (Some(0.0), Semantic::Blank);
     }
-    if matches!(
-        s.as_str(),
-        "/" | "-" | "--" | "---" | "——" | "无" | "\\" | "—" | "／" | "、" | "-/-" | "×"
-    ) || s.chars().all(|c| c == '-')
-    {
+    if is_na_mark(&s) || s.chars().all(|c| c == '-') {
         return (None, Semantic::Na);
     }
     let mut t: String = s.chars().filter(|c| !matches!(c, ',' | '，')).collect();
@@ -47,6 +47,14 @@ pub fn parse_value(raw: &str) -> (Option<f64>, Semantic) {
         Ok(v) => (Some(v), Semantic::Number),
         Err(_) => (None, Semantic::Text),
     }
+}
+
+/// A cell that says its figure does not apply (`/`, `—`, `无`, …).
+fn is_na_mark(s: &str) -> bool {
+    matches!(
+        s,
+        "/" | "-" | "--" | "---" | "——" | "无" | "\\" | "—" | "／" | "、" | "-/-" | "×"
+    )
 }
 
 /// [`parse_value`] of the cells most tables are made of — empty, or ASCII digits between ASCII
