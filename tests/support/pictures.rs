@@ -97,7 +97,7 @@ fn blur(img: &mut GrayImage, x0: u32, y0: u32, x1: u32, y1: u32) {
 }
 
 /// The statistical table of a report section, as the renderer draws it.
-fn section_table(spec: &ReportSpec, section: &str) -> Option<super::render::TableSpec> {
+pub fn section_table(spec: &ReportSpec, section: &str) -> Option<super::render::TableSpec> {
     Some(match section {
         "active_disclosure" => table2_2021(&spec.t2.iter().map(text).collect::<Vec<_>>()),
         "requests" => table3_2021(&spec.t3.iter().flatten().map(text).collect::<Vec<_>>()),
