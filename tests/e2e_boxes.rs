@@ -4,8 +4,8 @@
 //! `support::render`, which knows where it drew each cell; the picture is then pasted in as
 //! drawn, turned 2° (`support::scan`) or photographed off a screen at an angle
 //! (`support::photo`), and each cell's true place in the stored picture is the drawn cell pushed
-//! through the same turn or camera. Needs the OCR model (`scripts/setup-models`) and
-//! fonts-wqy-microhei.
+//! through the same turn or camera; likewise the paragraphs OCR reads off turned page pictures.
+//! Needs the OCR models (`scripts/setup-models`) and fonts-wqy-microhei.
 
 mod support;
 
@@ -316,5 +316,144 @@ fn the_review_page_draws_each_box_on_its_cell() {
         bad.len(),
         boxes.len(),
         &bad[..bad.len().min(5)]
+    );
+}
+
+/// A report of page pictures, each page turned as a feeder turns it: each paragraph read by OCR
+/// keeps a box in the stored page picture's pixels that holds the printed lines it was read
+/// from — where the renderer put their ink, pushed through the same turn.
+#[test]
+fn paragraphs_of_turned_scanned_pages_point_at_their_lines() {
+    use nianbao::model::Block;
+    use support::page_scan::{layout, render_pages, scan_docx_of, PAGE_H, PAGE_W};
+    const TURNS: [f32; 5] = [2.0, -2.0, 1.5, -1.0, 0.6];
+    let spec = ReportSpec::standard();
+    let pages = render_pages(&spec, false);
+    let printed = layout(&spec, false);
+    let turn = |i: usize| TURNS[i % TURNS.len()];
+    let bytes = scan_docx_of(
+        pages
+            .iter()
+            .enumerate()
+            .map(|(i, page)| {
+                let s = Scan {
+                    angle_deg: turn(i),
+                    ..Scan::default()
+                };
+                support::scan::scan(page, &s, None)
+            })
+            .collect(),
+    );
+    let x = process_bytes(&bytes, &options()).expect("reads");
+    let paragraphs: Vec<_> = x
+        .document
+        .body
+        .iter()
+        .filter_map(|b| match b {
+            Block::Paragraph(p) if p.confidence.is_some() => Some(p),
+            _ => None,
+        })
+        .collect();
+    let (mut held, mut tight, mut bad) = (0, 0, Vec::new());
+    let mut worst = 0.0f32;
+    for (i, (page, drawn)) in printed.iter().zip(&pages).enumerate() {
+        let n = i as u32 + 1;
+        // Each printed line's text and its ink on the drawn page, [x0, y0, x1, y1]: the pixels
+        // darker than halfway to the paper in its band (the next line starts a pitch below).
+        let lines: Vec<(&str, [f32; 4])> = page
+            .lines
+            .iter()
+            .filter(|l| l.text.chars().count() >= 4)
+            .filter_map(|l| {
+                let band = l.y..(l.y + 46).min(PAGE_H);
+                let ink: Vec<(u32, u32)> = band
+                    .flat_map(|y| (0..PAGE_W).map(move |x| (x, y)))
+                    .filter(|&(x, y)| drawn.get_pixel(x, y).0[0] < 134)
+                    .collect();
+                let lo = |f: fn(&(u32, u32)) -> u32| ink.iter().map(f).min();
+                let hi = |f: fn(&(u32, u32)) -> u32| ink.iter().map(f).max();
+                let b = [lo(|p| p.0)?, lo(|p| p.1)?, hi(|p| p.0)?, hi(|p| p.1)?];
+                Some((l.text.as_str(), b.map(|v| v as f32)))
+            })
+            .collect();
+        // Where a box of the drawn page lies once turned: the box around its turned corners.
+        let turned = |[x0, y0, x1, y1]: [f32; 4]| {
+            let at = |px: f32, py: f32| turned_point((PAGE_W, PAGE_H), turn(i), (px, py));
+            let c = [at(x0, y0), at(x1, y0), at(x1, y1), at(x0, y1)];
+            let min = |v: [f32; 4]| v.into_iter().fold(f32::MAX, f32::min);
+            let max = |v: [f32; 4]| v.into_iter().fold(f32::MIN, f32::max);
+            let (xs, ys) = (c.map(|p| p.0), c.map(|p| p.1));
+            [min(xs), min(ys), max(xs), max(ys)]
+        };
+        for p in paragraphs
+            .iter()
+            .filter(|p| p.page_box.is_some_and(|b| b.page == n))
+        {
+            let [bx, by, bw, bh] = p.page_box.expect("a box").rect;
+            let got = [bx, by, bx + bw - 1.0, by + bh - 1.0];
+            let mine: Vec<&(&str, [f32; 4])> =
+                lines.iter().filter(|(t, _)| p.text.contains(t)).collect();
+            for (t, b) in &mine {
+                let b = turned(*b);
+                let (cx, cy) = ((b[0] + b[2]) / 2.0, (b[1] + b[3]) / 2.0);
+                if (got[0]..=got[2]).contains(&cx) && (got[1]..=got[3]).contains(&cy) {
+                    held += 1;
+                } else {
+                    bad.push(format!(
+                        "page {n} {t:?}: centre {cx:.0},{cy:.0} outside {got:?}"
+                    ));
+                }
+            }
+            // A paragraph read whole: its box is the box around its lines' ink on the upright
+            // page, turned as the page was (the box around that box's turned corners; a short
+            // last line leaves one of them without ink).
+            let whole: String = mine.iter().map(|(t, _)| *t).collect();
+            if mine.is_empty() || whole != p.text {
+                continue;
+            }
+            let upright =
+                mine.iter()
+                    .fold([f32::MAX, f32::MAX, f32::MIN, f32::MIN], |a, (_, b)| {
+                        [
+                            a[0].min(b[0]),
+                            a[1].min(b[1]),
+                            a[2].max(b[2]),
+                            a[3].max(b[3]),
+                        ]
+                    });
+            let want = turned(upright);
+            let off = got
+                .iter()
+                .zip(want)
+                .map(|(g, w)| (g - w).abs())
+                .fold(0.0, f32::max);
+            worst = worst.max(off);
+            // The detector's boxes hold the ink with up to 9 px to spare on an upright page (a
+            // glyph's descent, the box's margin); turned 2° and back, 12.
+            if off > 14.0 {
+                bad.push(format!(
+                    "page {n} {:?}: box {got:?} around ink at {want:?}",
+                    p.text
+                ));
+            } else {
+                tight += 1;
+            }
+        }
+    }
+    eprintln!(
+        "{} pages, {} paragraphs read by OCR; {held} printed lines inside their paragraph's \
+         box; {tight} paragraphs read whole, their sides at most {worst:.1} px from their ink's",
+        pages.len(),
+        paragraphs.len()
+    );
+    assert!(
+        bad.is_empty(),
+        "{} off: {:#?}",
+        bad.len(),
+        &bad[..bad.len().min(6)]
+    );
+    assert!(
+        held >= 28 && tight >= 15,
+        "{held} lines, {tight} paragraphs checked"
     );
 }
