@@ -160,6 +160,7 @@ fn truth_grid(spec: &TableSpec) -> TableGrid {
                 colspan: c.colspan,
                 text: c.text,
                 bbox: None,
+                upright_box: None,
                 confidence: None,
                 page_box: None,
             })

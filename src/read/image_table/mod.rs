@@ -99,13 +99,12 @@ pub fn decode_clean(bytes: &[u8], limits: &Limits) -> Result<Cleaned, ImageTable
     })
 }
 
-/// A table read from a cleaned picture with its cells' boxes in the stored picture's pixels:
-/// the box the auditor finds the cell in, in the file as published.
+/// A table read from a cleaned picture with its cells' boxes in the stored picture's pixels
+/// (`bbox`: the box the auditor finds the cell in, in the file as published), and as found in
+/// the cleaned picture (`upright_box`: where two pictures' tables are compared).
 fn boxes_as_stored(mut table: TableGrid, frame: &PictureFrame) -> TableGrid {
-    if frame.is_identity() {
-        return table;
-    }
     for cell in &mut table.cells {
+        cell.upright_box = cell.bbox;
         cell.bbox = cell.bbox.map(|b| frame.stored_box(b));
     }
     table
@@ -602,6 +601,7 @@ fn read_cells(
             colspan: gc.colspan,
             text,
             bbox: Some([x, y, w, h]),
+            upright_box: None,
             confidence: Some(confidence),
             page_box: None,
         });
