@@ -329,32 +329,40 @@ fn the_review_page_draws_each_box_on_its_cell() {
     );
 }
 
-/// A report of page pictures, each page turned as a feeder turns it: each paragraph read by OCR
-/// keeps a box in the stored page picture's pixels that holds the printed lines it was read
-/// from — where the renderer put their ink, pushed through the same turn.
+/// How the pages of the scanned report are turned.
+const PAGE_TURNS: [f32; 5] = [2.0, -2.0, 1.5, -1.0, 0.6];
+
+/// A report of page pictures — a .docx of them, and a PDF whose pages are only pictures —, each
+/// page turned as a feeder turns it: each paragraph read by OCR keeps a box in the stored page
+/// picture's pixels (for the PDF too: the page's picture, not points) that holds the printed
+/// lines it was read from — where the renderer put their ink, pushed through the same turn.
 #[test]
 fn paragraphs_of_turned_scanned_pages_point_at_their_lines() {
+    use support::page_scan::{png, render_pages, scan_docx_of, scan_pdf};
+    let spec = ReportSpec::standard();
+    let turned: Vec<GrayImage> = render_pages(&spec, false)
+        .iter()
+        .enumerate()
+        .map(|(i, page)| {
+            let s = Scan {
+                angle_deg: PAGE_TURNS[i % PAGE_TURNS.len()],
+                ..Scan::default()
+            };
+            support::scan::scan_pixels(page, &s, None).to_luma8()
+        })
+        .collect();
+    paragraph_boxes_hold_their_lines("docx", &scan_docx_of(turned.iter().map(png).collect()));
+    paragraph_boxes_hold_their_lines("pdf", &scan_pdf(&turned));
+}
+
+fn paragraph_boxes_hold_their_lines(name: &str, bytes: &[u8]) {
     use nianbao::model::Block;
-    use support::page_scan::{layout, render_pages, scan_docx_of, PAGE_H, PAGE_W};
-    const TURNS: [f32; 5] = [2.0, -2.0, 1.5, -1.0, 0.6];
+    use support::page_scan::{layout, render_pages, PAGE_H, PAGE_W};
     let spec = ReportSpec::standard();
     let pages = render_pages(&spec, false);
     let printed = layout(&spec, false);
-    let turn = |i: usize| TURNS[i % TURNS.len()];
-    let bytes = scan_docx_of(
-        pages
-            .iter()
-            .enumerate()
-            .map(|(i, page)| {
-                let s = Scan {
-                    angle_deg: turn(i),
-                    ..Scan::default()
-                };
-                support::scan::scan(page, &s, None)
-            })
-            .collect(),
-    );
-    let x = process_bytes(&bytes, &options()).expect("reads");
+    let turn = |i: usize| PAGE_TURNS[i % PAGE_TURNS.len()];
+    let x = process_bytes(bytes, &options()).expect("reads");
     let paragraphs: Vec<_> = x
         .document
         .body
@@ -437,20 +445,20 @@ fn paragraphs_of_turned_scanned_pages_point_at_their_lines() {
         }
     }
     eprintln!(
-        "{} pages, {} paragraphs read by OCR; {held} printed lines inside their paragraph's \
+        "{name}: {} pages, {} paragraphs read by OCR; {held} printed lines inside their paragraph's \
          box; {tight} paragraphs read whole, their sides at most {worst:.1} px from their ink's",
         pages.len(),
         paragraphs.len()
     );
     assert!(
         bad.is_empty(),
-        "{} off: {:#?}",
+        "{name}: {} off: {:#?}",
         bad.len(),
         &bad[..bad.len().min(6)]
     );
     assert!(
         held >= 28 && tight >= 15,
-        "{held} lines, {tight} paragraphs checked"
+        "{name}: {held} lines, {tight} paragraphs checked"
     );
 }
 
