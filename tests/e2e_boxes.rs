@@ -4,7 +4,8 @@
 //! `support::render`, which knows where it drew each cell; the picture is then pasted in as
 //! drawn, turned 2° (`support::scan`) or photographed off a screen at an angle
 //! (`support::photo`), and each cell's true place in the stored picture is the drawn cell pushed
-//! through the same turn or camera; likewise the paragraphs OCR reads off turned page pictures.
+//! through the same turn or camera; likewise the paragraphs OCR reads off page pictures turned
+//! (in a .docx and in a PDF) or photographed on a desk, against the ink of the lines printed.
 //! Needs the OCR models (`scripts/setup-models`) and fonts-wqy-microhei.
 
 mod support;
@@ -12,6 +13,7 @@ mod support;
 use image::{DynamicImage, GrayImage, Luma};
 use nianbao::pipeline::{process_bytes, Options};
 use regex::Regex;
+use support::page_scan::{PAGE_H, PAGE_W};
 use support::photo::{photograph_in, seen_by, Ground, Shot};
 use support::pictures::{pictured_docx, section_table};
 use support::render::{cell_boxes, RenderStyle};
@@ -351,17 +353,60 @@ fn paragraphs_of_turned_scanned_pages_point_at_their_lines() {
             support::scan::scan_pixels(page, &s, None).to_luma8()
         })
         .collect();
-    paragraph_boxes_hold_their_lines("docx", &scan_docx_of(turned.iter().map(png).collect()));
-    paragraph_boxes_hold_their_lines("pdf", &scan_pdf(&turned));
+    let turn = |i: usize, p: (f32, f32)| {
+        turned_point((PAGE_W, PAGE_H), PAGE_TURNS[i % PAGE_TURNS.len()], p)
+    };
+    let docx = scan_docx_of(turned.iter().map(png).collect());
+    paragraph_boxes_hold_their_lines("docx", &docx, &turn);
+    paragraph_boxes_hold_their_lines("pdf", &scan_pdf(&turned), &turn);
 }
 
-fn paragraph_boxes_hold_their_lines(name: &str, bytes: &[u8]) {
+/// How a page is photographed for [`paragraphs_of_photographed_pages_point_at_their_lines`].
+fn page_shot(i: usize) -> Shot {
+    const TILTS: [(f32, f32); 2] = [(10.0, 4.0), (-8.0, -6.0)];
+    Shot {
+        tilt: TILTS[i % TILTS.len()],
+        turn: PAGE_TURNS[i % PAGE_TURNS.len()] * 1.5,
+        light: 0.7,
+        blur: 0.8,
+        jpeg: 80,
+        seed: 40 + i as u64,
+    }
+}
+
+/// The pages photographed on a desk at an angle: the paragraphs' boxes hold their lines in the
+/// photo, where the camera saw them (its perspective found from the sheet's outline, not known).
+#[test]
+fn paragraphs_of_photographed_pages_point_at_their_lines() {
+    use support::page_scan::{render_pages, scan_docx_of};
+    use support::photo::{photo_jpeg, PHOTO_H, PHOTO_W};
+    let pages = render_pages(&ReportSpec::standard(), false);
+    let photos = pages
+        .iter()
+        .enumerate()
+        .map(|(i, page)| photo_jpeg(page, &page_shot(i)))
+        .collect();
+    let camera = |i: usize, (x, y): (f32, f32)| {
+        let seen = seen_by((PAGE_W, PAGE_H), &page_shot(i), (PHOTO_W, PHOTO_H), 0.85);
+        // The photo samples pixel (i, j) at i + ½, j + ½.
+        let (u, v) = seen * (x + 0.5, y + 0.5);
+        (u - 0.5, v - 0.5)
+    };
+    paragraph_boxes_hold_their_lines("photos", &scan_docx_of(photos), &camera);
+}
+
+/// Each OCR'd paragraph of the report's pages (`bytes`) against the lines the renderer printed
+/// on them, `to_stored(page index, point)` taking a point of a drawn page to the stored picture.
+fn paragraph_boxes_hold_their_lines(
+    name: &str,
+    bytes: &[u8],
+    to_stored: &dyn Fn(usize, (f32, f32)) -> (f32, f32),
+) {
     use nianbao::model::Block;
-    use support::page_scan::{layout, render_pages, PAGE_H, PAGE_W};
+    use support::page_scan::{layout, render_pages};
     let spec = ReportSpec::standard();
     let pages = render_pages(&spec, false);
     let printed = layout(&spec, false);
-    let turn = |i: usize| PAGE_TURNS[i % PAGE_TURNS.len()];
     let x = process_bytes(bytes, &options()).expect("reads");
     let paragraphs: Vec<_> = x
         .document
@@ -396,7 +441,7 @@ fn paragraph_boxes_hold_their_lines(name: &str, bytes: &[u8]) {
             .collect();
         // Where a box of the drawn page lies once turned: the box around its turned corners.
         let turned = |[x0, y0, x1, y1]: [f32; 4]| {
-            let at = |px: f32, py: f32| turned_point((PAGE_W, PAGE_H), turn(i), (px, py));
+            let at = |px: f32, py: f32| to_stored(i, (px, py));
             box_around(&[at(x0, y0), at(x1, y0), at(x1, y1), at(x0, y1)])
         };
         for p in paragraphs
@@ -433,7 +478,7 @@ fn paragraph_boxes_hold_their_lines(name: &str, bytes: &[u8]) {
             let off = farthest_side(got, want);
             worst = worst.max(off);
             // The detector's boxes hold the ink with up to 9 px to spare on an upright page (a
-            // glyph's descent, the box's margin); turned 2° and back, 12.
+            // glyph's descent, the box's margin); turned 2° or photographed, and back, 12.
             if off > 14.0 {
                 bad.push(format!(
                     "page {n} {:?}: box {got:?} around ink at {want:?}",
