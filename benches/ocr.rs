@@ -160,6 +160,7 @@ fn truth_grid(spec: &TableSpec) -> TableGrid {
                 colspan: c.colspan,
                 text: c.text,
                 bbox: None,
+                upright_box: None,
                 confidence: None,
                 page_box: None,
             })
@@ -543,7 +544,9 @@ fn scan_report() {
     let (mut clean_total, mut detect_total) = (0.0, 0.0);
     for (i, img) in doc.images.iter().enumerate() {
         let c0 = cpu_secs();
-        let page = page_image::decode_page(&img.data, &Limits::default()).expect("a page");
+        let page = page_image::decode_page(&img.data, &Limits::default())
+            .expect("a page")
+            .gray;
         let c1 = cpu_secs();
         let boxes = detector
             .detect(&image::DynamicImage::ImageLuma8(page.clone()))

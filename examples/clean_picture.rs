@@ -28,9 +28,11 @@ fn main() {
             Some(c) => eprintln!("a photographed sheet, corners {c:?}"),
             None => eprintln!("no sheet on a darker ground: read as a scan"),
         }
-        page_image::decode_page(&bytes, &Limits::default()).expect("decode page")
+        page_image::decode_page(&bytes, &Limits::default())
+            .expect("decode page")
+            .gray
     } else {
-        clean::clean(&img)
+        clean::clean(&img).0
     };
     {
         let mut g = clean::gray_without_red(&img);

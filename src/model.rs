@@ -97,7 +97,8 @@ pub struct Paragraph {
 }
 
 /// A box on a printed page: page number (1-based) and `[x, y, width, height]` with the origin at
-/// the page's top-left corner, in PDF points (1/72 inch) for PDF pages and pixels for scans.
+/// the page's top-left corner, in PDF points (1/72 inch) for PDF pages and, for scans (a page
+/// picture read by OCR, in a PDF or not), in pixels of the page picture as stored.
 #[derive(Debug, Clone, Copy, PartialEq)]
 pub struct PageBox {
     pub page: u32,
@@ -205,8 +206,13 @@ pub struct Cell {
     pub colspan: usize,
     /// Cell text; paragraphs inside the cell are joined with `\n`.
     pub text: String,
-    /// Pixel box `[x, y, width, height]` when the cell was read from an image.
+    /// Pixel box `[x, y, width, height]` when the cell was read from an image: in the pixels of
+    /// the picture as stored, whatever turn or perspective the reader took out.
     pub bbox: Option<[u32; 4]>,
+    /// The same box in the picture as the reader read it — put upright, straightened: the
+    /// geometry of the table as printed, where the columns of two pictures of one table can be
+    /// compared. Never written out.
+    pub upright_box: Option<[u32; 4]>,
     /// Recognition confidence 0–1 when the cell was read by OCR.
     pub confidence: Option<f32>,
     /// Where the cell was printed, when it was read from a laid-out page (PDF).

@@ -69,7 +69,7 @@ pub(super) fn read_scanned_pages(doc: &mut Document, opts: &Options) -> HashSet<
                 continue;
             }
         };
-        let grid = page_image::find_table(&page);
+        let grid = page_image::find_table(&page.gray);
         read.push(
             page_image::read_page(&page, grid.as_ref(), scan.page, detector, recogniser)
                 .map_err(|e| e.to_string()),
@@ -93,16 +93,14 @@ pub(super) fn read_scanned_pages(doc: &mut Document, opts: &Options) -> HashSet<
         };
         match read {
             Ok(PageText {
-                paragraphs,
-                table: region,
+                mut paragraphs,
+                above_table,
                 ..
             }) => {
                 done.insert(scan.image);
                 let count = paragraphs.len();
-                let (above, below): (Vec<_>, Vec<_>) = paragraphs.into_iter().partition(|p| {
-                    let top = p.page_box.map_or(0.0, |b| b.rect[1]);
-                    region.is_none_or(|t| top < t[1] as f32)
-                });
+                let below = paragraphs.split_off(above_table.min(count));
+                let above = paragraphs;
                 let after = scan.pos + 1;
                 let below = table
                     .into_iter()
@@ -136,13 +134,11 @@ fn join_across_pages(pages: &mut [Result<PageText, String>]) {
         let (Ok(prev), Ok(next)) = (&mut before[k - 1], &mut after[0]) else {
             continue;
         };
-        // A paragraph does not go on across a table at the top of the next page.
-        let below_table = |p: &crate::model::Paragraph| {
-            next.table
-                .zip(p.page_box)
-                .is_some_and(|(t, b)| b.rect[1] > t[1] as f32)
-        };
-        if !(prev.ends_open && next.starts_flush) || next.paragraphs.first().is_none_or(below_table)
+        // A paragraph does not go on across a table at the top of the next page (the next
+        // page's first paragraph lies below its table).
+        if !(prev.ends_open && next.starts_flush)
+            || next.paragraphs.is_empty()
+            || next.above_table == 0
         {
             continue;
         }
@@ -150,6 +146,7 @@ fn join_across_pages(pages: &mut [Result<PageText, String>]) {
             continue;
         };
         let first = next.paragraphs.remove(0);
+        next.above_table -= 1;
         last.text.push_str(&first.text);
         if let (Some(a), Some(b)) = (last.confidence, first.confidence) {
             last.confidence = Some((a + b) / 2.0);
@@ -216,7 +213,7 @@ mod tests {
                     ..Default::default()
                 })
                 .collect(),
-            table: None,
+            above_table: texts.len(),
             starts_flush,
             ends_open,
         })

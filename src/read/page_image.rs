@@ -19,16 +19,19 @@
 //! (`一、`, `（二）`), or when the line before it stopped short of the right margin. A page
 //! number (`- 3 -`, `第3页`, `3/12`) in the top or bottom tenth of the page is dropped.
 //!
-//! Every paragraph keeps its page and box (pixels of the cleaned, straightened page picture) and the mean confidence
-//! of its lines, which marks it as read by OCR ([`Paragraph::confidence`]).
+//! Every paragraph keeps its page and box and the mean confidence of its lines, which marks it
+//! as read by OCR ([`Paragraph::confidence`]). The box is found in the cleaned page's pixels and
+//! given in the page picture's pixels as stored (the picture in the output's `images/`): the
+//! turn and the perspective taken out are put back ([`PictureFrame`]).
 
 use image::{DynamicImage, GrayImage, Luma};
 
 use crate::model::{PageBox, Paragraph};
 use crate::ocr::detect::{Detector, TextBox};
 use crate::ocr::{OcrError, Recogniser};
+use crate::read::image_table::frame::PictureFrame;
 use crate::read::image_table::grid::{self, Binary, Grid};
-use crate::read::image_table::ImageTableError;
+use crate::read::image_table::{Cleaned, ImageTableError};
 use crate::read::Limits;
 
 /// White kept around a detected line when it is cropped for the recogniser, as a share of its
@@ -45,8 +48,9 @@ const FAINT: u8 = 170;
 /// straightened pixels (and the table reader's second look at a doubted digit finds them again).
 ///
 /// A photographed page is first mapped onto an upright rectangle ([`super::image_table::photo::unwarp_sheet`]): the
-/// sheet found on its darker ground, the perspective taken out.
-pub fn decode_page(bytes: &[u8], limits: &Limits) -> Result<GrayImage, ImageTableError> {
+/// sheet found on its darker ground, the perspective taken out. The frame of the result maps
+/// its pixels back onto the stored picture's.
+pub fn decode_page(bytes: &[u8], limits: &Limits) -> Result<Cleaned, ImageTableError> {
     crate::read::image_table::decode_clean(bytes, limits)
 }
 
@@ -74,11 +78,13 @@ struct PageLine {
 /// What a page picture gave.
 #[derive(Debug, Clone, Default)]
 pub struct PageText {
-    /// The paragraphs outside the ruled table, in reading order.
+    /// The paragraphs outside the ruled table, in reading order: first those above the table
+    /// (whose lines were left to the table-picture reader), then those below it. Their boxes are
+    /// in the stored page picture's pixels.
     pub paragraphs: Vec<Paragraph>,
-    /// `[x0, y0, x1, y1]` of the ruled table on the page, whose lines were left to the
-    /// table-picture reader.
-    pub table: Option<[u32; 4]>,
+    /// How many of the paragraphs lie above the page's ruled table: all of them when the page
+    /// has none. Told in the cleaned page's pixels, where the page is upright.
+    pub above_table: usize,
     /// The first line starts at the left margin, not as a heading: the paragraph may go on
     /// from the page before.
     pub starts_flush: bool,
@@ -88,14 +94,16 @@ pub struct PageText {
 
 /// The paragraphs of a cleaned page picture ([`decode_page`]), in reading order, leaving out
 /// the lines inside `table` (found by [`find_table`]). `page` is the page number (1-based);
-/// boxes are in the pixels of the cleaned (straightened) page.
+/// lines and paragraphs are found in the cleaned page's pixels, and the paragraphs' boxes given
+/// in the stored picture's.
 pub fn read_page(
-    gray: &GrayImage,
+    cleaned: &Cleaned,
     table: Option<&Grid>,
     page: u32,
     detector: &Detector,
     recogniser: &Recogniser,
 ) -> Result<PageText, OcrError> {
+    let gray = &cleaned.gray;
     let (w, h) = gray.dimensions();
     let table = table.map(|g| {
         let x0 = g.cols.first().map_or(0, |r| r.start);
@@ -141,14 +149,30 @@ pub fn read_page(
     lines = rows(lines);
     lines.retain(|l| !is_page_number(l, h));
     let layout = Layout::of(&lines);
+    // Above or below the table, told while the page is upright.
+    let (mut paragraphs, below): (Vec<_>, Vec<_>) =
+        paragraphs(&lines, page).into_iter().partition(|p| {
+            let top = p.page_box.map_or(0.0, |b| b.rect[1]);
+            table.is_none_or(|t| top < t[1] as f32)
+        });
+    let above_table = paragraphs.len();
+    paragraphs.extend(below);
+    boxes_as_stored(&mut paragraphs, &cleaned.frame);
     Ok(PageText {
-        paragraphs: paragraphs(&lines, page),
-        table,
+        paragraphs,
+        above_table,
         starts_flush: lines
             .first()
             .is_some_and(|l| !layout.indented(l) && !starts_heading(&l.text)),
         ends_open: lines.last().is_some_and(|l| !layout.short(l)),
     })
+}
+
+/// The paragraphs' boxes, found in the cleaned page's pixels, in the stored picture's.
+fn boxes_as_stored(paragraphs: &mut [Paragraph], frame: &PictureFrame) {
+    for b in paragraphs.iter_mut().filter_map(|p| p.page_box.as_mut()) {
+        b.rect = frame.stored_rect(b.rect);
+    }
 }
 
 /// The level of the paper: the most common grey (a scan's white is rarely 255).

@@ -55,6 +55,25 @@ fn corners(w: f32, h: f32, shot: &Shot, dist: f32, (pw, ph): (u32, u32)) -> [(f3
     })
 }
 
+/// Where [`photograph_in`] sees a `picture` photographed as `shot` says in a `size` photo,
+/// filling `fill` of it: picture → photo, both in continuous coordinates (pixel `(i, j)` covers
+/// `i..i + 1`, `j..j + 1`).
+pub fn seen_by(picture: (u32, u32), shot: &Shot, size: (u32, u32), fill: f32) -> Projection {
+    let (pw, ph) = (picture.0 as f32, picture.1 as f32);
+    let seen = seen_corners(picture, shot, size, fill);
+    Projection::from_control_points([(0.0, 0.0), (pw, 0.0), (pw, ph), (0.0, ph)], seen)
+        .expect("the picture's corners make a projection")
+}
+
+/// Where the picture's corners lie in the photo: the camera as far from it as makes it fill
+/// `fill` of the photo.
+fn seen_corners(picture: (u32, u32), shot: &Shot, size: (u32, u32), fill: f32) -> [(f32, f32); 4] {
+    let (pw, ph) = (picture.0 as f32, picture.1 as f32);
+    let f = 0.75 * size.0.max(size.1) as f32;
+    let dist = f * (pw / (fill * size.0 as f32)).max(ph / (fill * size.1 as f32));
+    corners(pw, ph, shot, dist, size)
+}
+
 /// A page photographed on a desk: colour pixels of the whole photo, desk included.
 pub fn photograph(page: &GrayImage, shot: &Shot) -> RgbImage {
     photograph_in(page, shot, (PHOTO_W, PHOTO_H), Ground::Desk, 0.85)
@@ -70,9 +89,7 @@ pub fn photograph_in(
     fill: f32,
 ) -> RgbImage {
     let (pw, ph) = (picture.width() as f32, picture.height() as f32);
-    let f = 0.75 * size.0.max(size.1) as f32;
-    let dist = f * (pw / (fill * size.0 as f32)).max(ph / (fill * size.1 as f32));
-    let seen = corners(pw, ph, shot, dist, size);
+    let seen = seen_corners(picture.dimensions(), shot, size, fill);
     let to_picture =
         Projection::from_control_points(seen, [(0.0, 0.0), (pw, 0.0), (pw, ph), (0.0, ph)])
             .expect("the picture's corners make a projection");

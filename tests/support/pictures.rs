@@ -97,7 +97,7 @@ fn blur(img: &mut GrayImage, x0: u32, y0: u32, x1: u32, y1: u32) {
 }
 
 /// The statistical table of a report section, as the renderer draws it.
-fn section_table(spec: &ReportSpec, section: &str) -> Option<super::render::TableSpec> {
+pub fn section_table(spec: &ReportSpec, section: &str) -> Option<super::render::TableSpec> {
     Some(match section {
         "active_disclosure" => table2_2021(&spec.t2.iter().map(text).collect::<Vec<_>>()),
         "requests" => table3_2021(&spec.t3.iter().flatten().map(text).collect::<Vec<_>>()),
@@ -108,10 +108,21 @@ fn section_table(spec: &ReportSpec, section: &str) -> Option<super::render::Tabl
 
 /// The standard report with each statistical table pasted in as a picture in its section.
 pub fn pictures_docx(spec: &ReportSpec, style: &RenderStyle, t3: T3Pictures) -> Vec<u8> {
+    pictures_docx_through(spec, style, t3, &|_, png| png)
+}
+
+/// [`pictures_docx`] with each picture's PNG bytes put through `damage(n, png)` (`n`: the
+/// picture's number, 1-based) before it is pasted in.
+pub fn pictures_docx_through(
+    spec: &ReportSpec,
+    style: &RenderStyle,
+    t3: T3Pictures,
+    damage: &dyn Fn(u32, Vec<u8>) -> Vec<u8>,
+) -> Vec<u8> {
     let n = Cell::new(0u32);
     let picture = |d: &mut Docx, png: Vec<u8>| {
         n.set(n.get() + 1);
-        add_picture(d, n.get(), png);
+        add_picture(d, n.get(), damage(n.get(), png));
     };
     standard_docx_with(spec, &|d, section| {
         let Some(table) = section_table(spec, section) else {

@@ -98,12 +98,29 @@ pub fn scan_pixels(clean: &GrayImage, s: &Scan, font: Option<&FontVec>) -> Dynam
     }
 }
 
+/// The white margins [`turn`] grows a `w × h` picture by before turning it.
+fn turn_pads(w: u32, h: u32, angle_deg: f32) -> (u32, u32) {
+    let s = angle_deg.to_radians().sin().abs();
+    (
+        ((h as f32 * s) / 2.0).ceil() as u32 + 4,
+        ((w as f32 * s) / 2.0).ceil() as u32 + 4,
+    )
+}
+
+/// Where [`turn`] puts the pixel `(x, y)` of a `w × h` picture (pixel coordinates, as
+/// imageproc's rotation takes them).
+pub fn turned_point((w, h): (u32, u32), angle_deg: f32, (x, y): (f32, f32)) -> (f32, f32) {
+    let (pad_x, pad_y) = turn_pads(w, h, angle_deg);
+    let (cx, cy) = ((w + 2 * pad_x) as f32 / 2.0, (h + 2 * pad_y) as f32 / 2.0);
+    let (dx, dy) = (x + pad_x as f32 - cx, y + pad_y as f32 - cy);
+    let (s, c) = angle_deg.to_radians().sin_cos();
+    (cx + c * dx - s * dy, cy + s * dx + c * dy)
+}
+
 /// Turns the picture about its centre on a white page grown by the room the corners need.
 pub fn turn(img: &GrayImage, angle_deg: f32) -> GrayImage {
     let t = angle_deg.to_radians();
-    let (w, h) = (img.width() as f32, img.height() as f32);
-    let pad_x = ((h * t.sin().abs()) / 2.0).ceil() as u32 + 4;
-    let pad_y = ((w * t.sin().abs()) / 2.0).ceil() as u32 + 4;
+    let (pad_x, pad_y) = turn_pads(img.width(), img.height(), angle_deg);
     let mut page = GrayImage::from_pixel(
         img.width() + 2 * pad_x,
         img.height() + 2 * pad_y,

@@ -94,6 +94,7 @@ pub(crate) fn build(rows: Vec<Row>, limits: &Limits) -> Result<Option<TableGrid>
                 colspan: end - col,
                 text,
                 bbox: None,
+                upright_box: None,
                 confidence: None,
                 page_box: None,
             });

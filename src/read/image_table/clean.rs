@@ -4,7 +4,9 @@
 //! no skew is found), so what read well before reads the same.
 
 use image::{DynamicImage, GrayImage, Luma};
-use imageproc::geometric_transformations::{rotate_about_center_no_crop, Border, Interpolation};
+use imageproc::geometric_transformations::{
+    rotate_about_center_no_crop, Border, Interpolation, Projection,
+};
 use imageproc::region_labelling::{connected_components, Connectivity};
 
 /// The largest skew looked for, in degrees (a scanner feeder or a hand-held phone).
@@ -375,8 +377,9 @@ pub fn straighten(gray: &GrayImage, deg: f32) -> GrayImage {
 }
 
 /// All of the above, in order: red dropped, paper flattened (and the seal's ink with it),
-/// specks erased, straightened.
-pub fn clean(img: &DynamicImage) -> GrayImage {
+/// specks erased, straightened. With the picture, the turn it took (pixels before → after, for
+/// [`super::frame::PictureFrame`]); `None` when it was not turned.
+pub fn clean(img: &DynamicImage) -> (GrayImage, Option<Projection>) {
     let (mut gray, seal) = without_red(img);
     flatten_paper_beside(&mut gray, seal.as_ref());
     if let Some(seal) = seal {
@@ -385,8 +388,12 @@ pub fn clean(img: &DynamicImage) -> GrayImage {
     let level = imageproc::contrast::otsu_level(&gray);
     erase_specks(&mut gray, level);
     match skew_deg(&gray, level) {
-        0.0 => gray,
-        deg => straighten(&gray, deg),
+        0.0 => (gray, None),
+        deg => {
+            let turned = straighten(&gray, deg);
+            let turn = super::frame::straightening(gray.dimensions(), turned.dimensions(), deg);
+            (turned, Some(turn))
+        }
     }
 }
 

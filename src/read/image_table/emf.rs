@@ -212,6 +212,7 @@ pub fn read_emf_table(
                 colspan: span,
                 text,
                 bbox: None,
+                upright_box: None,
                 confidence: None,
                 page_box: None,
             }),

@@ -9,6 +9,7 @@
 
 pub mod clean;
 pub mod emf;
+pub mod frame;
 pub mod grid;
 pub mod photo;
 pub mod reread;
@@ -21,6 +22,7 @@ use image::{GrayImage, ImageReader, Luma};
 use crate::model::{Cell, TableGrid, TableOrigin};
 use crate::ocr::{OcrError, Recogniser};
 use crate::read::Limits;
+use frame::PictureFrame;
 use grid::{Binary, Grid, GridCell};
 
 /// Why a picture could not be read as a table.
@@ -49,30 +51,63 @@ pub fn read_table_image(
     if emf::is_emf(bytes) {
         return emf::read_emf_table(bytes, image_index);
     }
-    let gray = decode_clean(bytes, limits)?;
-    let Some(grid) = grid::detect(&Binary::rules(&gray)) else {
+    let picture = decode_clean(bytes, limits)?;
+    let Some(grid) = grid::detect(&Binary::rules(&picture.gray)) else {
         // No full grid: a 三线表 or a table with no rules, read from its columns of text.
-        return unruled::read_unruled(&gray, image_index, ocr);
+        let table = unruled::read_unruled(&picture.gray, image_index, ocr)?;
+        return Ok(table.map(|t| boxes_as_stored(t, &picture.frame)));
     };
-    read_grid(&gray, &grid, image_index, ocr).map(Some)
+    read_grid(&picture, &grid, image_index, ocr).map(Some)
 }
 
 /// Reads the cells of a grid already found in a cleaned picture ([`decode_clean`]): a scanned
-/// page, cleaned and searched for its table once for its text and its table alike.
+/// page, cleaned and searched for its table once for its text and its table alike. The cells'
+/// boxes are in the stored picture's pixels.
 pub fn read_grid(
-    gray: &GrayImage,
+    picture: &Cleaned,
     grid: &Grid,
     image_index: usize,
     ocr: &Recogniser,
 ) -> Result<TableGrid, ImageTableError> {
-    read_cells(gray, &Binary::otsu(gray), grid, image_index, ocr)
+    let gray = &picture.gray;
+    let table = read_cells(gray, &Binary::otsu(gray), grid, image_index, ocr)?;
+    Ok(boxes_as_stored(table, &picture.frame))
+}
+
+/// A picture cleaned for reading ([`decode_clean`]), and where its pixels lie in the picture
+/// as stored.
+pub struct Cleaned {
+    /// The upright, straightened, cleaned picture: grids and text lines are found, and cells
+    /// cropped and read again ([`reread`]), in its pixels.
+    pub gray: GrayImage,
+    /// Its pixels → the stored picture's: every box handed out is mapped through it.
+    pub frame: PictureFrame,
 }
 
 /// Decodes image bytes and cleans the picture for reading: a photographed sheet or screen put
 /// upright ([`photo::unwarp_sheet`]), then [`clean::clean`] (red seal ink dropped, paper
-/// flattened, specks erased, skew straightened).
-pub fn decode_clean(bytes: &[u8], limits: &Limits) -> Result<GrayImage, ImageTableError> {
-    Ok(clean::clean(&photo::unwarp_sheet(decode(bytes, limits)?)))
+/// flattened, specks erased, skew straightened). The frame records the two moves, so boxes
+/// found in the cleaned pixels can be given in the stored picture's ([`PictureFrame`]).
+pub fn decode_clean(bytes: &[u8], limits: &Limits) -> Result<Cleaned, ImageTableError> {
+    let stored = decode(bytes, limits)?;
+    let frame = PictureFrame::of(stored.width(), stored.height());
+    let (upright, unwarp) = photo::unwarp_sheet(stored);
+    let (gray, turn) = clean::clean(&upright);
+    Ok(Cleaned {
+        gray,
+        frame: frame.then(unwarp).then(turn),
+    })
+}
+
+/// A table read from a cleaned picture with its cells' boxes in the stored picture's pixels
+/// (`bbox`: the box the auditor finds the cell in, in the file as published), and as found in
+/// the cleaned picture (`upright_box`: where two pictures' tables are compared).
+fn boxes_as_stored(mut table: TableGrid, frame: &PictureFrame) -> TableGrid {
+    for cell in &mut table.cells {
+        cell.upright_box = cell.bbox;
+        cell.bbox = cell.bbox.map(|b| frame.stored_box(b));
+    }
+    table
 }
 
 /// Decodes image bytes, checking the declared size first.
@@ -566,6 +601,7 @@ fn read_cells(
             colspan: gc.colspan,
             text,
             bbox: Some([x, y, w, h]),
+            upright_box: None,
             confidence: Some(confidence),
             page_box: None,
         });

@@ -43,10 +43,12 @@ const EDGE_TRIM: f32 = 0.005;
 pub type Corners = [(f32, f32); 4];
 
 /// The picture with a photographed sheet mapped onto an upright rectangle of the sheet's own
-/// size, or the picture as it was when it holds no sheet on a darker ground.
-pub fn unwarp_sheet(img: DynamicImage) -> DynamicImage {
+/// size, or the picture as it was when it holds no sheet on a darker ground. With it, the
+/// mapping taken (picture pixels → upright pixels, for [`super::frame::PictureFrame`]); `None`
+/// when the picture is returned as it was.
+pub fn unwarp_sheet(img: DynamicImage) -> (DynamicImage, Option<Projection>) {
     let Some(corners) = find_sheet(&img.to_luma8()) else {
-        return img;
+        return (img, None);
     };
     let (w, h) = upright_size(
         &corners,
@@ -62,7 +64,7 @@ pub fn unwarp_sheet(img: DynamicImage) -> DynamicImage {
         corners,
         [(-m, -m), (w + m, -m), (w + m, h + m), (-m, h + m)],
     ) else {
-        return img;
+        return (img, None);
     };
     let (w, h) = (w as u32, h as u32);
     if img.color().has_color() {
@@ -71,13 +73,13 @@ pub fn unwarp_sheet(img: DynamicImage) -> DynamicImage {
         let mut out = image::RgbImage::new(w, h);
         let white = Border::Constant(image::Rgb([255, 255, 255]));
         warp_into(&rgb, projection, Interpolation::Bilinear, white, &mut out);
-        DynamicImage::ImageRgb8(out)
+        (DynamicImage::ImageRgb8(out), Some(projection))
     } else {
         let gray = img.to_luma8();
         let mut out = GrayImage::new(w, h);
         let white = Border::Constant(Luma([255]));
         warp_into(&gray, projection, Interpolation::Bilinear, white, &mut out);
-        DynamicImage::ImageLuma8(out)
+        (DynamicImage::ImageLuma8(out), Some(projection))
     }
 }
 
@@ -439,7 +441,7 @@ mod tests {
         ] {
             let drawn = seen(tilt, turn, 720.0, 750.0, 760, 960);
             let picture = photographed(drawn, 760, 960);
-            let out = unwarp_sheet(DynamicImage::ImageLuma8(picture)).to_luma8();
+            let out = unwarp_sheet(DynamicImage::ImageLuma8(picture)).0.to_luma8();
             // No ground left along the edges: the paper reaches them.
             let (w, h) = out.dimensions();
             let dark_edge = (0..w)

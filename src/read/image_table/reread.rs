@@ -90,7 +90,9 @@ pub fn reread_digits(
     doubts: &[Doubt],
     reader: &dyn LineReader,
 ) -> Result<Vec<Reread>, ImageTableError> {
-    let gray = decode_clean(bytes, limits)?;
+    // Cells are cut again from the cleaned pixels, where the first reading cut them; they are
+    // matched by row and column, so no box is handed out here.
+    let gray = decode_clean(bytes, limits)?.gray;
     let Some(grid) = grid::detect(&Binary::rules(&gray)) else {
         return Ok(Vec::new());
     };

@@ -139,6 +139,7 @@ pub fn read_unruled(
                     (x1.ceil() as u32).saturating_sub(x).max(1),
                     (y1.ceil() as u32).saturating_sub(y).max(1),
                 ]),
+                upright_box: None,
                 confidence: Some(confidence),
                 page_box: None,
             }

@@ -242,6 +242,7 @@ pub fn page_cell(c: GridCell, text: String, page: u32, [x0, y0, x1, y1]: [f32; 4
         colspan: c.colspan,
         text,
         bbox: None,
+        upright_box: None,
         confidence: None,
         page_box: Some(PageBox {
             page,

@@ -273,12 +273,13 @@ fn same_columns(a: &TableGrid, b: &TableGrid) -> bool {
 }
 
 /// The left edge of each column, as a fraction of the table's width from its left edge; `None`
-/// for a column no cell starts in. `None` for a table without pixel boxes.
+/// for a column no cell starts in. `None` for a table without pixel boxes. Measured on the
+/// picture made upright (a turned or photographed picture's stored pixels skew its columns).
 fn column_rules(g: &TableGrid) -> Option<Vec<Option<f32>>> {
     let boxes: Vec<(usize, [u32; 4])> = g
         .cells
         .iter()
-        .filter_map(|c| Some((c.col, c.bbox?)))
+        .filter_map(|c| Some((c.col, c.upright_box.or(c.bbox)?)))
         .collect();
     let left = boxes.iter().map(|(_, b)| b[0]).min()?;
     let right = boxes.iter().map(|(_, b)| b[0] + b[2]).max()?;

@@ -279,6 +279,7 @@ impl<'l> GridBuilder<'l> {
             colspan: tc.span,
             text: tc.text,
             bbox: None,
+            upright_box: None,
             confidence: None,
             page_box: None,
         });

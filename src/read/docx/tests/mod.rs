@@ -118,6 +118,7 @@ fn cell(row: usize, col: usize, rowspan: usize, colspan: usize, text: &str) -> C
         colspan,
         text: text.into(),
         bbox: None,
+        upright_box: None,
         confidence: None,
         page_box: None,
     }
