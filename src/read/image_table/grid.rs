@@ -145,15 +145,13 @@ fn rules(b: &Binary, horizontal: bool) -> Vec<Rule> {
     let k = (along / 20).max(8);
     let proj = line_projection(b, horizontal, k);
     // A band is the rule plus any short strokes of text touching it: keep only the rows (or
-    // columns) carrying at least half of the band's peak, i.e. the rule itself.
+    // columns) carrying at least half of the band's peak, i.e. the rule itself. Strong rows
+    // apart from each other are apart in the band too: a blurred rule between two columns of
+    // text (尚未 | 审结, their strokes as tall as a third of the rule) is not one thick band
+    // with the strokes on either side, which is no rule at all.
     let found: Vec<(Rule, u32)> = bands(&proj)
         .into_iter()
-        .map(|(r, peak)| {
-            let strong = |i: &u32| proj[*i as usize] * 2 >= peak;
-            let start = (r.start..=r.end).find(strong).unwrap_or(r.start);
-            let end = (r.start..=r.end).rev().find(strong).unwrap_or(r.end);
-            (Rule { start, end }, peak)
-        })
+        .flat_map(|(r, peak)| strong_parts(&proj, r, peak))
         .collect();
     let top = found.iter().map(|(_, p)| *p).max().unwrap_or(0);
     // A rule is thin; a thick dark band is a picture region, not a rule.
@@ -163,6 +161,26 @@ fn rules(b: &Binary, horizontal: bool) -> Vec<Rule> {
         .filter(|(r, p)| (*p >= 2 * k || *p * 4 >= top) && r.end - r.start < max_thick)
         .map(|(r, _)| r)
         .collect()
+}
+
+/// The runs of a band's rows (or columns) carrying at least half of its peak (a gap of one
+/// weaker row bridged, as [`bands`] does), each with its own peak.
+fn strong_parts(proj: &[u32], band: Rule, peak: u32) -> Vec<(Rule, u32)> {
+    let mut parts: Vec<(Rule, u32)> = Vec::new();
+    for i in band.start..=band.end {
+        let v = proj[i as usize];
+        if v * 2 < peak {
+            continue;
+        }
+        match parts.last_mut() {
+            Some((r, p)) if i <= r.end + 2 => {
+                r.end = i;
+                *p = (*p).max(v);
+            }
+            _ => parts.push((Rule { start: i, end: i }, v)),
+        }
+    }
+    parts
 }
 
 /// The longest run of `true`, gaps of up to `bridge` pixels bridged.
@@ -289,4 +307,35 @@ fn detect_within(b: &Binary, [x0, y0, x1, y1]: [u32; 4]) -> Option<Grid> {
         cols: inner.cols.into_iter().map(|r| shift(r, x0)).collect(),
         cells: inner.cells,
     })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// A vertical rule at x = 100 between two columns of text whose strokes are as tall, all
+    /// told as much as half the rule, with short strokes joining them to the rule: the
+    /// rule is found, one or two pixels wide, and the text beside it is no rule of its own width.
+    #[test]
+    fn a_rule_between_tall_strokes_of_text_is_found() {
+        let (width, height) = (200u32, 100u32);
+        let ink = (0..height)
+            .flat_map(|y| (0..width).map(move |x| (x, y)))
+            .map(|(x, y)| match x {
+                100 => (10..90).contains(&y),
+                // Five lines of text, each with a 10-px stroke in these columns.
+                94 | 95 | 105 | 106 => (0..5).any(|l| (12 + l * 16..22 + l * 16).contains(&y)),
+                // Short strokes (8 px) in the columns between.
+                96..=99 | 101..=104 => (30..38).contains(&y),
+                _ => false,
+            })
+            .collect();
+        let b = Binary { width, height, ink };
+        let cols = rules(&b, false);
+        assert!(
+            cols.iter()
+                .any(|r| r.start <= 100 && r.end >= 100 && r.end - r.start <= 1),
+            "{cols:?}"
+        );
+    }
 }
