@@ -441,7 +441,21 @@ fn placeholder_mark(gray: &GrayImage, b: InkBox) -> Option<&'static str> {
         })
         .max()
         .unwrap_or(0);
-    (top - bottom > 0.1 * h as f32 && widest_top_row * 4 <= w * 3).then_some("/")
+    // A slash crosses each row once; a `0` (or a `4`) that the recogniser read as nothing
+    // leans too when dust or JPEG blocks weigh on one side, but crosses its middle rows twice.
+    let twice = (b.y0..=b.y1)
+        .filter(|&y| {
+            let mut runs = 0;
+            let mut inside = false;
+            for x in b.x0..=b.x1 {
+                let inked = gray.get_pixel(x, y)[0] < ink;
+                runs += u32::from(inked && !inside);
+                inside = inked;
+            }
+            runs >= 2
+        })
+        .count() as u32;
+    (top - bottom > 0.1 * h as f32 && widest_top_row * 4 <= w * 3 && twice * 4 <= h).then_some("/")
 }
 
 /// Readings of 未 ("not yet") as 末 ("end"), which differ only in which stroke is longer and
@@ -892,5 +906,12 @@ mod tests {
             y <= 1 || (x as f32 - at).abs() <= 1.0
         });
         assert_eq!(placeholder_mark(&seven, b), None);
+        // A zero leaning the same way: its two sides in every middle row.
+        let zero = mark(&|x, y| {
+            let lean = (11 - y) as f32 * 2.0 / 11.0;
+            let (dx, dy) = ((x as f32 - 3.0 - lean) / 3.0, (y as f32 - 5.5) / 5.5);
+            (0.55..=1.05).contains(&(dx * dx + dy * dy).sqrt())
+        });
+        assert_eq!(placeholder_mark(&zero, b), None);
     }
 }
