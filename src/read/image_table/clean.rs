@@ -236,8 +236,9 @@ fn flatten_paper_beside(gray: &mut GrayImage, seal: Option<&SealInk>) {
 
 /// Erases specks: blobs of ink of at most `SPECK_AREA` pixels with little other ink around
 /// them (within `NEAR` pixels, rules not counted), unless the blob sits like a decimal point or
-/// a `、` — between two glyphs, on their baseline. The dots of 氵 and 主 and the fragments of a
-/// blurred digit have ink around them; dust has not. Only a dusty picture is touched. Dust in an empty cell
+/// a `、` — between two glyphs, on their baseline — or lies in line with ink on both sides, a
+/// piece of a rule between two holes. The dots of 氵 and 主 and the fragments of a blurred digit
+/// have ink around them; dust has not. Only a dusty picture is touched. Dust in an empty cell
 /// would otherwise become a text line of its own, and dust beside a number a `.` in it.
 pub fn erase_specks(gray: &mut GrayImage, ink_level: u8) {
     const SPECK_AREA: u32 = 6;
@@ -245,6 +246,8 @@ pub fn erase_specks(gray: &mut GrayImage, ink_level: u8) {
     const SIDE: u32 = 8;
     const GLYPH: u32 = 16;
     const NEAR: u32 = 4;
+    // How far a piece of a rule lies from the rest of it, across a hole.
+    const IN_LINE: u32 = 3;
     let (w, h) = gray.dimensions();
     let ink = GrayImage::from_fn(w, h, |x, y| {
         Luma([u8::from(gray.get_pixel(x, y).0[0] <= ink_level)])
@@ -288,6 +291,21 @@ pub fn erase_specks(gray: &mut GrayImage, ink_level: u8) {
         let left = (x0 > 0).then(|| glyph_bottom(x0.saturating_sub(SIDE)..=x0 - 1, y0, y1));
         let right = (x1 + 1 < w).then(|| glyph_bottom(x1 + 1..=(x1 + SIDE).min(w - 1), y0, y1));
         let point = on_baseline(left.flatten(), y1) && on_baseline(right.flatten(), y1);
+        // A piece of a rule cut out of it by two holes (specks of paper on the rule, one at a
+        // crossing): ink in line with it on both sides, a hole's width away.
+        let solid = |x: u32, y: u32| {
+            let l = labels.get_pixel(x, y).0[0] as usize;
+            l != 0 && boxes[l].0 > SPECK_AREA
+        };
+        let above = |x: u32| (y0.saturating_sub(IN_LINE)..y0).any(|y| solid(x, y));
+        let below = |x: u32| (y1 + 1..=(y1 + IN_LINE).min(h - 1)).any(|y| solid(x, y));
+        let before = |y: u32| (x0.saturating_sub(IN_LINE)..x0).any(|x| solid(x, y));
+        let after = |y: u32| (x1 + 1..=(x1 + IN_LINE).min(w - 1)).any(|x| solid(x, y));
+        let in_rule =
+            (x0..=x1).any(|x| above(x) && below(x)) || (y0..=y1).any(|y| before(y) && after(y));
+        if in_rule {
+            continue;
+        }
         let around = (y0.saturating_sub(NEAR)..=(y1 + NEAR).min(h - 1))
             .flat_map(|y| (x0.saturating_sub(NEAR)..=(x1 + NEAR).min(w - 1)).map(move |x| (x, y)))
             .filter(|&(x, y)| inked(x, y))
@@ -539,5 +557,26 @@ mod tests {
             0,
             "a lone dot in a clean picture is left alone"
         );
+    }
+
+    /// A dusty picture where two specks of paper cut a 4-px piece out of a 1-px rule: the piece
+    /// is part of the rule, not dust, and stays.
+    #[test]
+    fn a_piece_of_a_rule_between_two_holes_stays() {
+        let mut g = GrayImage::from_pixel(400, 200, Luma([255]));
+        for y in 10..190 {
+            if !(100..102).contains(&y) && !(106..108).contains(&y) {
+                g.put_pixel(50, y, Luma([0]));
+            }
+        }
+        // Dust all over the rest of the picture, enough for the cleaning to erase it.
+        for i in 0..60 {
+            g.put_pixel(100 + (i % 10) * 25, 20 + (i / 10) * 30, Luma([0]));
+        }
+        erase_specks(&mut g, 128);
+        assert_eq!(g.get_pixel(300, 20)[0], 255, "the dust goes");
+        for y in 102..106 {
+            assert_eq!(g.get_pixel(50, y)[0], 0, "the rule's piece at {y} stays");
+        }
     }
 }

@@ -70,8 +70,9 @@ impl Binary {
 }
 
 /// Longest gap of paper inside a rule that still counts as one drawn rule: a speck of paper or
-/// a JPEG block on a rule does not cut it.
-const RULE_GAP: u32 = 2;
+/// a JPEG block on a rule does not cut it, nor two specks side by side (dust on 0.3 % of the
+/// pixels leaves such holes of 4 px in a 1-px rule).
+const RULE_GAP: u32 = 4;
 
 /// Pixels covered by runs of ink of length ≥ `k` along rows (`horizontal`) or columns,
 /// projected onto the other axis: `proj[y]` (or `proj[x]`) = number of such pixels. Gaps are not
@@ -145,15 +146,13 @@ fn rules(b: &Binary, horizontal: bool) -> Vec<Rule> {
     let k = (along / 20).max(8);
     let proj = line_projection(b, horizontal, k);
     // A band is the rule plus any short strokes of text touching it: keep only the rows (or
-    // columns) carrying at least half of the band's peak, i.e. the rule itself.
+    // columns) carrying at least half of the band's peak, i.e. the rule itself. Strong rows
+    // apart from each other are apart in the band too: a blurred rule between two columns of
+    // text (尚未 | 审结, their strokes as tall as a third of the rule) is not one thick band
+    // with the strokes on either side, which is no rule at all.
     let found: Vec<(Rule, u32)> = bands(&proj)
         .into_iter()
-        .map(|(r, peak)| {
-            let strong = |i: &u32| proj[*i as usize] * 2 >= peak;
-            let start = (r.start..=r.end).find(strong).unwrap_or(r.start);
-            let end = (r.start..=r.end).rev().find(strong).unwrap_or(r.end);
-            (Rule { start, end }, peak)
-        })
+        .flat_map(|(r, peak)| strong_parts(&proj, r, peak))
         .collect();
     let top = found.iter().map(|(_, p)| *p).max().unwrap_or(0);
     // A rule is thin; a thick dark band is a picture region, not a rule.
@@ -165,6 +164,26 @@ fn rules(b: &Binary, horizontal: bool) -> Vec<Rule> {
         .collect()
 }
 
+/// The runs of a band's rows (or columns) carrying at least half of its peak (a gap of one
+/// weaker row bridged, as [`bands`] does), each with its own peak.
+fn strong_parts(proj: &[u32], band: Rule, peak: u32) -> Vec<(Rule, u32)> {
+    let mut parts: Vec<(Rule, u32)> = Vec::new();
+    for i in band.start..=band.end {
+        let v = proj[i as usize];
+        if v * 2 < peak {
+            continue;
+        }
+        match parts.last_mut() {
+            Some((r, p)) if i <= r.end + 2 => {
+                r.end = i;
+                *p = (*p).max(v);
+            }
+            _ => parts.push((Rule { start: i, end: i }, v)),
+        }
+    }
+    parts
+}
+
 /// The longest run of `true`, gaps of up to `bridge` pixels bridged.
 fn longest_run(it: impl Iterator<Item = bool>, bridge: u32) -> u32 {
     runs(it, bridge).max().unwrap_or(0)
@@ -173,15 +192,48 @@ fn longest_run(it: impl Iterator<Item = bool>, bridge: u32) -> u32 {
 /// Whether a line of pixels is drawn over at least 90 % of its length: in one unbroken run
 /// (text in a merged cell that happens to lie where a rule would be is never one run), or — a
 /// rule a speck of paper or a JPEG block cut — in a run with gaps of up to [`RULE_GAP`] pixels
-/// whose ink is thin, with paper `clear` pixels above and below it (a rule; the strokes of a
-/// line of text have ink around them).
+/// whose ink is mostly thin, with paper `clear` pixels above and below it (a rule; the strokes
+/// of a line of text have ink around them). Mostly: where another rule crosses, or dust sits
+/// beside the rule, its ink is not thin, and a hole in the rule next to it must not cut it.
 fn drawn(len: u32, at: impl Fn(u32) -> (bool, bool)) -> bool {
     let enough = |run: u32| run * 100 >= len * 90;
-    enough(longest_run((0..len).map(|i| at(i).0), 0))
-        || enough(longest_run(
-            (0..len).map(|i| at(i) == (true, true)),
-            RULE_GAP,
-        ))
+    enough(longest_run((0..len).map(|i| at(i).0), 0)) || enough(longest_thin_run(len, at))
+}
+
+/// The longest run of ink, gaps of up to [`RULE_GAP`] pixels bridged, of which at least three
+/// quarters of the ink is thin.
+fn longest_thin_run(len: u32, at: impl Fn(u32) -> (bool, bool)) -> u32 {
+    // (length up to the last ink, ink, thin ink) of the run being followed.
+    let (mut run, mut ink, mut thin, mut gap) = (0u32, 0u32, 0u32, 0u32);
+    let mut best = 0;
+    let mut close = |run: u32, ink: u32, thin: u32| {
+        if thin * 4 >= ink * 3 {
+            best = best.max(run);
+        }
+    };
+    for i in 0..len {
+        match at(i) {
+            (true, t) => {
+                if run > 0 {
+                    run += gap;
+                }
+                run += 1;
+                ink += 1;
+                thin += u32::from(t);
+                gap = 0;
+            }
+            (false, _) if run > 0 => {
+                gap += 1;
+                if gap > RULE_GAP {
+                    close(run, ink, thin);
+                    (run, ink, thin, gap) = (0, 0, 0, 0);
+                }
+            }
+            _ => {}
+        }
+    }
+    close(run, ink, thin);
+    best
 }
 
 /// How far from a rule's band the paper must be for [`drawn`]'s thin ink.
@@ -289,4 +341,52 @@ fn detect_within(b: &Binary, [x0, y0, x1, y1]: [u32; 4]) -> Option<Grid> {
         cols: inner.cols.into_iter().map(|r| shift(r, x0)).collect(),
         cells: inner.cells,
     })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// A vertical rule at x = 100 between two columns of text whose strokes are as tall, all
+    /// told as much as half the rule, with short strokes joining them to the rule: the
+    /// rule is found, one or two pixels wide, and the text beside it is no rule of its own width.
+    #[test]
+    fn a_rule_between_tall_strokes_of_text_is_found() {
+        let (width, height) = (200u32, 100u32);
+        let ink = (0..height)
+            .flat_map(|y| (0..width).map(move |x| (x, y)))
+            .map(|(x, y)| match x {
+                100 => (10..90).contains(&y),
+                // Five lines of text, each with a 10-px stroke in these columns.
+                94 | 95 | 105 | 106 => (0..5).any(|l| (12 + l * 16..22 + l * 16).contains(&y)),
+                // Short strokes (8 px) in the columns between.
+                96..=99 | 101..=104 => (30..38).contains(&y),
+                _ => false,
+            })
+            .collect();
+        let b = Binary { width, height, ink };
+        let cols = rules(&b, false);
+        assert!(
+            cols.iter()
+                .any(|r| r.start <= 100 && r.end >= 100 && r.end - r.start <= 1),
+            "{cols:?}"
+        );
+    }
+
+    /// A rule segment with a hole of four pixels (two specks of paper side by side) next to a
+    /// crossing rule and dust beside it: still drawn. A line of text lying where a rule would
+    /// be (ink above and below it all along) is not.
+    #[test]
+    fn a_rule_with_holes_beside_a_crossing_is_drawn() {
+        // (ink, thin) per pixel along 40 px: a hole at 30..34, the crossing at 34, dust beside
+        // the rule at 10 and 11.
+        let rule = |i: u32| match i {
+            30..=33 => (false, true),
+            34 | 10 | 11 => (true, false),
+            _ => (true, true),
+        };
+        assert!(drawn(40, rule));
+        // Without the thin pixels, the same ink is text.
+        assert!(!drawn(40, |i| (rule(i).0, i % 8 == 0)));
+    }
 }

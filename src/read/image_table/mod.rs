@@ -191,6 +191,36 @@ fn table_line_height(bands: &[Vec<(u32, u32)>]) -> u32 {
     tallest.get(tallest.len() / 2).copied().unwrap_or(1)
 }
 
+/// A band of ink two lines high or more, cut at its valleys: lines of text a blurred scan
+/// made touch (their strokes smeared into the gap, a speck left in it) are read one by one,
+/// not as one tall line the recogniser makes nothing of. A valley is a row with next to no ink
+/// (a sixth of the band's median row or less) at least most of a line from either end; inside
+/// a line of text no row is that empty.
+fn split_touching_lines(
+    bin: &Binary,
+    inside: InkBox,
+    (s, e): (u32, u32),
+    table_line_h: u32,
+) -> Vec<(u32, u32)> {
+    if e + 1 - s < 2 * table_line_h || table_line_h < 4 {
+        return vec![(s, e)];
+    }
+    let ink = |y: u32| (inside.x0..=inside.x1).filter(|&x| bin.at(x, y)).count();
+    let mut row_ink: Vec<usize> = (s..=e).map(ink).collect();
+    let keep = (table_line_h * 3).div_ceil(5);
+    let valley = (s + keep..=e - keep).min_by_key(|&y| ink(y));
+    row_ink.sort_unstable();
+    let typical = row_ink[row_ink.len() / 2];
+    match valley {
+        Some(y) if ink(y) * 6 <= typical => {
+            let mut parts = split_touching_lines(bin, inside, (s, y - 1), table_line_h);
+            parts.extend(split_touching_lines(bin, inside, (y + 1, e), table_line_h));
+            parts
+        }
+        _ => vec![(s, e)],
+    }
+}
+
 /// The text lines of a cell: its ink bands merged into lines, each cut to its ink box.
 /// `table_line_h` ([`table_line_height`]) keeps a glyph whose middle rows lost their ink (a thin
 /// `0` in a small JPEG reads as `n` over `u`) in one line.
@@ -203,13 +233,45 @@ fn cell_lines(
     if bands.is_empty() {
         return Vec::new();
     }
-    // Glyphs like 三 and 二 have gaps: merge bands while the result stays one line high.
+    let mut bands: Vec<(u32, u32)> = bands
+        .into_iter()
+        .flat_map(|b| split_touching_lines(bin, inside, b, table_line_h))
+        .collect();
     let line_h = bands
         .iter()
         .map(|(s, e)| e - s + 1)
         .max()
         .unwrap_or(1)
         .max(table_line_h);
+    // Dust apart from the text (a speck a few rows under or over a digit, or in the gap between
+    // two lines) is no part of any line: joined to one, it makes the recogniser read `201` for
+    // `2`, or nothing for `1`. What is more than dust (a stray row of a stroke) and a dot close
+    // to its glyph (六, 文) stay.
+    let short = |(s, e): (u32, u32)| e - s + 1 < line_h / 3;
+    let dust_ink = |(s, e): (u32, u32)| {
+        (s..=e)
+            .flat_map(|y| (inside.x0..=inside.x1).map(move |x| (x, y)))
+            .filter(|&(x, y)| bin.at(x, y))
+            .count()
+            <= SPECK_INK
+    };
+    let apart = line_h.div_ceil(4);
+    let lone_dust: Vec<bool> = (0..bands.len())
+        .map(|i| {
+            let gap_before = i.checked_sub(1).map(|j| bands[i].0 - bands[j].1 - 1);
+            let gap_after = bands.get(i + 1).map(|n| n.0 - bands[i].1 - 1);
+            short(bands[i])
+                && [gap_before, gap_after]
+                    .iter()
+                    .all(|g| g.is_none_or(|g| g >= apart))
+                && dust_ink(bands[i])
+        })
+        .collect();
+    if lone_dust.iter().zip(&bands).any(|(&d, &b)| !d && !short(b)) {
+        let mut keep = lone_dust.iter().map(|&d| !d);
+        bands.retain(|_| keep.next().unwrap_or(true));
+    }
+    // Glyphs like 三 and 二 have gaps: merge bands while the result stays one line high.
     let mut lines: Vec<(u32, u32)> = Vec::new();
     for (s, e) in bands {
         match lines.last_mut() {
@@ -363,9 +425,10 @@ fn without_specks(s: &str) -> &str {
 }
 
 /// Single-stroke readings a lone `/` or `—` comes out as: the recogniser, trained on text lines,
-/// reads such a cell as `1`, `一` or nothing at all.
+/// reads such a cell as `1`, `一` or nothing at all, and a small `/` in some company as `7`.
 const ONE_STROKE: &[&str] = &[
     "", "1", "l", "I", "|", "丨", "一", "-", "—", "－", "/", "ー", "，", ",", "、", "'", "‘", "’",
+    "7",
 ];
 
 /// `/` and `—` are what reports print for "nothing to report". Their shapes tell them apart from
@@ -402,7 +465,32 @@ fn placeholder_mark(gray: &GrayImage, b: InkBox) -> Option<&'static str> {
     };
     let top = centroid(b.y0, b.y0 + band)?;
     let bottom = centroid(b.y1 + 1 - band, b.y1 + 1)?;
-    (top - bottom > 0.1 * h as f32).then_some("/")
+    // A `7` leans right too, but its top is a bar across the whole mark; a slash's top is its
+    // one stroke.
+    let widest_top_row = (b.y0..b.y0 + band)
+        .map(|y| {
+            let inked: Vec<u32> = (b.x0..=b.x1)
+                .filter(|&x| gray.get_pixel(x, y)[0] < ink)
+                .collect();
+            inked.last().map_or(0, |l| l - inked[0] + 1)
+        })
+        .max()
+        .unwrap_or(0);
+    // A slash crosses each row once; a `0` (or a `4`) that the recogniser read as nothing
+    // leans too when dust or JPEG blocks weigh on one side, but crosses its middle rows twice.
+    let twice = (b.y0..=b.y1)
+        .filter(|&y| {
+            let mut runs = 0;
+            let mut inside = false;
+            for x in b.x0..=b.x1 {
+                let inked = gray.get_pixel(x, y)[0] < ink;
+                runs += u32::from(inked && !inside);
+                inside = inked;
+            }
+            runs >= 2
+        })
+        .count() as u32;
+    (top - bottom > 0.1 * h as f32 && widest_top_row * 4 <= w * 3 && twice * 4 <= h).then_some("/")
 }
 
 /// Readings of 未 ("not yet") as 末 ("end"), which differ only in which stroke is longer and
@@ -784,5 +872,82 @@ mod tests {
             14,
         );
         assert_eq!(kept.len(), 1);
+    }
+
+    /// Rows of a cell: two lines of text 12 rows high that a blurred scan made touch (a few
+    /// inked pixels in the rows between), a speck four rows under the second line.
+    fn two_touching_lines() -> Binary {
+        let (w, h) = (60u32, 40u32);
+        let ink = (0..h)
+            .flat_map(|y| (0..w).map(move |x| (x, y)))
+            .map(|(x, y)| match y {
+                // Text: every other column inked.
+                4..=15 | 18..=29 => (5..55).contains(&x) && x % 2 == 0,
+                16 | 17 => x == 20,
+                34 => x == 50 || x == 51,
+                _ => false,
+            })
+            .collect();
+        Binary {
+            width: w,
+            height: h,
+            ink,
+        }
+    }
+
+    #[test]
+    fn touching_lines_of_text_are_read_one_by_one() {
+        let bin = two_touching_lines();
+        let inside = InkBox {
+            x0: 0,
+            y0: 0,
+            x1: 59,
+            y1: 39,
+        };
+        let bands = ink_bands(&bin, inside);
+        assert_eq!(bands, vec![(4, 29), (34, 34)]);
+        let lines = cell_lines(&bin, inside, bands, 10);
+        let rows: Vec<(u32, u32)> = lines.iter().map(|b| (b.y0, b.y1)).collect();
+        // The speck under the second line is no part of it.
+        assert_eq!(rows, vec![(4, 15), (17, 29)]);
+        // One line of text as tall as the table's lines is not cut.
+        assert_eq!(
+            split_touching_lines(&bin, inside, (4, 15), 10),
+            vec![(4, 15)]
+        );
+    }
+
+    /// A `/` and a `7` of the same size, both leaning right: only the slash is the "nothing to
+    /// report" mark.
+    #[test]
+    fn a_seven_is_no_slash() {
+        let mark = |inked: &dyn Fn(u32, u32) -> bool| {
+            GrayImage::from_fn(8, 12, |x, y| Luma([if inked(x, y) { 0 } else { 255 }]))
+        };
+        let b = InkBox {
+            x0: 0,
+            y0: 0,
+            x1: 7,
+            y1: 11,
+        };
+        // The slash: from the top right to the bottom left, two pixels thick.
+        let slash = mark(&|x, y| {
+            let at = 7.0 - y as f32 * 7.0 / 11.0;
+            (x as f32 - at).abs() <= 1.0
+        });
+        assert_eq!(placeholder_mark(&slash, b), Some("/"));
+        // The seven: a bar across the top and the same stroke under it.
+        let seven = mark(&|x, y| {
+            let at = 7.0 - y as f32 * 5.0 / 11.0;
+            y <= 1 || (x as f32 - at).abs() <= 1.0
+        });
+        assert_eq!(placeholder_mark(&seven, b), None);
+        // A zero leaning the same way: its two sides in every middle row.
+        let zero = mark(&|x, y| {
+            let lean = (11 - y) as f32 * 2.0 / 11.0;
+            let (dx, dy) = ((x as f32 - 3.0 - lean) / 3.0, (y as f32 - 5.5) / 5.5);
+            (0.55..=1.05).contains(&(dx * dx + dy * dy).sqrt())
+        });
+        assert_eq!(placeholder_mark(&zero, b), None);
     }
 }

@@ -16,7 +16,7 @@ use image::{imageops, GrayImage, Luma};
 use super::grid::{self, Binary};
 use super::{
     cell_lines, crop, decode_clean, ink_bands, interior, table_line_height, without_speck_lines,
-    ImageTableError, InkBox, CROP_MARGIN,
+    without_specks, ImageTableError, InkBox, CROP_MARGIN,
 };
 use crate::ocr::{Line, OcrError, Recogniser};
 use crate::read::Limits;
@@ -145,8 +145,11 @@ pub fn reread_digits(
             .iter()
             .map(|how| {
                 let lines: Vec<Line> = read.by_ref().take(n).collect();
+                // Dust marks at the ends trimmed, as from the first reading ([`cell_reading`]):
+                // a speck beside a digit is no decimal point in any crop.
+                let text: String = lines.iter().map(|l| l.numeric.as_str()).collect();
                 Reading {
-                    text: lines.iter().map(|l| l.numeric.as_str()).collect(),
+                    text: without_specks(&text).to_string(),
                     confidence: lines
                         .iter()
                         .map(|l| l.numeric_confidence)
