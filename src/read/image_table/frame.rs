@@ -65,12 +65,14 @@ impl PictureFrame {
     /// picture's pixels around it: its four corners mapped back, the pixels they span, cut to
     /// the stored picture.
     pub fn stored_box(&self, [x, y, w, h]: [u32; 4]) -> [u32; 4] {
-        if self.to_cleaned.is_none() {
+        let Some(to_cleaned) = self.to_cleaned else {
             return [x, y, w, h];
-        }
+        };
+        // Inverted once for the four corners.
+        let back = to_cleaned.invert();
         let (x0, y0) = (x as f32 - 0.5, y as f32 - 0.5);
         let (x1, y1) = (x0 + w as f32, y0 + h as f32);
-        let corners = [(x0, y0), (x1, y0), (x1, y1), (x0, y1)].map(|c| self.stored_point(c));
+        let corners = [(x0, y0), (x1, y0), (x1, y1), (x0, y1)].map(|c| back * c);
         let (mut lo, mut hi) = ((f32::MAX, f32::MAX), (f32::MIN, f32::MIN));
         for (cx, cy) in corners {
             lo = (lo.0.min(cx), lo.1.min(cy));

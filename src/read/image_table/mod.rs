@@ -205,12 +205,15 @@ fn split_touching_lines(
     if e + 1 - s < 2 * table_line_h || table_line_h < 4 {
         return vec![(s, e)];
     }
-    let ink = |y: u32| (inside.x0..=inside.x1).filter(|&x| bin.at(x, y)).count();
-    let mut row_ink: Vec<usize> = (s..=e).map(ink).collect();
+    let row_ink: Vec<usize> = (s..=e)
+        .map(|y| (inside.x0..=inside.x1).filter(|&x| bin.at(x, y)).count())
+        .collect();
+    let ink = |y: u32| row_ink[(y - s) as usize];
     let keep = (table_line_h * 3).div_ceil(5);
     let valley = (s + keep..=e - keep).min_by_key(|&y| ink(y));
-    row_ink.sort_unstable();
-    let typical = row_ink[row_ink.len() / 2];
+    let mut sorted = row_ink.clone();
+    sorted.sort_unstable();
+    let typical = sorted[sorted.len() / 2];
     match valley {
         Some(y) if ink(y) * 6 <= typical => {
             let mut parts = split_touching_lines(bin, inside, (s, y - 1), table_line_h);
