@@ -3,7 +3,7 @@
 //! Parts are found through relationships, never by fixed names, and names from inside the
 //! archive are only ever used as keys — never as file names.
 
-use std::collections::HashMap;
+use rustc_hash::FxHashMap as HashMap;
 use std::io::{Cursor, Read};
 
 use quick_xml::events::Event;
@@ -41,6 +41,14 @@ impl<'a> Package<'a> {
     pub fn open(bytes: &'a [u8], limits: &Limits) -> Result<Self, ReadError> {
         let archive =
             zip::ZipArchive::new(Cursor::new(bytes)).map_err(|e| ReadError::Zip(e.to_string()))?;
+        Self::from_archive(archive, limits)
+    }
+
+    /// A package over a zip directory already read (the one [`super::read_auto`] sniffed).
+    pub fn from_archive(
+        archive: zip::ZipArchive<Cursor<&'a [u8]>>,
+        limits: &Limits,
+    ) -> Result<Self, ReadError> {
         if archive.len() > limits.max_entries {
             return Err(ReadError::Limit(format!(
                 "{} zip entries (the limit is {}; --max-entries raises it)",
@@ -48,7 +56,7 @@ impl<'a> Package<'a> {
                 limits.max_entries
             )));
         }
-        let mut index = HashMap::new();
+        let mut index = HashMap::default();
         for i in 0..archive.len() {
             if let Some(Ok(name)) = archive.name_for_index(i) {
                 index.insert(name.trim_start_matches('/').to_lowercase(), i);

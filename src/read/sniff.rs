@@ -81,7 +81,7 @@ pub fn sniff(bytes: &[u8]) -> Sniffed {
     if bytes.is_empty() {
         return Sniffed::Empty;
     }
-    if bytes.starts_with(b"PK\x03\x04") || bytes.starts_with(b"PK\x05\x06") {
+    if is_zip(bytes) {
         return sniff_zip(bytes);
     }
     if bytes.starts_with(OLE_MAGIC) {
@@ -154,11 +154,20 @@ fn is_html_fragment(lower: &str) -> bool {
 }
 
 fn sniff_zip(bytes: &[u8]) -> Sniffed {
-    let archive = match zip::ZipArchive::new(Cursor::new(bytes)) {
-        Ok(a) => a,
+    match zip::ZipArchive::new(Cursor::new(bytes)) {
+        Ok(archive) => zip_kind(&archive),
         // A truncated zip still starts with PK; let the reader report the zip error.
-        Err(_) => return Sniffed::Docx,
-    };
+        Err(_) => Sniffed::Docx,
+    }
+}
+
+/// Whether a zip package starts with the zip magic (a local file header or an empty archive).
+pub(crate) fn is_zip(bytes: &[u8]) -> bool {
+    bytes.starts_with(b"PK\x03\x04") || bytes.starts_with(b"PK\x05\x06")
+}
+
+/// What a zip package holds, from its part names.
+pub(crate) fn zip_kind<R: std::io::Read + std::io::Seek>(archive: &zip::ZipArchive<R>) -> Sniffed {
     let names: Vec<String> = archive
         .file_names()
         .filter_map(|n| n.ok().map(|n| n.to_lowercase()))

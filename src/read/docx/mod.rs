@@ -25,7 +25,11 @@ use xml::Xml;
 
 /// Reads a .docx package from its bytes.
 pub fn read_docx(bytes: &[u8], limits: &Limits) -> Result<Document, ReadError> {
-    let mut pkg = Package::open(bytes, limits)?;
+    read_docx_package(Package::open(bytes, limits)?, limits)
+}
+
+/// Reads a .docx package already opened.
+pub(crate) fn read_docx_package(mut pkg: Package, limits: &Limits) -> Result<Document, ReadError> {
     let mut warnings = Warnings::default();
 
     let main = match pkg.main_part()? {

@@ -289,7 +289,8 @@ pub(super) fn map_t3(
     } else {
         TableFormat::F2021
     };
-    let mut out = Vec::new();
+    // A figure is large: growing the list by doubling copied it about twice over.
+    let mut out = Vec::with_capacity(rows.len() * layout.col_keys.iter().flatten().count());
     for (r, kind) in &rows {
         let RowKind::Metric(key, _, _) = kind else {
             continue;
