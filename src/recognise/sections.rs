@@ -73,6 +73,11 @@ fn section_words(t: &str) -> Option<(SectionId, bool)> {
 /// style) 2, with its own Arabic number 1.
 pub fn heading_score(p: &Paragraph) -> Option<(SectionId, u32)> {
     let printed = p.printed();
+    // A sentence's full stop is never part of a heading nor of its number, and folding leaves
+    // it as it is: a paragraph of running text is turned away before it is folded.
+    if printed.contains('。') {
+        return None;
+    }
     // table-of-contents lines: dot leaders or a page number after a tab
     if printed.contains('…') || printed.contains("...") || printed.contains("··") {
         return None;
