@@ -161,7 +161,8 @@ fn sniff_zip(bytes: &[u8]) -> Sniffed {
     }
 }
 
-/// Whether a zip package starts with the zip magic (a local file header or an empty archive).
+/// Whether the bytes open with a zip's magic (a local file header, or the end record of an empty
+/// archive).
 pub(crate) fn is_zip(bytes: &[u8]) -> bool {
     bytes.starts_with(b"PK\x03\x04") || bytes.starts_with(b"PK\x05\x06")
 }

@@ -11,19 +11,24 @@ pub mod clean;
 pub mod emf;
 pub mod frame;
 pub mod grid;
+mod lines;
 pub mod photo;
 pub mod reread;
 pub mod unruled;
 
 use std::io::Cursor;
 
-use image::{GrayImage, ImageReader, Luma};
+use image::{GrayImage, ImageReader};
 
 use crate::model::{Cell, TableGrid, TableOrigin};
 use crate::ocr::{OcrError, Recogniser};
 use crate::read::Limits;
 use frame::PictureFrame;
-use grid::{Binary, Grid, GridCell};
+use grid::{Binary, Grid};
+use lines::{
+    cell_lines, crop, grey_around, ink_bands, interior, table_line_height, without_speck_lines,
+    InkBox, DUST_GREY,
+};
 
 /// Why a picture could not be read as a table.
 #[derive(Debug, thiserror::Error)]
@@ -138,264 +143,6 @@ pub fn decode(bytes: &[u8], limits: &Limits) -> Result<image::DynamicImage, Imag
         .map_err(|_| ImageTableError::Decode("decoder panicked".into()))?
         .map_err(|e| ImageTableError::Decode(e.to_string()))?;
     Ok(decoded)
-}
-
-/// One text line of a cell: its ink box in image coordinates.
-#[derive(Debug, Clone, Copy)]
-struct InkBox {
-    x0: u32,
-    y0: u32,
-    x1: u32,
-    y1: u32,
-}
-
-/// The inside of a cell, rules excluded (plus one pixel of anti-aliasing).
-fn interior(grid: &Grid, c: &GridCell) -> Option<InkBox> {
-    let x0 = grid.cols[c.col].end + 2;
-    let x1 = grid.cols[c.col + c.colspan].start.checked_sub(2)?;
-    let y0 = grid.rows[c.row].end + 2;
-    let y1 = grid.rows[c.row + c.rowspan].start.checked_sub(2)?;
-    (x1 >= x0 && y1 >= y0).then_some(InkBox { x0, y0, x1, y1 })
-}
-
-/// Bands of inked rows of a cell (empty when the cell has next to no ink).
-fn ink_bands(bin: &Binary, inside: InkBox) -> Vec<(u32, u32)> {
-    let row_ink: Vec<u32> = (inside.y0..=inside.y1)
-        .map(|y| (inside.x0..=inside.x1).filter(|&x| bin.at(x, y)).count() as u32)
-        .collect();
-    if row_ink.iter().sum::<u32>() < 3 {
-        return Vec::new();
-    }
-    let mut bands: Vec<(u32, u32)> = Vec::new();
-    for (i, &n) in row_ink.iter().enumerate() {
-        if n == 0 {
-            continue;
-        }
-        let y = inside.y0 + i as u32;
-        match bands.last_mut() {
-            Some((_, e)) if *e + 1 == y => *e = y,
-            _ => bands.push((y, y)),
-        }
-    }
-    bands
-}
-
-/// The typical height of a line of text in a table: the median over inked cells of their
-/// tallest band. Most cells hold one line of digits, so this is about the height of a digit.
-fn table_line_height(bands: &[Vec<(u32, u32)>]) -> u32 {
-    let mut tallest: Vec<u32> = bands
-        .iter()
-        .filter_map(|b| b.iter().map(|(s, e)| e - s + 1).max())
-        .collect();
-    tallest.sort_unstable();
-    tallest.get(tallest.len() / 2).copied().unwrap_or(1)
-}
-
-/// A band of ink two lines high or more, cut at its valleys: lines of text a blurred scan
-/// made touch (their strokes smeared into the gap, a speck left in it) are read one by one,
-/// not as one tall line the recogniser makes nothing of. A valley is a row with next to no ink
-/// (a sixth of the band's median row or less) at least most of a line from either end; inside
-/// a line of text no row is that empty.
-fn split_touching_lines(
-    bin: &Binary,
-    inside: InkBox,
-    (s, e): (u32, u32),
-    table_line_h: u32,
-) -> Vec<(u32, u32)> {
-    if e + 1 - s < 2 * table_line_h || table_line_h < 4 {
-        return vec![(s, e)];
-    }
-    let row_ink: Vec<usize> = (s..=e)
-        .map(|y| (inside.x0..=inside.x1).filter(|&x| bin.at(x, y)).count())
-        .collect();
-    let ink = |y: u32| row_ink[(y - s) as usize];
-    let keep = (table_line_h * 3).div_ceil(5);
-    let valley = (s + keep..=e - keep).min_by_key(|&y| ink(y));
-    let mut sorted = row_ink.clone();
-    sorted.sort_unstable();
-    let typical = sorted[sorted.len() / 2];
-    match valley {
-        Some(y) if ink(y) * 6 <= typical => {
-            let mut parts = split_touching_lines(bin, inside, (s, y - 1), table_line_h);
-            parts.extend(split_touching_lines(bin, inside, (y + 1, e), table_line_h));
-            parts
-        }
-        _ => vec![(s, e)],
-    }
-}
-
-/// The text lines of a cell: its ink bands merged into lines, each cut to its ink box.
-/// `table_line_h` ([`table_line_height`]) keeps a glyph whose middle rows lost their ink (a thin
-/// `0` in a small JPEG reads as `n` over `u`) in one line.
-fn cell_lines(
-    bin: &Binary,
-    inside: InkBox,
-    bands: Vec<(u32, u32)>,
-    table_line_h: u32,
-) -> Vec<InkBox> {
-    if bands.is_empty() {
-        return Vec::new();
-    }
-    let mut bands: Vec<(u32, u32)> = bands
-        .into_iter()
-        .flat_map(|b| split_touching_lines(bin, inside, b, table_line_h))
-        .collect();
-    let line_h = bands
-        .iter()
-        .map(|(s, e)| e - s + 1)
-        .max()
-        .unwrap_or(1)
-        .max(table_line_h);
-    // Dust apart from the text (a speck a few rows under or over a digit, or in the gap between
-    // two lines) is no part of any line: joined to one, it makes the recogniser read `201` for
-    // `2`, or nothing for `1`. What is more than dust (a stray row of a stroke) and a dot close
-    // to its glyph (六, 文) stay.
-    let short = |(s, e): (u32, u32)| e - s + 1 < line_h / 3;
-    let dust_ink = |(s, e): (u32, u32)| {
-        (s..=e)
-            .flat_map(|y| (inside.x0..=inside.x1).map(move |x| (x, y)))
-            .filter(|&(x, y)| bin.at(x, y))
-            .count()
-            <= SPECK_INK
-    };
-    let apart = line_h.div_ceil(4);
-    let lone_dust: Vec<bool> = (0..bands.len())
-        .map(|i| {
-            let gap_before = i.checked_sub(1).map(|j| bands[i].0 - bands[j].1 - 1);
-            let gap_after = bands.get(i + 1).map(|n| n.0 - bands[i].1 - 1);
-            short(bands[i])
-                && [gap_before, gap_after]
-                    .iter()
-                    .all(|g| g.is_none_or(|g| g >= apart))
-                && dust_ink(bands[i])
-        })
-        .collect();
-    if lone_dust.iter().zip(&bands).any(|(&d, &b)| !d && !short(b)) {
-        let mut keep = lone_dust.iter().map(|&d| !d);
-        bands.retain(|_| keep.next().unwrap_or(true));
-    }
-    // Glyphs like 三 and 二 have gaps: merge bands while the result stays one line high.
-    let mut lines: Vec<(u32, u32)> = Vec::new();
-    for (s, e) in bands {
-        match lines.last_mut() {
-            Some((ls, le)) if e + 1 - *ls <= line_h + line_h / 4 => *le = e,
-            _ => lines.push((s, e)),
-        }
-    }
-    // Specks (a dot, a stray pixel row) join the nearest line.
-    let mut merged: Vec<(u32, u32)> = Vec::new();
-    for (s, e) in lines {
-        if e - s + 1 < line_h / 3 && !merged.is_empty() {
-            merged.last_mut().expect("non-empty").1 = e;
-        } else {
-            merged.push((s, e));
-        }
-    }
-    if merged.len() > 1 && merged[0].1 - merged[0].0 + 1 < line_h / 3 {
-        let first = merged.remove(0);
-        merged[0].0 = first.0;
-    }
-    merged
-        .into_iter()
-        .filter_map(|(y0, y1)| {
-            let cols: Vec<u32> = (inside.x0..=inside.x1)
-                .filter(|&x| (y0..=y1).any(|y| bin.at(x, y)))
-                .collect();
-            let (x0, x1) = without_lone_specks(bin, &cols, y0, y1, line_h)?;
-            // Rows inked between the kept columns: a speck dropped at the side no longer
-            // stretches the line up or down.
-            let inked = |y: u32| (x0..=x1).any(|x| bin.at(x, y));
-            let (y0, y1) = match (y0..=y1).find(|&y| inked(y)) {
-                Some(top) => (top, (top..=y1).rev().find(|&y| inked(y)).unwrap_or(top)),
-                None => (y0, y1),
-            };
-            Some(InkBox { x0, x1, y0, y1 })
-        })
-        .collect()
-}
-
-/// The most grey (darker than 224) a speck of dust leaves around it, in pixels.
-const DUST_GREY: usize = 16;
-
-/// A cell's lines without the specks left on their own (dust touching a rule, which the
-/// cleaning keeps): read alone one comes out as `—` or `-` in a blank cell. Every glyph, a dash
-/// included, is larger than a third of the table's line height one way or the other; a
-/// smudged digit can be as small once binarised, but leaves far more grey around it than dust.
-fn without_speck_lines(gray: &GrayImage, lines: Vec<InkBox>, table_line_h: u32) -> Vec<InkBox> {
-    let small = |span: u32| span * 3 < table_line_h;
-    let speck = |b: &InkBox| {
-        small(b.x1 - b.x0 + 1) && small(b.y1 - b.y0 + 1) && grey_around(gray, b, 2) <= DUST_GREY
-    };
-    lines.into_iter().filter(|b| !speck(b)).collect()
-}
-
-/// The pixels darker than paper (< 224) in a box grown by `reach` on every side: how a smudged
-/// digit (a cloud of grey around its dark core) is told from dust (its JPEG ringing alone).
-fn grey_around(gray: &GrayImage, b: &InkBox, reach: u32) -> usize {
-    let (w, h) = gray.dimensions();
-    (b.y0.saturating_sub(reach)..=(b.y1 + reach).min(h - 1))
-        .flat_map(|y| (b.x0.saturating_sub(reach)..=(b.x1 + reach).min(w - 1)).map(move |x| (x, y)))
-        .filter(|&(x, y)| gray.get_pixel(x, y).0[0] < 224)
-        .count()
-}
-
-/// The most ink a speck of dust left by the cleaning has, in pixels of the binarised picture.
-const SPECK_INK: usize = 6;
-
-/// The first and last inked column of a line once a speck at either end is left out: a run of
-/// at most two columns and `SPECK_INK` pixels, a third of a line's height or more away from the
-/// rest. Dust that touches a cell's rule survives the cleaning (it is part of the rule's blob)
-/// and would widen the crop: the recogniser then reads a lone `2` as nothing, or `0` as `〇、`.
-fn without_lone_specks(
-    bin: &Binary,
-    cols: &[u32],
-    y0: u32,
-    y1: u32,
-    line_h: u32,
-) -> Option<(u32, u32)> {
-    // Runs of consecutive inked columns.
-    let mut runs: Vec<(u32, u32)> = Vec::new();
-    for &x in cols {
-        match runs.last_mut() {
-            Some((_, e)) if *e + 1 == x => *e = x,
-            _ => runs.push((x, x)),
-        }
-    }
-    let speck = |(s, e): (u32, u32)| {
-        e - s < 2
-            && (s..=e)
-                .flat_map(|x| (y0..=y1).map(move |y| (x, y)))
-                .filter(|&(x, y)| bin.at(x, y))
-                .count()
-                <= SPECK_INK
-    };
-    let far = line_h.div_ceil(3);
-    while runs.len() > 1 && speck(runs[0]) && runs[1].0 - runs[0].1 > far {
-        runs.remove(0);
-    }
-    while runs.len() > 1 && speck(runs[runs.len() - 1]) && {
-        let n = runs.len();
-        runs[n - 1].0 - runs[n - 2].1 > far
-    } {
-        runs.pop();
-    }
-    Some((runs.first()?.0, runs.last()?.1))
-}
-
-/// The crop the recogniser reads: the line's pixels on a white canvas with a fixed margin.
-fn crop(gray: &GrayImage, b: InkBox) -> GrayImage {
-    let (w, h) = (b.x1 - b.x0 + 1, b.y1 - b.y0 + 1);
-    let mut out = GrayImage::from_pixel(w + 2 * CROP_MARGIN, h + 2 * CROP_MARGIN, Luma([255]));
-    for y in 0..h {
-        for x in 0..w {
-            out.put_pixel(
-                x + CROP_MARGIN,
-                y + CROP_MARGIN,
-                *gray.get_pixel(b.x0 + x, b.y0 + y),
-            );
-        }
-    }
-    out
 }
 
 /// Whether a free reading may be a misread number: a short run of Latin letters, digits and
@@ -705,7 +452,9 @@ fn read_cells(
 
 #[cfg(test)]
 mod tests {
+    use super::lines::split_touching_lines;
     use super::*;
+    use image::Luma;
 
     #[test]
     fn wei_read_as_mo_is_folded_back() {
