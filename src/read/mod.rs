@@ -110,15 +110,16 @@ pub fn read_auto_in(
     // A zip's directory is read once, for the sniffing and the reading both (reading it twice
     // was a hundredth of a report's time).
     if sniff::is_zip(bytes) {
-        if let Ok(archive) = zip::ZipArchive::new(std::io::Cursor::new(bytes)) {
-            return match sniff::zip_kind(&archive) {
-                Sniffed::Docx => {
-                    docx::read_docx_package(Package::from_archive(archive, limits)?, limits)
-                }
-                Sniffed::Xlsx => sheet::read_workbook(bytes, limits),
-                other => Err(other.into_error()),
-            };
-        }
+        // A zip that does not open is reported as the docx reader reported it.
+        let archive = zip::ZipArchive::new(std::io::Cursor::new(bytes))
+            .map_err(|e| ReadError::Zip(e.to_string()))?;
+        return match sniff::zip_kind(&archive) {
+            Sniffed::Docx => {
+                docx::read_docx_package(Package::from_archive(archive, limits)?, limits)
+            }
+            Sniffed::Xlsx => sheet::read_workbook(bytes, limits),
+            other => Err(other.into_error()),
+        };
     }
     match sniff(bytes) {
         Sniffed::Docx => docx::read_docx(bytes, limits),

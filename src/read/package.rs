@@ -3,7 +3,7 @@
 //! Parts are found through relationships, never by fixed names, and names from inside the
 //! archive are only ever used as keys — never as file names.
 
-use rustc_hash::FxHashMap as HashMap;
+use rustc_hash::FxHashMap;
 use std::io::{Cursor, Read};
 
 use quick_xml::events::Event;
@@ -25,7 +25,7 @@ pub struct Relationship {
 pub struct Package<'a> {
     archive: zip::ZipArchive<Cursor<&'a [u8]>>,
     /// Lower-cased part name → index in the archive (part names are case-insensitive in OPC).
-    index: HashMap<String, usize>,
+    index: FxHashMap<String, usize>,
     content_types: ContentTypes,
     limits: Limits,
     inflated: u64,
@@ -33,8 +33,8 @@ pub struct Package<'a> {
 
 #[derive(Default)]
 struct ContentTypes {
-    defaults: HashMap<String, String>,
-    overrides: HashMap<String, String>,
+    defaults: FxHashMap<String, String>,
+    overrides: FxHashMap<String, String>,
 }
 
 impl<'a> Package<'a> {
@@ -56,7 +56,7 @@ impl<'a> Package<'a> {
                 limits.max_entries
             )));
         }
-        let mut index = HashMap::default();
+        let mut index = FxHashMap::default();
         for i in 0..archive.len() {
             if let Some(Ok(name)) = archive.name_for_index(i) {
                 index.insert(name.trim_start_matches('/').to_lowercase(), i);

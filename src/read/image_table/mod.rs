@@ -500,7 +500,6 @@ fn read_cells(
 
 #[cfg(test)]
 mod tests {
-    use super::lines::split_touching_lines;
     use super::*;
     use image::Luma;
 
@@ -552,37 +551,6 @@ mod tests {
         assert_eq!(fold("PP OCR 总计"), "PP OCR 总计");
     }
 
-    /// A `2` drawn as a 6 × 10 block at x 40..46, y 10..20 of a cell, and one dust pixel.
-    fn digit_and_speck(speck: (u32, u32)) -> Binary {
-        let gray = GrayImage::from_fn(80, 30, |x, y| {
-            let digit = (40..46).contains(&x) && (10..20).contains(&y);
-            Luma([if digit || (x, y) == speck { 0 } else { 255 }])
-        });
-        Binary::otsu(&gray)
-    }
-
-    #[test]
-    fn a_speck_beside_a_number_does_not_widen_its_line() {
-        let inside = InkBox {
-            x0: 2,
-            y0: 2,
-            x1: 77,
-            y1: 27,
-        };
-        for speck in [(3, 25), (70, 4), (3, 12)] {
-            let bin = digit_and_speck(speck);
-            let bands = ink_bands(&bin, inside);
-            let lines = cell_lines(&bin, inside, bands, 10);
-            assert_eq!(lines.len(), 1, "{speck:?}");
-            let b = lines[0];
-            assert_eq!((b.x0, b.x1, b.y0, b.y1), (40, 45, 10, 19), "{speck:?}");
-        }
-        // A point next to the digit is part of the number (`5.`), not dust.
-        let bin = digit_and_speck((48, 19));
-        let lines = cell_lines(&bin, inside, ink_bands(&bin, inside), 10);
-        assert_eq!((lines[0].x0, lines[0].x1), (40, 48));
-    }
-
     #[test]
     fn digit_look_alikes_are_number_like() {
         for s in ["口", "日", "】", "0", "12"] {
@@ -619,127 +587,6 @@ mod tests {
             }])
         });
         assert!(!is_dust(&smudged, &b(3, 3), "·", 16));
-    }
-
-    /// A `0` whose sides lost their ink (bands: top arc, bottom arc) stays one line; two lines of
-    /// text stay two.
-    #[test]
-    fn bands_of_one_glyph_make_one_line() {
-        // Rows 0–2 and 7–9 inked (a 10-row 0 without its sides), in a table of 10-row digits.
-        let (w, h) = (6u32, 10u32);
-        let ink = (0..h)
-            .flat_map(|y| (0..w).map(move |x| (x, y)))
-            .map(|(x, y)| (y <= 2 || y >= 7) && (1..5).contains(&x))
-            .collect();
-        let bin = Binary {
-            width: w,
-            height: h,
-            ink,
-        };
-        let inside = InkBox {
-            x0: 0,
-            y0: 0,
-            x1: w - 1,
-            y1: h - 1,
-        };
-        let bands = ink_bands(&bin, inside);
-        assert_eq!(bands, vec![(0, 2), (7, 9)]);
-        assert_eq!(cell_lines(&bin, inside, bands.clone(), 10).len(), 1);
-        // Alone, as two short bands, it would be split.
-        assert_eq!(cell_lines(&bin, inside, bands, 1).len(), 2);
-        assert_eq!(
-            table_line_height(&[vec![(0, 9)], vec![(0, 2), (7, 9)], vec![]]),
-            10
-        );
-    }
-
-    /// A 2 × 2 speck alone in a cell (dust touching a rule) is no line of text; a dash is.
-    #[test]
-    fn a_speck_alone_in_a_cell_is_no_line() {
-        let (w, h) = (30u32, 20u32);
-        let bin = |inked: &dyn Fn(u32, u32) -> bool| Binary {
-            width: w,
-            height: h,
-            ink: (0..h)
-                .flat_map(|y| (0..w).map(move |x| (x, y)))
-                .map(|(x, y)| inked(x, y))
-                .collect(),
-        };
-        let inside = InkBox {
-            x0: 0,
-            y0: 0,
-            x1: w - 1,
-            y1: h - 1,
-        };
-        let lines = |inked: &dyn Fn(u32, u32) -> bool| {
-            let b = bin(inked);
-            let gray = GrayImage::from_fn(w, h, |x, y| Luma([if inked(x, y) { 0 } else { 255 }]));
-            without_speck_lines(&gray, cell_lines(&b, inside, ink_bands(&b, inside), 14), 14)
-        };
-        assert!(lines(&|x, y| (3..5).contains(&x) && (2..4).contains(&y)).is_empty());
-        assert_eq!(
-            lines(&|x, y| (8..20).contains(&x) && (9..11).contains(&y)).len(),
-            1
-        );
-        // A digit smudged to a few dark pixels in a cloud of grey is read, not dropped.
-        let smudged = GrayImage::from_fn(w, h, |x, y| {
-            let d = (x as i32 - 10).abs().max((y as i32 - 10).abs());
-            Luma([match d {
-                _ if y == 10 && (9..=11).contains(&x) => 0,
-                0..=3 => 180,
-                _ => 255,
-            }])
-        });
-        let b = bin(&|x, y| y == 10 && (9..=11).contains(&x));
-        let kept = without_speck_lines(
-            &smudged,
-            cell_lines(&b, inside, ink_bands(&b, inside), 14),
-            14,
-        );
-        assert_eq!(kept.len(), 1);
-    }
-
-    /// Rows of a cell: two lines of text 12 rows high that a blurred scan made touch (a few
-    /// inked pixels in the rows between), a speck four rows under the second line.
-    fn two_touching_lines() -> Binary {
-        let (w, h) = (60u32, 40u32);
-        let ink = (0..h)
-            .flat_map(|y| (0..w).map(move |x| (x, y)))
-            .map(|(x, y)| match y {
-                // Text: every other column inked.
-                4..=15 | 18..=29 => (5..55).contains(&x) && x % 2 == 0,
-                16 | 17 => x == 20,
-                34 => x == 50 || x == 51,
-                _ => false,
-            })
-            .collect();
-        Binary {
-            width: w,
-            height: h,
-            ink,
-        }
-    }
-
-    #[test]
-    fn touching_lines_of_text_are_read_one_by_one() {
-        let bin = two_touching_lines();
-        let inside = InkBox {
-            x0: 0,
-            y0: 0,
-            x1: 59,
-            y1: 39,
-        };
-        let bands = ink_bands(&bin, inside);
-        assert_eq!(bands, vec![(4, 29), (34, 34)]);
-        let lines = cell_lines(&bin, inside, bands, 10);
-        let rows: Vec<(u32, u32)> = lines.iter().map(|b| (b.y0, b.y1)).collect();
-        // The speck under the second line is no part of it.
-        assert_eq!(rows, vec![(4, 15), (17, 29)]);
-        // One line of text as tall as the table's lines is not cut.
-        assert_eq!(
-            split_touching_lines(&bin, inside, (4, 15), 10),
-            vec![(4, 15)]
-        );
     }
 
     /// A `/` and a `7` of the same size, both leaning right: only the slash is the "nothing to
