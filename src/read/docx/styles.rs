@@ -21,6 +21,10 @@ pub(crate) struct Styles {
     pub by_id: FxHashMap<String, Style>,
     /// The default paragraph style's id.
     pub default_paragraph: Option<String>,
+    /// [`Styles::outline_level`] and [`Styles::numbering`] of the default paragraph style, looked
+    /// up once: most paragraphs (every table cell's) name no style of their own.
+    default_outline: Option<u8>,
+    default_numbering: (Option<i64>, Option<i64>),
 }
 
 /// Hops followed along a basedOn chain before giving up (cycles, hostile files).
@@ -31,7 +35,8 @@ impl Styles {
         let mut x = Xml::new(bytes, part, max_depth);
         let mut out = Styles::default();
         let mut cur: Option<(String, Style)> = None;
-        let mut stack: Vec<String> = Vec::new();
+        // Whether each open element is a `w:style` (only a style's own children are read).
+        let mut stack: Vec<bool> = Vec::new();
         loop {
             match x.next()? {
                 Ev::Start(e) => {
@@ -47,13 +52,13 @@ impl Styles {
                             }
                             cur = Some((id, Style::default()));
                         }
-                        "name" if stack.last().is_some_and(|s| s == "style") => {
+                        "name" if stack.last() == Some(&true) => {
                             if let Some((_, s)) = cur.as_mut() {
                                 s.name = val(&e);
                                 s.heading = s.name.as_deref().and_then(heading_number);
                             }
                         }
-                        "basedOn" if stack.last().is_some_and(|s| s == "style") => {
+                        "basedOn" if stack.last() == Some(&true) => {
                             if let Some((_, s)) = cur.as_mut() {
                                 s.based_on = val(&e);
                             }
@@ -75,10 +80,10 @@ impl Styles {
                         }
                         _ => {}
                     }
-                    stack.push(local.to_string());
+                    stack.push(local == "style");
                 }
                 Ev::End => {
-                    if stack.pop().as_deref() == Some("style") {
+                    if stack.pop() == Some(true) {
                         if let Some((id, s)) = cur.take() {
                             out.by_id.entry(id).or_insert(s);
                         }
@@ -88,7 +93,27 @@ impl Styles {
                 Ev::Eof => break,
             }
         }
+        if let Some(id) = out.default_paragraph.as_deref() {
+            out.default_outline = out.outline_level(id);
+            out.default_numbering = out.numbering(id);
+        }
         Ok(out)
+    }
+
+    /// [`Styles::outline_level`] of a paragraph's style, or of the default style when it names none.
+    pub(crate) fn outline_level_or_default(&self, id: Option<&str>) -> Option<u8> {
+        match id {
+            Some(id) => self.outline_level(id),
+            None => self.default_outline,
+        }
+    }
+
+    /// [`Styles::numbering`] of a paragraph's style, or of the default style when it names none.
+    pub(crate) fn numbering_or_default(&self, id: Option<&str>) -> (Option<i64>, Option<i64>) {
+        match id {
+            Some(id) => self.numbering(id),
+            None => self.default_numbering,
+        }
     }
 
     /// The style and its ancestors, nearest first.

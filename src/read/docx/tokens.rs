@@ -138,6 +138,15 @@ impl<'a> Scanner<'a> {
                     Some(Raw::Other)
                 }
                 b'/' => {
+                    // The usual `</name>` of the element open: quick-xml's scan for the tag's end
+                    // stops at the same `>` (no quote comes before it), so the name is not
+                    // searched for and compared again.
+                    let open = *self.open.last()?;
+                    if closes(&b[start + 2..], open.as_bytes()) {
+                        self.open.pop();
+                        self.pos = start + 2 + open.len() + 1;
+                        return Some(Raw::End);
+                    }
                     let gt = start + tag_end(&b[start..])?;
                     let content = &text[start + 2..gt];
                     // Whitespace after the name is allowed (unless there is nothing else).
@@ -196,6 +205,20 @@ fn tag_end(tag: &[u8]) -> Option<usize> {
         i += 1;
         i += find_any(&tag[i..], [quote])? + 1;
     }
+}
+
+/// Whether `rest` starts with `name` and a `>`, and `name` holds no quote (which would start a
+/// quoted value for quick-xml). A byte loop: names are a few bytes, and a `memcmp` call costs more.
+fn closes(rest: &[u8], name: &[u8]) -> bool {
+    if rest.len() <= name.len() || rest[name.len()] != b'>' {
+        return false;
+    }
+    for (&r, &n) in rest.iter().zip(name) {
+        if r != n || n == b'"' || n == b'\'' {
+            return false;
+        }
+    }
+    true
 }
 
 const ONES: u64 = u64::from_le_bytes([1; 8]);

@@ -176,13 +176,9 @@ impl Story<'_> {
             .as_deref()
             .and_then(|id| self.styles.name(id).or(Some(id)))
             .map(str::to_string);
-        let style_id = props
-            .style
-            .as_deref()
-            .or(self.styles.default_paragraph.as_deref());
         let outline_level = match props.outline {
             Some(l) => styles::level(l),
-            None => style_id.and_then(|id| self.styles.outline_level(id)),
+            None => self.styles.outline_level_or_default(props.style.as_deref()),
         };
         if props.drop_cap {
             self.drop_cap
@@ -209,9 +205,7 @@ impl Story<'_> {
             .style
             .as_deref()
             .or(self.styles.default_paragraph.as_deref());
-        let (s_num, s_ilvl) = style_id
-            .map(|id| self.styles.numbering(id))
-            .unwrap_or((None, None));
+        let (s_num, s_ilvl) = self.styles.numbering_or_default(props.style.as_deref());
         let num_id = props.num_id.or(s_num)?;
         let ilvl = props
             .ilvl
