@@ -66,6 +66,11 @@ pub fn normalise_label(s: &str) -> String {
 
 /// [`normalise_label`] appended to `out`.
 pub fn normalise_label_into(s: &str, out: &mut String) {
+    // Most cells are counts: ASCII digits are kept as they are.
+    if s.bytes().all(|b| b.is_ascii_digit()) {
+        out.push_str(s);
+        return;
+    }
     // One pass: this runs for every cell of every table.
     let mut after_digit = false;
     for ch in s.chars().map(fold_char) {

@@ -3,8 +3,10 @@
 //! [`Figure`] that remembers the table, row, picture and box it was printed in.
 
 use std::borrow::Cow;
+use std::cell::RefCell;
 
 use super::join::Unit;
+use super::memo::LabelMemo;
 use crate::model::{Cell, TableGrid, TableOrigin};
 use crate::recognise::metrics::MetricId;
 use crate::recognise::text::normalise_label_into;
@@ -19,6 +21,16 @@ pub fn parse_value(raw: &str) -> (Option<f64>, Semantic) {
     if is_na_mark(raw.trim()) {
         return (None, Semantic::Na);
     }
+    // What is left is mostly label cells (表二's rows are told from their values this way),
+    // the same in every report of a batch.
+    thread_local! {
+        static SEEN: RefCell<LabelMemo<(Option<f64>, Semantic)>> = RefCell::default();
+    }
+    SEEN.with_borrow_mut(|memo| *memo.get_or_insert_with(None, raw, || parse_general(raw)))
+}
+
+/// [`parse_value`] of a cell that is not a plain count or a 不适用 mark as printed.
+fn parse_general(raw: &str) -> (Option<f64>, Semantic) {
     let s = crate::recognise::text::compact(raw);
     if s.is_empty() {
         return (Some(0.0), Semantic::Blank);

@@ -131,7 +131,8 @@ pub(in crate::recognise) fn units(doc: &Document) -> Vec<Unit<'_>> {
         match b {
             Block::Paragraph(p) if !p.text.trim().is_empty() => {
                 caption = (p.text.chars().count() <= 40).then_some((p.text.as_str(), i));
-                adjacent &= is_continuation_caption(&p.text);
+                // Only while a table was just read: the test folds the paragraph's text.
+                adjacent = adjacent && is_continuation_caption(&p.text);
             }
             Block::Table(g) => {
                 n += 1;

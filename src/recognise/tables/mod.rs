@@ -11,7 +11,7 @@
 //! One file per job: `classify` (which table a grid is), `labels` (the label dictionaries and
 //! the matcher), `t2`, `t3`, `t4` (each table's headers and rows), `cells` (a cell → a figure),
 //! `join` (pieces cut at page breaks), `prose` (表四 from lines and text), `explain` (why a table
-//! gave nothing, for `inspect`). This file runs them over a document and keeps one reading per
+//! gave nothing, for `inspect`), `memo` (the classifiers' answers kept across a batch's reports). This file runs them over a document and keeps one reading per
 //! metric.
 
 mod cells;
@@ -19,6 +19,7 @@ mod classify;
 mod explain;
 mod join;
 mod labels;
+mod memo;
 mod prose;
 mod t2;
 mod t3;

@@ -1,6 +1,7 @@
 //! 表二 (主动公开): `信息内容` header rows name the columns (2021: 制发/废止/现行有效/处理决定/
 //! 收费金额; 2019: 新制作/新公开/公开总数/上一年项目数量/增减/采购), labelled rows give the values.
 
+use std::cell::RefCell;
 use std::sync::LazyLock;
 
 use regex::Regex;
@@ -8,12 +9,21 @@ use regex::Regex;
 use super::cells::{figure, metric_id, parse_value, Found, View};
 use super::join::Unit;
 use super::labels::{match_label, T2_ROWS};
+use super::memo::LabelMemo;
 use crate::recognise::metrics;
 use crate::recognise::text::split_numbering;
 use crate::recognise::{Semantic, TableFormat};
 
 /// 表二 column key from a header cell (years such as `(2023)` removed).
 pub(super) fn t2_col(h: &str) -> Option<&'static str> {
+    thread_local! {
+        static COLUMNS: RefCell<LabelMemo<Option<&'static str>>> = RefCell::default();
+    }
+    COLUMNS.with_borrow_mut(|memo| *memo.get_or_insert_with(None, h, || classify_col(h)))
+}
+
+/// [`t2_col`] itself.
+fn classify_col(h: &str) -> Option<&'static str> {
     static YEAR: LazyLock<Regex> =
         LazyLock::new(|| Regex::new(r"\(?\d{4}年?度?\)?").expect("valid regex"));
     let s = YEAR.replace_all(h, "");

@@ -3,9 +3,12 @@
 //! （三）不予公开 carried across rows, subtotals skipped); the 2019 trial format is told from its
 //! single （六）其他处理 row.
 
+use std::cell::RefCell;
+
 use super::cells::{figure, metric_id, parse_value, Found, View};
 use super::join::Unit;
 use super::labels::{group_subs, match_label, t3_group, T3_GROUPS, T3_TOP};
+use super::memo::{joined, LabelMemo};
 use crate::recognise::metrics;
 use crate::recognise::text::{edit_distance, split_numbering, Numbering};
 use crate::recognise::{Semantic, TableFormat};
@@ -22,6 +25,22 @@ pub(super) enum RowKind {
 
 /// Classifies a 表三 row from its label cells, carrying the current group across rows.
 pub(super) fn t3_row(labels: &[&str], group_ctx: &mut Option<&'static str>) -> RowKind {
+    thread_local! {
+        static ROWS: RefCell<LabelMemo<(RowKind, Option<&'static str>)>> =
+            RefCell::default();
+    }
+    ROWS.with_borrow_mut(|memo| {
+        let (kind, group) = memo.get_or_insert_with(*group_ctx, &joined(labels), || {
+            let mut group = *group_ctx;
+            (classify_row(labels, &mut group), group)
+        });
+        *group_ctx = *group;
+        kind.clone()
+    })
+}
+
+/// [`t3_row`] itself.
+fn classify_row(labels: &[&str], group_ctx: &mut Option<&'static str>) -> RowKind {
     let mut row_group = None;
     let mut leaf: Option<(Option<Numbering>, &str, &str)> = None;
     // A subtotal row (小计) is one edit away from 总计: it is never a standard row.
@@ -96,6 +115,14 @@ pub(super) fn t3_row(labels: &[&str], group_ctx: &mut Option<&'static str>) -> R
 
 /// 表三 column key from a combined header text.
 pub(super) fn t3_col(h: &str) -> Option<(&'static str, bool)> {
+    thread_local! {
+        static COLUMNS: RefCell<LabelMemo<Option<(&'static str, bool)>>> = RefCell::default();
+    }
+    COLUMNS.with_borrow_mut(|memo| *memo.get_or_insert_with(None, h, || classify_col(h)))
+}
+
+/// [`t3_col`] itself.
+fn classify_col(h: &str) -> Option<(&'static str, bool)> {
     let mut s = h.to_string();
     for p in [
         "申请人情况",
