@@ -123,18 +123,12 @@ impl<'a> Package<'a> {
         // Reserved at the declared size (already checked against the cap): growing by doubling
         // left up to half of the largest part's buffer unused. Pages never written cost nothing.
         let mut data = Vec::with_capacity(declared.min(cap) as usize);
-        // Elements are counted as the part inflates, so an XML bomb is refused when it crosses
-        // the limit, not after all of it has been held in memory.
-        let mut counter = is_xml_part(name).then(TagCounter::default);
+        let mut elements = ElementsGrowing::new(name);
         // One inflate buffer per thread: zeroing a fresh 64 KB for each of a report's parts
         // (most of them a few hundred bytes) cost more than inflating them.
         thread_local! {
             static CHUNK_BUF: std::cell::RefCell<Vec<u8>> = std::cell::RefCell::new(vec![0u8; CHUNK]);
         }
-        // Bytes of `data` the counter has seen. A tag takes two bytes at least, so a part no
-        // longer than the limit in bytes cannot hold more elements than it: the count starts
-        // (from the part's first byte) once the part is that long, and errs at the same chunk.
-        let mut counted = 0;
         let mut limited = (&mut file).take(cap + 1);
         CHUNK_BUF.with_borrow_mut(|chunk| loop {
             let n = match limited.read(chunk) {
@@ -144,15 +138,7 @@ impl<'a> Package<'a> {
                 Err(e) => return Err(inflate_error(name, declared, e)),
             };
             data.extend_from_slice(&chunk[..n]);
-            if let Some(counter) = counter.as_mut() {
-                if data.len() > self.limits.max_xml_elements {
-                    counter.feed(&data[counted..]);
-                    counted = data.len();
-                    if counter.count > self.limits.max_xml_elements {
-                        return Err(elements_error(&self.limits, name));
-                    }
-                }
-            }
+            elements.grew(&data, &self.limits, name)?;
         })?;
         let read = data.len() as u64;
         if read > cap {
@@ -197,8 +183,7 @@ impl<'a> Package<'a> {
             // Room for the chunk that reads past the declared size too: reserved as it is
             // read, it copied the whole part once more.
             let mut data = Vec::with_capacity(declared.min(cap) as usize + CHUNK);
-            let mut counter = is_xml_part(name).then(TagCounter::default);
-            let mut counted = 0;
+            let mut elements = ElementsGrowing::new(name);
             let mut hasher = crc32fast::Hasher::new();
             // The input buffer's window over the compressed bytes.
             let (mut pos, mut filled) = (0, 0);
@@ -253,15 +238,7 @@ impl<'a> Package<'a> {
                     break;
                 }
                 hasher.update(&data[start..]);
-                if let Some(counter) = counter.as_mut() {
-                    if data.len() > self.limits.max_xml_elements {
-                        counter.feed(&data[counted..]);
-                        counted = data.len();
-                        if counter.count > self.limits.max_xml_elements {
-                            return Err(elements_error(&self.limits, name));
-                        }
-                    }
-                }
+                elements.grew(&data, &self.limits, name)?;
             }
             if data.len() as u64 > cap {
                 return Err(limit_error(name, data.len() as u64, &self.limits));
@@ -393,6 +370,39 @@ fn elements_error(limits: &Limits, name: &str) -> ReadError {
 fn is_xml_part(name: &str) -> bool {
     let lower = name.to_ascii_lowercase();
     lower.ends_with(".xml") || lower.ends_with(".rels") || lower.ends_with(".vml")
+}
+
+/// The elements of an XML part counted as it inflates, so an XML bomb is refused when it
+/// crosses the limit, not after all of it has been held in memory.
+struct ElementsGrowing {
+    counter: Option<TagCounter>,
+    /// Bytes of the part the counter has seen. A tag takes two bytes at least, so a part no
+    /// longer than the limit in bytes cannot hold more elements than it: the count starts (from
+    /// the part's first byte) once the part is that long, and errs at the same chunk.
+    counted: usize,
+}
+
+impl ElementsGrowing {
+    fn new(name: &str) -> Self {
+        ElementsGrowing {
+            counter: is_xml_part(name).then(TagCounter::default),
+            counted: 0,
+        }
+    }
+
+    /// The part has grown to `data`.
+    fn grew(&mut self, data: &[u8], limits: &Limits, name: &str) -> Result<(), ReadError> {
+        if let Some(counter) = self.counter.as_mut() {
+            if data.len() > limits.max_xml_elements {
+                counter.feed(&data[self.counted..]);
+                self.counted = data.len();
+                if counter.count > limits.max_xml_elements {
+                    return Err(elements_error(limits, name));
+                }
+            }
+        }
+        Ok(())
+    }
 }
 
 /// Counts start tags (`<` followed by a name character) in a byte stream fed in chunks: an
