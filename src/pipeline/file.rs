@@ -239,7 +239,11 @@ pub(super) fn name_limit_flags(message: &str) -> String {
 
 pub(super) fn read_capped(path: &Path, cap: u64) -> Result<Vec<u8>, String> {
     let file = std::fs::File::open(path).map_err(|e| format!("cannot open: {e}"))?;
-    let mut bytes = Vec::new();
+    // Sized from the file's length: from an empty buffer, reading to the end took ten reads of
+    // a 7 KB report (32 bytes, 32, 64, … doubling). One more byte shows the end, or a file
+    // that grew past the cap.
+    let len = file.metadata().map_or(0, |m| m.len());
+    let mut bytes = Vec::with_capacity(len.min(cap) as usize + 1);
     file.take(cap + 1)
         .read_to_end(&mut bytes)
         .map_err(|e| format!("cannot read: {e}"))?;
@@ -252,5 +256,33 @@ pub(super) fn read_capped(path: &Path, cap: u64) -> Result<Vec<u8>, String> {
 }
 
 pub(super) fn hex(bytes: &[u8]) -> String {
-    bytes.iter().map(|b| format!("{b:02x}")).collect()
+    const DIGITS: &[u8; 16] = b"0123456789abcdef";
+    let mut out = String::with_capacity(bytes.len() * 2);
+    for &b in bytes {
+        out.push(char::from(DIGITS[usize::from(b >> 4)]));
+        out.push(char::from(DIGITS[usize::from(b & 15)]));
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn bytes_in_lower_case_hex() {
+        assert_eq!(hex(&[0x00, 0x09, 0x9f, 0xa0, 0xff]), "00099fa0ff");
+        assert_eq!(hex(&[]), "");
+    }
+
+    #[test]
+    fn a_file_is_read_whole_or_refused_over_the_cap() {
+        let path = std::env::temp_dir().join(format!("nianbao-read-capped-{}", std::process::id()));
+        std::fs::write(&path, b"0123456789").unwrap();
+        assert_eq!(read_capped(&path, 10).unwrap(), b"0123456789");
+        assert!(read_capped(&path, 9)
+            .unwrap_err()
+            .contains("larger than 9 bytes"));
+        std::fs::remove_file(&path).unwrap();
+    }
 }
