@@ -57,6 +57,32 @@ impl<'a> Tokens<'a> {
         Tokens { bytes, mode }
     }
 
+    /// The next token from our own scanner, `None` where it would hand over to quick-xml (or
+    /// has already): nothing is consumed then, and the next [`Tokens::next`] reads it.
+    pub(super) fn scan(&mut self) -> Option<Raw<'a>> {
+        match &mut self.mode {
+            Mode::Fast(scanner) => scanner.next(),
+            Mode::Slow(_) => None,
+        }
+    }
+
+    /// Where the scanner is, to come back to with [`Tokens::rewind`].
+    pub(super) fn mark(&self) -> Option<(usize, usize)> {
+        match &self.mode {
+            Mode::Fast(scanner) => Some((scanner.pos, scanner.open.len())),
+            Mode::Slow(_) => None,
+        }
+    }
+
+    /// Back to a [`Tokens::mark`]: the tokens since are read again. The elements opened since are
+    /// closed again; none that was open at the mark may have been closed since.
+    pub(super) fn rewind(&mut self, (pos, open): (usize, usize)) {
+        if let Mode::Fast(scanner) = &mut self.mode {
+            scanner.pos = pos;
+            scanner.open.truncate(open);
+        }
+    }
+
     /// Bytes consumed, after a byte-order mark (quick-xml's `buffer_position`).
     pub(super) fn position(&self) -> u64 {
         match &self.mode {

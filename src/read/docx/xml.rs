@@ -45,6 +45,8 @@ pub(crate) struct Xml<'a> {
     alternates: Vec<(usize, bool)>,
     /// The last `Start` handed out was an empty element: its `End` comes next.
     empty_open: bool,
+    /// The children [`Xml::flat_children`] reads (kept for the next element: one allocation).
+    flat: Vec<BytesStart<'a>>,
 }
 
 impl<'a> Xml<'a> {
@@ -59,6 +61,7 @@ impl<'a> Xml<'a> {
             hidden: Vec::new(),
             alternates: Vec::new(),
             empty_open: false,
+            flat: Vec::new(),
         }
     }
 
@@ -111,6 +114,56 @@ impl<'a> Xml<'a> {
             }
         }
         Ok(())
+    }
+
+    /// The children of the element just handed out, when they are all empty elements that this
+    /// layer hands out as they are (text between them is passed over): each given to `child` in
+    /// order, the element read through its End, and `true`. Anything else — a nested element, a
+    /// reference, a hidden or alternate element, markup our scanner leaves to quick-xml, the
+    /// nesting limit — reads nothing and gives `false`, for the general walk (which reports what
+    /// is wrong). Property elements (`w:tcPr`, `w:pPr`, `w:rPr`) are mostly a row of empty
+    /// elements: the general walk's events and callbacks for them were a tenth of reading a
+    /// report's tables.
+    pub(crate) fn flat_children(
+        &mut self,
+        mut child: impl FnMut(&BytesStart<'a>),
+    ) -> Result<bool, ReadError> {
+        if std::mem::take(&mut self.empty_open) {
+            self.depth -= 1;
+            return Ok(true);
+        }
+        if self.depth >= self.max_depth {
+            return Ok(false);
+        }
+        let Some(mark) = self.tokens.mark() else {
+            return Ok(false);
+        };
+        let mut children = std::mem::take(&mut self.flat);
+        let flat = loop {
+            match self.tokens.scan() {
+                Some(Raw::Empty(e)) => {
+                    let (prefix, local) = split_name(e.name().into_inner());
+                    if !passes(prefix, local) {
+                        break false;
+                    }
+                    children.push(e);
+                }
+                Some(Raw::Text(_)) => {}
+                Some(Raw::End) => break true,
+                _ => break false,
+            }
+        };
+        if flat {
+            self.depth -= 1;
+            for e in &children {
+                child(e);
+            }
+        } else {
+            self.tokens.rewind(mark);
+        }
+        children.clear();
+        self.flat = children;
+        Ok(flat)
     }
 
     /// Skips the rest of the element whose Start the consumer just received.
@@ -273,6 +326,15 @@ impl<'a> Xml<'a> {
     }
 }
 
+/// Whether [`Xml::next`] hands an element out as it is (the rest it hides, skips or unwraps).
+fn passes(prefix: &str, local: &str) -> bool {
+    !(matches!(
+        local,
+        "del" | "moveFrom" | "delText" | "instrText" | "delInstrText" | "AlternateContent"
+    ) || (local.ends_with("Change") && local.len() > 6)
+        || (matches!(local, "Choice" | "Fallback") && prefix != "w"))
+}
+
 fn split_name(name: &str) -> (&str, &str) {
     // A byte loop: names are a few bytes long, too short for `str::find`'s searcher to pay off.
     match name.bytes().position(|b| b == b':') {
@@ -352,4 +414,100 @@ pub(crate) fn val_bool(e: &BytesStart) -> bool {
 /// (prefix, local name) of a start tag.
 pub(crate) fn qname<'e>(e: &'e BytesStart) -> (&'e str, &'e str) {
     split_name(e.name().into_inner())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// What the walk sees from the element `a` on: the names handed to the callback, then every
+    /// later event, or the error.
+    fn walk(xml: &str, max_depth: usize, flat: bool) -> Vec<String> {
+        let mut x = Xml::new(xml.as_bytes(), "test.xml", max_depth);
+        let mut seen = Vec::new();
+        let mut run = || -> Result<(), ReadError> {
+            for _ in 0..2 {
+                match x.next()? {
+                    Ev::Start(e) => seen.push(format!("open {}", qname(&e).1)),
+                    _ => seen.push("not a start".into()),
+                }
+            }
+            let read = flat && {
+                let mut names = Vec::new();
+                let read = x.flat_children(|e| names.push(format!("child {}", qname(e).1)))?;
+                seen.extend(names);
+                read
+            };
+            if !read {
+                x.each_start(|_, e, nest| {
+                    seen.push(format!("child {}{}", "-".repeat(nest), qname(&e).1));
+                    Ok(false)
+                })?;
+            }
+            loop {
+                match x.next()? {
+                    Ev::Start(e) => seen.push(format!("start {}", qname(&e).1)),
+                    Ev::End => seen.push("end".into()),
+                    Ev::Text(t) => seen.push(format!("text {t}")),
+                    Ev::Eof => return Ok(()),
+                }
+            }
+        };
+        if let Err(e) = run() {
+            seen.push(format!("error {e}"));
+        }
+        seen
+    }
+
+    #[test]
+    fn flat_children_read_as_the_general_walk() {
+        let contents = [
+            r#"<w:tcW w:w="2600" w:type="dxa"/><w:vAlign w:val="center"/>"#,
+            "\r\n  <w:gridSpan w:val=\"2\"/>\n  <w:vMerge/>\n",
+            "",
+            "text <w:jc w:val='a>b'/> more",
+            "<w:rPr><w:b/></w:rPr><w:jc/>",
+            "<w:jc/><w:del/>",
+            "<w:rPrChange/>",
+            "<mc:AlternateContent/><w:b/>",
+            "<mc:Choice Requires=\"w14\"/>",
+            "<w:Choice/><w:Fallback/>",
+            "<w:delText/><w:instrText/>",
+            "&amp;<w:b/>",
+            "&#xZZ;<w:b/>",
+            "<!-- c --><w:b/>",
+            "<?pi x?><w:b/>",
+            "<![CDATA[x]]><w:b/>",
+            "<w:b/></b>",
+            "<w:b/><w:i",
+        ];
+        let mut flat_reads = 0;
+        for content in contents {
+            for xml in [
+                format!("<r><a>{content}</a><z/><y>t</y></r>"),
+                format!("<r><a/>{content}</r>"),
+            ] {
+                for max_depth in [2, 3, 100] {
+                    let general = walk(&xml, max_depth, false);
+                    assert_eq!(
+                        walk(&xml, max_depth, true),
+                        general,
+                        "{xml} (depth {max_depth})"
+                    );
+                    flat_reads += usize::from(!general.iter().any(|s| s.starts_with("error")));
+                }
+            }
+        }
+        assert!(flat_reads > 20);
+        // The usual cell properties are read the flat way; a nested element is left to the walk.
+        let took = |content: &str| {
+            let xml = format!("<r><a>{content}</a></r>");
+            let mut x = Xml::new(xml.as_bytes(), "test.xml", 100);
+            x.next().unwrap();
+            x.next().unwrap();
+            x.flat_children(|_| {}).unwrap()
+        };
+        assert!(took(contents[0]) && took(contents[1]) && took(""));
+        assert!(!took(contents[4]) && !took(contents[5]) && !took(contents[11]));
+    }
 }

@@ -1,6 +1,8 @@
 //! Paragraphs: runs, fields, note marks, symbols and hidden text → one `Paragraph` with its
 //! list label, style and outline level, plus the blocks it anchors (text boxes, pictures).
 
+use quick_xml::events::BytesStart;
+
 use super::super::styles;
 use super::super::xml::{attr, attr_ref, qname, rel_attr, val, val_bool, val_int, Ev, Xml};
 use super::Story;
@@ -223,19 +225,24 @@ impl Story<'_> {
 
     /// `w:pPr`, through its End.
     fn ppr(&mut self, x: &mut Xml, props: &mut PProps) -> Result<(), ReadError> {
+        // `rPr`, `sectPr` and `tabs` are passed over with what they hold (empty, nothing).
+        let mut property = |e: &BytesStart| match qname(e).1 {
+            "pStyle" => props.style = val(e),
+            "numId" => props.num_id = val_int(e),
+            "ilvl" => props.ilvl = val_int(e),
+            "outlineLvl" => props.outline = val_int(e),
+            "framePr" => props.drop_cap = attr_ref(e, "dropCap").is_some_and(|v| v != "none"),
+            _ => {}
+        };
+        if x.flat_children(&mut property)? {
+            return Ok(());
+        }
         x.each_start(|x, e, _| {
-            match qname(&e).1 {
-                "pStyle" => props.style = val(&e),
-                "numId" => props.num_id = val_int(&e),
-                "ilvl" => props.ilvl = val_int(&e),
-                "outlineLvl" => props.outline = val_int(&e),
-                "framePr" => props.drop_cap = attr_ref(&e, "dropCap").is_some_and(|v| v != "none"),
-                "rPr" | "sectPr" | "tabs" => {
-                    x.skip()?;
-                    return Ok(true);
-                }
-                _ => {}
+            if matches!(qname(&e).1, "rPr" | "sectPr" | "tabs") {
+                x.skip()?;
+                return Ok(true);
             }
+            property(&e);
             Ok(false)
         })
     }
@@ -244,6 +251,13 @@ impl Story<'_> {
 /// A run's `w:rPr`, through its End: whether the run is hidden text (`w:vanish`).
 fn rpr_hidden(x: &mut Xml) -> Result<bool, ReadError> {
     let mut hidden = false;
+    if x.flat_children(|e| {
+        if qname(e).1 == "vanish" {
+            hidden = val_bool(e);
+        }
+    })? {
+        return Ok(hidden);
+    }
     x.each_start(|_, e, nest| {
         if nest == 0 && qname(&e).1 == "vanish" {
             hidden = val_bool(&e);

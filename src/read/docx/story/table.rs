@@ -1,6 +1,7 @@
 //! Tables: `w:tbl` rows and cells, with `w:gridSpan`, `w:vMerge`, `w:hMerge`, `w:gridBefore` and
 //! `w:gridAfter`, placed into a merged-cell `TableGrid` within `Limits::max_table_slots`.
 
+use quick_xml::events::BytesStart;
 use rustc_hash::FxHashMap;
 
 use super::super::xml::{qname, val_int, val_ref, Ev, Xml};
@@ -149,18 +150,22 @@ impl Story<'_> {
 
     /// `w:tcPr`, through its End.
     fn tcpr(&mut self, x: &mut Xml, tc: &mut TcData) -> Result<(), ReadError> {
-        x.each_start(|_, e, _| {
-            match qname(&e).1 {
-                "gridSpan" => {
-                    tc.span = val_int(&e)
-                        .and_then(|v| usize::try_from(v).ok())
-                        .unwrap_or(1)
-                        .max(1)
-                }
-                "vMerge" => tc.vmerge = Some(val_ref(&e).is_some_and(|v| v == "restart")),
-                "hMerge" => tc.hmerge_continue = val_ref(&e).is_none_or(|v| v != "restart"),
-                _ => {}
+        let mut property = |e: &BytesStart| match qname(e).1 {
+            "gridSpan" => {
+                tc.span = val_int(e)
+                    .and_then(|v| usize::try_from(v).ok())
+                    .unwrap_or(1)
+                    .max(1)
             }
+            "vMerge" => tc.vmerge = Some(val_ref(e).is_some_and(|v| v == "restart")),
+            "hMerge" => tc.hmerge_continue = val_ref(e).is_none_or(|v| v != "restart"),
+            _ => {}
+        };
+        if x.flat_children(&mut property)? {
+            return Ok(());
+        }
+        x.each_start(|_, e, _| {
+            property(&e);
             Ok(false)
         })
     }
