@@ -278,6 +278,27 @@ impl<'a> Xml<'a> {
 
     /// Reads the text content of the element just opened, through its End.
     pub(crate) fn text_content(&mut self, out: &mut String) -> Result<(), ReadError> {
+        // The usual `<w:t>text</w:t>`: one text token and the End, read by the scanner at once.
+        if !self.empty_open {
+            if let Some(mark) = self.tokens.mark() {
+                let text = match self.tokens.scan() {
+                    Some(Raw::Text(t)) => Some(t),
+                    Some(Raw::End) => {
+                        self.depth -= 1;
+                        return Ok(());
+                    }
+                    _ => None,
+                };
+                if let Some(t) = text {
+                    if let Some(Raw::End) = self.tokens.scan() {
+                        out.push_str(&t);
+                        self.depth -= 1;
+                        return Ok(());
+                    }
+                }
+                self.tokens.rewind(mark);
+            }
+        }
         let mut nest = 0usize;
         loop {
             match self.next()? {
@@ -420,6 +441,18 @@ pub(crate) fn qname<'e>(e: &'e BytesStart) -> (&'e str, &'e str) {
 mod tests {
     use super::*;
 
+    /// Every event left, as text.
+    fn rest(x: &mut Xml, seen: &mut Vec<String>) -> Result<(), ReadError> {
+        loop {
+            match x.next()? {
+                Ev::Start(e) => seen.push(format!("start {}", qname(&e).1)),
+                Ev::End => seen.push("end".into()),
+                Ev::Text(t) => seen.push(format!("text {t}")),
+                Ev::Eof => return Ok(()),
+            }
+        }
+    }
+
     /// What the walk sees from the element `a` on: the names handed to the callback, then every
     /// later event, or the error.
     fn walk(xml: &str, max_depth: usize, flat: bool) -> Vec<String> {
@@ -444,19 +477,67 @@ mod tests {
                     Ok(false)
                 })?;
             }
-            loop {
-                match x.next()? {
-                    Ev::Start(e) => seen.push(format!("start {}", qname(&e).1)),
-                    Ev::End => seen.push("end".into()),
-                    Ev::Text(t) => seen.push(format!("text {t}")),
-                    Ev::Eof => return Ok(()),
-                }
-            }
+            rest(&mut x, &mut seen)
         };
         if let Err(e) = run() {
             seen.push(format!("error {e}"));
         }
         seen
+    }
+
+    /// The text of an element, and the events after it, or the error.
+    fn text_of(xml: &str, fast: bool) -> Vec<String> {
+        let mut x = Xml::new(xml.as_bytes(), "test.xml", 100);
+        let mut seen = Vec::new();
+        let mut run = || -> Result<(), ReadError> {
+            x.next()?;
+            x.next()?;
+            let mut text = String::new();
+            if fast {
+                x.text_content(&mut text)?;
+            } else {
+                // The general walk, as `text_content` was before its fast path.
+                let mut nest = 0usize;
+                loop {
+                    match x.next()? {
+                        Ev::Start(_) => nest += 1,
+                        Ev::End if nest == 0 => break,
+                        Ev::End => nest -= 1,
+                        Ev::Text(t) => text.push_str(&t),
+                        Ev::Eof => return Err(x.unexpected_eof()),
+                    }
+                }
+            }
+            seen.push(format!("text {text:?}"));
+            rest(&mut x, &mut seen)
+        };
+        if let Err(e) = run() {
+            seen.push(format!("error {e}"));
+        }
+        seen
+    }
+
+    #[test]
+    fn text_content_reads_as_the_general_walk() {
+        for content in [
+            "plain 文字",
+            "",
+            " a\r\nb ",
+            "x &amp; y",
+            "&#xZZ;",
+            "a<w:b/>c",
+            "a<!-- c -->b",
+            "<w:del>gone</w:del>kept",
+            "a</b>",
+            "a",
+        ] {
+            for xml in [
+                format!("<r><w:t>{content}</w:t><z>t</z></r>"),
+                format!("<r><w:t/>{content}</r>"),
+            ] {
+                assert_eq!(text_of(&xml, true), text_of(&xml, false), "{xml}");
+            }
+        }
     }
 
     #[test]
