@@ -55,6 +55,11 @@ static CLAIMS: LazyLock<Vec<Claim>> = LazyLock::new(|| {
     ]
 });
 
+/// Compiles the narrative claims' patterns now rather than at the first report's checks.
+pub(super) fn compile_patterns() {
+    LazyLock::force(&CLAIMS);
+}
+
 pub(super) fn check_text_claims(
     report: &AnnualReport,
     figures: &FxHashMap<&str, &Figure>,
