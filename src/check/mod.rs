@@ -223,13 +223,13 @@ fn balance(identity: &'static Identity, f: &Figures) -> CheckResult {
     }
 }
 
-/// Runs every identity that applies to the tables the report has.
 /// Compiles the checks' patterns (a third of a batch's start-up), so that a thread with nothing
 /// else to do yet can take it off the workers' first reports.
 pub fn compile_patterns() {
     text_claims::compile_patterns();
 }
 
+/// Runs every identity that applies to the tables the report has.
 pub fn check_report(report: &AnnualReport) -> Vec<CheckResult> {
     let figures = Figures(
         report
