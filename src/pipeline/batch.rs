@@ -10,6 +10,9 @@ use super::budget::MemoryBudget;
 use super::file::process_within;
 use super::{FileOutcome, Options};
 
+/// Outcomes a worker hands on at once.
+const HAND_ON: usize = 4;
+
 /// One result of a batch: a file processed now, or one whose content is already stored.
 #[derive(Debug)]
 pub enum BatchItem {
@@ -39,7 +42,7 @@ pub fn run_batch<T: Send>(
     let jobs = jobs.max(1);
     let window = jobs * 8;
     let pool = rayon::ThreadPoolBuilder::new().num_threads(jobs).build()?;
-    let (tx, rx) = mpsc::sync_channel::<(usize, T)>(window);
+    let (tx, rx) = mpsc::sync_channel::<Vec<(usize, T)>>(window);
     let next_input = AtomicUsize::new(0);
     // How many outcomes the sink has had; workers wait while they are `window` ahead of it.
     let delivered = Delivered::default();
@@ -50,17 +53,38 @@ pub fn run_batch<T: Send>(
             pool.scope(|s| {
                 for _ in 0..jobs {
                     let tx = tx.clone();
-                    s.spawn(move |_| loop {
-                        let i = next_input.fetch_add(1, Ordering::Relaxed);
-                        if i >= inputs.len() || !delivered.wait_below(i, window) {
-                            break;
+                    s.spawn(move |_| {
+                        // Outcomes are handed on a few at a time: one at a time, the writing
+                        // thread woke for each file and took a core from the workers.
+                        let mut held = Vec::with_capacity(HAND_ON);
+                        loop {
+                            let i = next_input.fetch_add(1, Ordering::Relaxed);
+                            if i >= inputs.len() {
+                                break;
+                            }
+                            // Before waiting for the writer, hand on what it may be waiting for.
+                            if !held.is_empty()
+                                && !delivered.is_below(i, window)
+                                && tx.send(std::mem::take(&mut held)).is_err()
+                            {
+                                return;
+                            }
+                            if !delivered.wait_below(i, window) {
+                                return;
+                            }
+                            let (item, permit) =
+                                process_within(&inputs[i], opts, known, Some(budget));
+                            let prepared = prepare(item);
+                            // The share is held through `prepare`, which renders the whole file.
+                            drop(permit);
+                            held.push((i, prepared));
+                            if held.len() == HAND_ON && tx.send(std::mem::take(&mut held)).is_err()
+                            {
+                                return;
+                            }
                         }
-                        let (item, permit) = process_within(&inputs[i], opts, known, Some(budget));
-                        let prepared = prepare(item);
-                        // The share is held through `prepare`, which renders the whole file.
-                        drop(permit);
-                        if tx.send((i, prepared)).is_err() {
-                            break;
+                        if !held.is_empty() {
+                            let _ = tx.send(held);
                         }
                     });
                 }
@@ -76,7 +100,7 @@ pub fn run_batch<T: Send>(
         }
         let mut pending = BTreeMap::new();
         let mut next = 0;
-        for (i, outcome) in rx {
+        for (i, outcome) in rx.into_iter().flatten() {
             pending.insert(i, outcome);
             while let Some(o) = pending.remove(&next) {
                 sink(o);
@@ -105,6 +129,13 @@ impl Delivered {
         self.state.lock().unwrap_or_else(|e| e.into_inner()).1 = true;
         self.changed.notify_all();
     }
+    /// Whether input `i` is less than `window` ahead of the sink (or the batch is closed): then
+    /// [`Delivered::wait_below`] does not wait.
+    fn is_below(&self, i: usize, window: usize) -> bool {
+        let st = self.state.lock().unwrap_or_else(|e| e.into_inner());
+        st.1 || i < st.0 + window
+    }
+
     /// Waits until input `i` is less than `window` ahead of the sink; false once closed.
     fn wait_below(&self, i: usize, window: usize) -> bool {
         let mut st = self.state.lock().unwrap_or_else(|e| e.into_inner());
@@ -120,5 +151,45 @@ pub(super) struct CloseOnDrop<'a>(&'a Delivered);
 impl Drop for CloseOnDrop<'_> {
     fn drop(&mut self) {
         self.0.close();
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// Outcomes reach the sink in input order, every one once, however unevenly the files take
+    /// their time — with more files than the window, so workers hold outcomes while others wait.
+    #[test]
+    fn outcomes_come_in_input_order_whatever_the_workers_hold() {
+        let inputs: Vec<PathBuf> = (0..150)
+            .map(|i| PathBuf::from(format!("/nonexistent/nianbao-batch-{i:03}.docx")))
+            .collect();
+        let opts = Options::default();
+        for jobs in [1, 2, 3, 5] {
+            let mut seen = Vec::new();
+            run_batch(
+                &inputs,
+                &opts,
+                jobs,
+                &|_| false,
+                &|item| {
+                    let BatchItem::Processed(outcome) = item else {
+                        panic!("an unread file is processed");
+                    };
+                    let i: usize = outcome.source[outcome.source.len() - 8..][..3]
+                        .parse()
+                        .unwrap();
+                    // Some files slow, so later ones finish first and wait for them.
+                    if i.is_multiple_of(7) || i % 31 == 5 {
+                        std::thread::sleep(std::time::Duration::from_millis(3));
+                    }
+                    i
+                },
+                |i| seen.push(i),
+            )
+            .unwrap();
+            assert_eq!(seen, (0..inputs.len()).collect::<Vec<_>>(), "jobs {jobs}");
+        }
     }
 }
