@@ -13,6 +13,9 @@ use super::{FileOutcome, Options};
 /// Outcomes a worker hands on at once.
 const HAND_ON: usize = 4;
 
+/// A file that takes this long is handed on at once, with what the worker holds.
+const SLOW_FILE: std::time::Duration = std::time::Duration::from_millis(20);
+
 /// One result of a batch: a file processed now, or one whose content is already stored.
 #[derive(Debug)]
 pub enum BatchItem {
@@ -72,13 +75,18 @@ pub fn run_batch<T: Send>(
                             if !delivered.wait_below(i, window) {
                                 return;
                             }
+                            let started = std::time::Instant::now();
                             let (item, permit) =
                                 process_within(&inputs[i], opts, known, Some(budget));
                             let prepared = prepare(item);
                             // The share is held through `prepare`, which renders the whole file.
                             drop(permit);
                             held.push((i, prepared));
-                            if held.len() == HAND_ON && tx.send(std::mem::take(&mut held)).is_err()
+                            // A slow file (pictures read by OCR, a long PDF) is handed on at once:
+                            // the progress bar moves with it, and one wake-up costs nothing there.
+                            let slow = started.elapsed() >= SLOW_FILE;
+                            if (held.len() == HAND_ON || slow)
+                                && tx.send(std::mem::take(&mut held)).is_err()
                             {
                                 return;
                             }
@@ -180,8 +188,11 @@ mod tests {
                     let i: usize = outcome.source[outcome.source.len() - 8..][..3]
                         .parse()
                         .unwrap();
-                    // Some files slow, so later ones finish first and wait for them.
-                    if i.is_multiple_of(7) || i % 31 == 5 {
+                    // Some files slow, so later ones finish first and wait for them; a few
+                    // slower than SLOW_FILE, handed on at once.
+                    if i % 31 == 5 {
+                        std::thread::sleep(SLOW_FILE + std::time::Duration::from_millis(5));
+                    } else if i.is_multiple_of(7) {
                         std::thread::sleep(std::time::Duration::from_millis(3));
                     }
                     i
