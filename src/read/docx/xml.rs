@@ -210,18 +210,18 @@ impl<'a> Xml<'a> {
             };
             self.open()?;
             let (prefix, local) = split_name(e.name().into_inner());
+            if passes(prefix, local) {
+                self.empty_open = empty;
+                return Ok(Ev::Start(e));
+            }
             match local {
-                "del" | "moveFrom" | "delText" | "instrText" | "delInstrText" => {
-                    self.close_or_skip(empty)?;
-                }
-                l if l.ends_with("Change") && l.len() > 6 => self.close_or_skip(empty)?,
                 // An empty wrapper hides nothing: it is opened and closed at once.
                 "AlternateContent" if empty => self.depth -= 1,
                 "AlternateContent" => {
                     self.alternates.push((self.depth, false));
                     self.hidden.push(self.depth);
                 }
-                "Choice" | "Fallback" if prefix != "w" => {
+                "Choice" | "Fallback" => {
                     let parent = self.depth - 1;
                     let take = match self.alternates.last_mut() {
                         Some((d, taken)) if *d == parent => {
@@ -239,10 +239,8 @@ impl<'a> Xml<'a> {
                         self.close_or_skip(empty)?;
                     }
                 }
-                _ => {
-                    self.empty_open = empty;
-                    return Ok(Ev::Start(e));
-                }
+                // Deletions, moved-from text, field instructions, old properties: never printed.
+                _ => self.close_or_skip(empty)?,
             }
         }
     }
@@ -347,7 +345,8 @@ impl<'a> Xml<'a> {
     }
 }
 
-/// Whether [`Xml::next`] hands an element out as it is (the rest it hides, skips or unwraps).
+/// Whether [`Xml::next`] hands an element out as it is — the one list of the elements it
+/// hides, skips or unwraps instead, also used by [`Xml::flat_children`].
 fn passes(prefix: &str, local: &str) -> bool {
     !(matches!(
         local,
