@@ -102,8 +102,9 @@ pub fn run_batch<T: Send>(
         // Wakes blocked workers for good if the sink panics, so the scope can end.
         let _close = CloseOnDrop(delivered);
         // This thread waits for the first outcome anyway: it compiles the patterns the workers
-        // need last (the checks'), while they read and recognise their first reports.
+        // will need, in the order they need them, while they read their first reports.
         if inputs.len() > jobs {
+            crate::recognise::compile_patterns();
             crate::check::compile_patterns();
         }
         let mut pending = BTreeMap::new();

@@ -34,6 +34,13 @@ static URL: LazyLock<Regex> = LazyLock::new(|| {
     .expect("valid regex")
 });
 
+/// Compiles the patterns now rather than at the first report (see [`super::compile_patterns`]).
+pub(super) fn compile_patterns() {
+    for re in [&LABEL, &PHONE_TOKEN, &POSTCODE, &EMAIL, &URL] {
+        LazyLock::force(re);
+    }
+}
+
 /// A labelled field: the label and the text up to the next label or the end of the sentence.
 fn fields(line: &str) -> Vec<(&str, &str)> {
     let labels: Vec<_> = LABEL.find_iter(line).collect();
@@ -123,9 +130,8 @@ pub fn find_contacts(doc: &Document, lines: &[String]) -> Contacts {
     let mut c = Contacts::default();
     let all: Vec<String> = lines
         .iter()
-        .cloned()
-        .chain(furniture_lines(doc))
-        .map(|l| compact(&l))
+        .map(|l| compact(l))
+        .chain(furniture_lines(doc).iter().map(|l| compact(l)))
         .collect();
     for line in &all {
         for (label, value) in fields(line) {

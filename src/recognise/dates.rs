@@ -34,6 +34,13 @@ static PERIOD_MONTHS: LazyLock<Regex> = LazyLock::new(|| {
     .expect("valid regex")
 });
 
+/// Compiles the patterns now rather than at the first report (see [`super::compile_patterns`]).
+pub(super) fn compile_patterns() {
+    for re in [&CN_DATE, &SEP_DATE, &PERIOD, &PERIOD_MONTHS] {
+        LazyLock::force(re);
+    }
+}
+
 fn days_in_month(year: i32, month: u32) -> u32 {
     match month {
         1 | 3 | 5 | 7 | 8 | 10 | 12 => 31,

@@ -18,6 +18,21 @@ pub use metrics::MetricId;
 
 use crate::model::Document;
 
+/// Compiles the recogniser's patterns and builds its catalogues now, in the order a report needs
+/// them. A batch calls this on its otherwise idle writer thread while the workers read their
+/// first reports: left to the first report, a worker compiles them while the others wait on the
+/// same patterns (≈ 17 M instructions, a few ms of a 200-report run's 110 ms).
+pub fn compile_patterns() {
+    office::compile_patterns();
+    region::compile_patterns();
+    dates::compile_patterns();
+    contacts::compile_patterns();
+    tables::compile_patterns();
+    metrics::ids_ordered();
+    metrics::catalogued("");
+    metrics::is_known("", false);
+}
+
 /// Whether the document is an annual report on government information disclosure.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum ReportKind {

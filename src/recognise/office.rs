@@ -15,6 +15,11 @@ static YEAR: LazyLock<Regex> = LazyLock::new(|| {
     Regex::new(r"([0-9]{4}|[〇○零O一二三四五六七八九]{4})年度?").expect("valid regex")
 });
 
+/// Compiles the pattern now rather than at the first report (see [`super::compile_patterns`]).
+pub(super) fn compile_patterns() {
+    LazyLock::force(&YEAR);
+}
+
 /// Where the office name ends in a title.
 const TITLE_WORDS: [&str; 6] = [
     "政府信息公开",
@@ -130,11 +135,15 @@ fn from_title(lines: &[String]) -> (Option<String>, Option<i32>) {
 
 /// The office name above the closing date.
 fn from_closing(lines: &[String]) -> Option<String> {
-    let tail: Vec<String> = lines
+    // The date is looked for in the last six lines, the office also on the line above them.
+    let mut tail: Vec<String> = lines
         .iter()
+        .rev()
         .map(|l| compact(l))
         .filter(|l| !l.is_empty())
+        .take(7)
         .collect();
+    tail.reverse();
     let n = tail.len();
     for i in (n.saturating_sub(6)..n).rev() {
         let l = &tail[i];

@@ -20,6 +20,11 @@ static REGION: LazyLock<Regex> = LazyLock::new(|| {
     .expect("static regex")
 });
 
+/// Compiles the pattern now rather than at the first report (see [`super::compile_patterns`]).
+pub(super) fn compile_patterns() {
+    LazyLock::force(&REGION);
+}
+
 /// Splits the leading region names off an office name. A municipality (北京市 …) is both the
 /// province and the city.
 pub fn split_region(office: &str) -> Region {

@@ -52,8 +52,52 @@ pub fn is_space(c: char) -> bool {
 pub fn compact(s: &str) -> String {
     // Reserved at once: collecting grew the string three or four times per call.
     let mut out = String::with_capacity(s.len());
-    out.extend(s.chars().map(fold_char).filter(|c| !is_space(*c)));
+    // Runs of characters that stay as they are (nearly all of a Chinese text) are copied as
+    // bytes; only an ASCII space or a character whose first byte may start a folded or space
+    // character is looked at (see `may_fold_or_space`).
+    let bytes = s.as_bytes();
+    let mut kept = 0;
+    let mut i = 0;
+    while i < bytes.len() {
+        let b = bytes[i];
+        if b < 0x80 {
+            if b == b' ' || (0x09..=0x0D).contains(&b) {
+                out.push_str(&s[kept..i]);
+                kept = i + 1;
+            }
+            i += 1;
+        } else if !may_fold_or_space(b) {
+            i += if b >= 0xF0 {
+                4
+            } else if b >= 0xE0 {
+                3
+            } else {
+                2
+            };
+        } else {
+            let c = s[i..].chars().next().unwrap_or_default();
+            let folded = fold_char(c);
+            let next = i + c.len_utf8();
+            if folded != c || is_space(folded) {
+                out.push_str(&s[kept..i]);
+                if !is_space(folded) {
+                    out.push(folded);
+                }
+                kept = next;
+            }
+            i = next;
+        }
+    }
+    out.push_str(&s[kept..]);
     out
+}
+
+/// Whether a non-ASCII character whose UTF-8 encoding starts with `lead` may be changed by
+/// [`fold_char`] or be [`is_space`]: U+0080–U+00BF (NEL, no-break space), U+1000–U+1FFF (the
+/// Ogham space), U+2000–U+2FFF (spaces, dashes, box-drawing), U+3000–U+3FFF (ideographic space,
+/// brackets), U+F000–U+FFFF (full-width forms, BOM). A test checks every other character.
+fn may_fold_or_space(lead: u8) -> bool {
+    matches!(lead, 0xC2 | 0xE1 | 0xE2 | 0xE3 | 0xEF)
 }
 
 /// Normalises a table label for matching: [`compact`], quotes dropped, `1、`/`1．` → `1.`,
@@ -281,6 +325,43 @@ mod tests {
             "3.危及三安全一稳定"
         );
         assert_eq!(normalise_label("一、本年新收"), "一、本年新收");
+    }
+
+    #[test]
+    fn compact_reads_every_character_as_folding_then_dropping_spaces_does() {
+        let by_char =
+            |s: &str| -> String { s.chars().map(fold_char).filter(|c| !is_space(*c)).collect() };
+        // Every character not looked at by `compact` is neither folded nor a space …
+        let mut all = String::new();
+        for c in (0..=0x10FFFF).filter_map(char::from_u32) {
+            let mut buf = [0; 4];
+            let lead = c.encode_utf8(&mut buf).as_bytes()[0];
+            if lead >= 0x80 && !may_fold_or_space(lead) {
+                assert_eq!(fold_char(c), c, "U+{:04X}", c as u32);
+                assert!(!is_space(c), "U+{:04X}", c as u32);
+            }
+            all.push(c);
+        }
+        // … and every character, in runs and alone, comes out as the definition says.
+        assert_eq!(compact(&all), by_char(&all));
+        for chunk in all.chars().collect::<Vec<_>>().chunks(97) {
+            let s: String = chunk.iter().collect();
+            assert_eq!(compact(&s), by_char(&s));
+        }
+        for s in [
+            "",
+            " ",
+            "\u{3000}",
+            "a b",
+            "\u{FEFF}总 计\u{200B}",
+            "（１２３）\u{3000}ａ",
+            "—",
+            "x\u{00A0}\u{0085}y",
+            "〔2021〕30号",
+            "\u{1680}\u{2028}\u{205F}z",
+        ] {
+            assert_eq!(compact(s), by_char(s), "{s:?}");
+        }
     }
 
     #[test]

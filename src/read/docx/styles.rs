@@ -42,6 +42,12 @@ impl Styles {
                 Ev::Start(e) => {
                     let (_, local) = qname(&e);
                     match local {
+                        // Hundreds of `w:lsdException`s in most real styles parts, none of them
+                        // a style: passed over without their events.
+                        "latentStyles" => {
+                            x.skip()?;
+                            continue;
+                        }
                         "style" => {
                             let id = attr(&e, "styleId").unwrap_or_default();
                             let is_paragraph = attr(&e, "type").is_none_or(|t| t == "paragraph");

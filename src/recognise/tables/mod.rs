@@ -27,6 +27,7 @@ mod t4;
 
 use rustc_hash::FxHashMap;
 use std::borrow::Cow;
+use std::collections::hash_map::Entry;
 use std::sync::LazyLock;
 
 use regex::Regex;
@@ -82,6 +83,12 @@ fn at_origin(g: &TableGrid) -> Option<(TableGrid, (usize, usize))> {
         })
         .collect();
     Some((TableGrid::from_cells(cells, g.origin.clone()), (r0, c0)))
+}
+
+/// Compiles the tables' patterns now rather than at the first report (see
+/// [`super::compile_patterns`]).
+pub(super) fn compile_patterns() {
+    t2::compile_patterns();
 }
 
 /// `T{n} r{row}c{col}` of a moved table back in sheet coordinates.
@@ -274,8 +281,14 @@ fn keep_first(
     by_id: &mut FxHashMap<Cow<'static, str>, Figure>,
     again: &mut Vec<(String, usize, String)>,
 ) {
-    match by_id.get(f.metric()) {
-        Some(prev) => {
+    // Two lookups: the catalogue's copy of the id (the map then holds no copy), then the entry.
+    let id = match metrics::catalogued(f.metric()) {
+        Some(id) => Cow::Borrowed(id),
+        None => Cow::Owned(f.metric().to_string()),
+    };
+    match by_id.entry(id) {
+        Entry::Occupied(prev) => {
+            let prev = prev.get();
             if prev.raw.trim() != f.figure.raw.trim() {
                 let table = f
                     .figure
@@ -301,12 +314,8 @@ fn keep_first(
                 }
             }
         }
-        None => {
-            let id = match metrics::catalogued(f.metric()) {
-                Some(id) => Cow::Borrowed(id),
-                None => Cow::Owned(f.metric().to_string()),
-            };
-            by_id.insert(id, f.figure);
+        Entry::Vacant(slot) => {
+            slot.insert(f.figure);
         }
     }
 }

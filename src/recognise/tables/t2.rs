@@ -1,6 +1,7 @@
 //! 表二 (主动公开): `信息内容` header rows name the columns (2021: 制发/废止/现行有效/处理决定/
 //! 收费金额; 2019: 新制作/新公开/公开总数/上一年项目数量/增减/采购), labelled rows give the values.
 
+use std::borrow::Cow;
 use std::cell::RefCell;
 use std::sync::LazyLock;
 
@@ -14,6 +15,21 @@ use crate::recognise::metrics;
 use crate::recognise::text::split_numbering;
 use crate::recognise::{Semantic, TableFormat};
 
+/// A year in a column header: `(2023)`, `2023年度`.
+static YEAR: LazyLock<Regex> =
+    LazyLock::new(|| Regex::new(r"\(?\d{4}年?度?\)?").expect("valid regex"));
+/// The article a block heading cites (`第二十条第(一)项`), dropped before the row label is matched.
+static BLOCK: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r"第二十条(?:第)?\(?[一二三四五六七八九十0-9]+\)?项?").expect("valid regex")
+});
+
+/// Compiles the patterns now rather than at the first report (see
+/// [`crate::recognise::compile_patterns`]).
+pub(super) fn compile_patterns() {
+    LazyLock::force(&YEAR);
+    LazyLock::force(&BLOCK);
+}
+
 /// 表二 column key from a header cell (years such as `(2023)` removed).
 pub(super) fn t2_col(h: &str) -> Option<&'static str> {
     thread_local! {
@@ -24,8 +40,6 @@ pub(super) fn t2_col(h: &str) -> Option<&'static str> {
 
 /// [`t2_col`] itself.
 fn classify_col(h: &str) -> Option<&'static str> {
-    static YEAR: LazyLock<Regex> =
-        LazyLock::new(|| Regex::new(r"\(?\d{4}年?度?\)?").expect("valid regex"));
     let s = YEAR.replace_all(h, "");
     let s = s.as_ref();
     Some(if s.contains("制发") {
@@ -147,10 +161,12 @@ pub(super) fn map_t2(
                 values.push((c, i));
             }
         }
-        static BLOCK: LazyLock<Regex> = LazyLock::new(|| {
-            Regex::new(r"第二十条(?:第)?\(?[一二三四五六七八九十0-9]+\)?项?").expect("valid regex")
-        });
-        let label = BLOCK.replace_all(&label, "");
+        // (the article's words tested first: most rows cite none, and the pattern needs them)
+        let label = if label.contains("第二十条") {
+            BLOCK.replace_all(&label, "")
+        } else {
+            Cow::Borrowed(label.as_str())
+        };
         if label.is_empty() || label.contains("信息内容") {
             continue;
         }
