@@ -19,6 +19,10 @@ const CSVS: [&str; 6] = [
 ];
 
 fn extract(out: &Path) -> std::process::Output {
+    extract_with(out, &[])
+}
+
+fn extract_with(out: &Path, options: &[&str]) -> std::process::Output {
     let root = support::fixtures_dir();
     Command::new(env!("CARGO_BIN_EXE_nianbao"))
         .arg("extract")
@@ -28,6 +32,7 @@ fn extract(out: &Path) -> std::process::Output {
         .arg(out)
         .arg("--jobs")
         .arg("2")
+        .args(options)
         .output()
         .expect("run nianbao")
 }
@@ -206,4 +211,41 @@ fn second_run_is_byte_identical() {
         .filter(|n| n.ends_with(".partial"))
         .collect();
     assert!(leftovers.is_empty(), "partial files left: {leftovers:?}");
+}
+
+/// `--fsync` only waits for the disk: the same files, the same images, nothing left half-named.
+#[test]
+fn a_run_with_fsync_writes_the_same_files() {
+    let (_a, plain, first) = run_once();
+    let tmp = tempfile::tempdir().expect("tempdir");
+    let synced = tmp.path().join("out");
+    let second = extract_with(&synced, &["--fsync"]);
+    assert_eq!(first.status.code(), second.status.code());
+    let names = |dir: &Path| -> Vec<String> {
+        let mut v: Vec<String> = std::fs::read_dir(dir)
+            .map(|d| {
+                d.filter_map(|e| e.ok())
+                    .map(|e| e.file_name().to_string_lossy().into_owned())
+                    .collect()
+            })
+            .unwrap_or_default();
+        v.sort();
+        v
+    };
+    assert_eq!(names(&plain), names(&synced));
+    assert!(
+        names(&synced).iter().all(|n| !n.ends_with(".partial")),
+        "{:?}",
+        names(&synced)
+    );
+    let images = names(&synced.join("images"));
+    assert!(!images.is_empty(), "the samples' pictures are saved");
+    assert_eq!(names(&plain.join("images")), images);
+    for name in CSVS {
+        assert!(
+            std::fs::read(plain.join(name)).expect("plain run")
+                == std::fs::read(synced.join(name)).expect("--fsync run"),
+            "{name} differs with --fsync"
+        );
+    }
 }

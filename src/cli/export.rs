@@ -16,6 +16,10 @@ pub struct Args {
     /// Do not write the images under OUT/images/.
     #[arg(long)]
     no_images: bool,
+    /// Flush every output file to the disk (fsync) before it takes its final name: the outputs
+    /// survive a power cut right after the run, at the cost of waiting for the disk.
+    #[arg(long)]
+    fsync: bool,
 }
 
 pub fn run(args: Args) -> anyhow::Result<ExitCode> {
@@ -24,8 +28,10 @@ pub fn run(args: Args) -> anyhow::Result<ExitCode> {
     }
     let store =
         Store::open(&args.db).with_context(|| format!("cannot open {}", args.db.display()))?;
+    let durability = super::durability(args.fsync);
     let mut out = CsvOutput::create(&args.out)
-        .with_context(|| format!("cannot write to {}", args.out.display()))?;
+        .with_context(|| format!("cannot write to {}", args.out.display()))?
+        .with_durability(durability);
     let sources = store.sources()?;
     for (source, sha256) in &sources {
         let rows = store.load_rows(sha256, source)?;
@@ -33,7 +39,9 @@ pub fn run(args: Args) -> anyhow::Result<ExitCode> {
         if !args.no_images {
             for img in &rows.images {
                 if let Some(data) = store.image_data(&img[7])? {
-                    nianbao::write::images::save_image_bytes(&args.out, &img[7], &img[3], &data)?;
+                    nianbao::write::images::save_image_bytes(
+                        &args.out, &img[7], &img[3], &data, durability,
+                    )?;
                 }
             }
         }

@@ -43,6 +43,10 @@ pub struct Args {
     /// List images in images.csv but do not save them under OUT/images/.
     #[arg(long)]
     no_images: bool,
+    /// Flush every output file to the disk (fsync) before it takes its final name: the outputs
+    /// survive a power cut right after the run, at the cost of waiting for the disk.
+    #[arg(long)]
+    fsync: bool,
     /// Folder of the OCR models (default: $NIANBAO_MODELS, ./models, or next to the binary).
     #[arg(long)]
     models: Option<PathBuf>,
@@ -148,7 +152,9 @@ pub fn run(args: Args) -> anyhow::Result<ExitCode> {
     };
     let mut out = match &args.out {
         Some(dir) => Some(
-            CsvOutput::create(dir).with_context(|| format!("cannot write to {}", dir.display()))?,
+            CsvOutput::create(dir)
+                .with_context(|| format!("cannot write to {}", dir.display()))?
+                .with_durability(super::durability(args.fsync)),
         ),
         None => None,
     };
@@ -249,7 +255,9 @@ fn prepare(item: BatchItem, args: &Args, with_db: bool) -> Prepared {
     };
     let x = outcome.result.as_ref().ok();
     let saved_images = match (x, &args.out, args.no_images) {
-        (Some(x), Some(dir), false) => save_images(dir, x).context("cannot save images"),
+        (Some(x), Some(dir), false) => {
+            save_images(dir, x, super::durability(args.fsync)).context("cannot save images")
+        }
         _ => Ok(()),
     };
     let csv = args.out.as_ref().map(|_| {
@@ -313,7 +321,13 @@ fn handle(
             if let (Some(dir), false) = (&args.out, args.no_images) {
                 for img in &rows.images {
                     if let Some(data) = store.image_data(&img[7])? {
-                        nianbao::write::images::save_image_bytes(dir, &img[7], &img[3], &data)?;
+                        nianbao::write::images::save_image_bytes(
+                            dir,
+                            &img[7],
+                            &img[3],
+                            &data,
+                            super::durability(args.fsync),
+                        )?;
                     }
                 }
             }

@@ -20,13 +20,17 @@ pub struct Args {
     /// Do not copy images.
     #[arg(long)]
     no_images: bool,
+    /// Flush every output file to the disk (fsync) before it takes its final name: the outputs
+    /// survive a power cut right after the run, at the cost of waiting for the disk.
+    #[arg(long)]
+    fsync: bool,
 }
 
 pub fn run(args: Args) -> anyhow::Result<ExitCode> {
     let merged = Merged::load(&args.inputs).context("cannot read the outputs to merge")?;
     if let Some(out) = &args.out {
         merged
-            .write_csv(out, !args.no_images)
+            .write_csv(out, !args.no_images, super::durability(args.fsync))
             .with_context(|| format!("cannot write to {}", out.display()))?;
     }
     if let Some(db) = &args.db {

@@ -51,6 +51,15 @@ pub(crate) fn options_with_ocr(
     }
 }
 
+/// `--fsync` as the writers take it.
+fn durability(fsync: bool) -> nianbao::write::Durability {
+    if fsync {
+        nianbao::write::Durability::Synced
+    } else {
+        nianbao::write::Durability::Renamed
+    }
+}
+
 pub fn main() -> ExitCode {
     let cli = match Cli::try_parse() {
         Ok(c) => c,

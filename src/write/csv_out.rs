@@ -10,6 +10,7 @@ use std::path::{Path, PathBuf};
 
 use super::excel_safe;
 use super::rows::{RowSink, Rows, Table};
+use super::Durability;
 
 /// UTF-8 byte-order mark: Excel and WPS on Chinese Windows need it to read UTF-8.
 const BOM: &[u8] = b"\xEF\xBB\xBF";
@@ -174,6 +175,7 @@ pub struct CsvFile {
     file: BufWriter<File>,
     /// Bytes appended since the kernel was last asked to start writing the file out.
     unsent: usize,
+    durability: Durability,
 }
 
 /// How much of a file is written before the kernel is asked to start writing it to disk: the
@@ -201,15 +203,22 @@ impl CsvFile {
             dest,
             file,
             unsent: 0,
+            durability: Durability::default(),
         })
     }
 
+    /// Sets how the file reaches its final name (see [`Durability`]).
+    pub fn with_durability(mut self, durability: Durability) -> Self {
+        self.durability = durability;
+        self
+    }
+
     /// Starts the disk writes of what the file holds so far, without waiting for them (Linux:
-    /// `sync_file_range`). Only a head start for `finish`, whose `fsync` still comes before the
-    /// rename; elsewhere nothing.
+    /// `sync_file_range`). Only a head start for `finish`'s `fsync`, when the file is
+    /// [`Durability::Synced`]; elsewhere nothing.
     fn start_writeback(&mut self) -> std::io::Result<()> {
         #[cfg(target_os = "linux")]
-        {
+        if self.durability == Durability::Synced {
             use std::os::fd::AsRawFd;
             self.file.flush()?;
             // SAFETY: a plain system call on a file descriptor this `File` owns and keeps open.
@@ -259,13 +268,17 @@ impl CsvFile {
         Ok(())
     }
 
-    /// Flushes and renames the file into place.
+    /// Flushes (to the disk too when [`Durability::Synced`]) and renames the file into place.
     pub fn finish(mut self) -> std::io::Result<()> {
         self.write_rendered()?;
-        self.file
+        let file = self
+            .file
             .into_inner()
-            .map_err(|e| std::io::Error::other(e.to_string()))?
-            .sync_all()?;
+            .map_err(|e| std::io::Error::other(e.to_string()))?;
+        if self.durability == Durability::Synced {
+            file.sync_all()?;
+        }
+        drop(file);
         std::fs::rename(&self.tmp, &self.dest)
     }
 }
@@ -290,6 +303,17 @@ impl CsvOutput {
         Ok(CsvOutput { files })
     }
 
+    /// Sets how every file reaches its final name (see [`Durability`]).
+    pub fn with_durability(self, durability: Durability) -> Self {
+        CsvOutput {
+            files: self
+                .files
+                .into_iter()
+                .map(|f| f.with_durability(durability))
+                .collect(),
+        }
+    }
+
     /// Appends one file's records to every table.
     pub fn write(&mut self, rows: &Rows) -> std::io::Result<()> {
         self.append(&RenderedCsv::of_rows(rows))
@@ -305,8 +329,8 @@ impl CsvOutput {
 
     /// Renames every file into place. Until this runs, only `.*.partial` files exist.
     ///
-    /// The files are synced at the same time, one thread each: one after the other, the seven
-    /// `fsync`s of 200 reports' CSV took 13 ms, a tenth of the whole batch.
+    /// [`Durability::Synced`] files are synced at the same time, one thread each: one after the
+    /// other, the seven `fsync`s of 200 reports' CSV took 13 ms, a tenth of the whole batch.
     pub fn finish(self) -> std::io::Result<()> {
         std::thread::scope(|scope| {
             let syncs: Vec<_> = self

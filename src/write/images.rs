@@ -5,11 +5,18 @@ use std::io::Write;
 use std::path::Path;
 
 use super::rows::image_file_name;
+use super::Durability;
 use crate::pipeline::Extracted;
 
-pub fn save_images(dir: &Path, x: &Extracted) -> std::io::Result<()> {
+pub fn save_images(dir: &Path, x: &Extracted, durability: Durability) -> std::io::Result<()> {
     for (info, part) in x.images.iter().zip(&x.document.images) {
-        save_image_bytes(dir, &info.sha256, &info.content_type, &part.data)?;
+        save_image_bytes(
+            dir,
+            &info.sha256,
+            &info.content_type,
+            &part.data,
+            durability,
+        )?;
     }
     Ok(())
 }
@@ -20,6 +27,7 @@ pub fn save_image_bytes(
     sha256: &str,
     content_type: &str,
     data: &[u8],
+    durability: Durability,
 ) -> std::io::Result<()> {
     let dir = dir.join("images");
     let dest = dir.join(image_file_name(sha256, content_type));
@@ -35,6 +43,9 @@ pub fn save_image_bytes(
     let tmp = dir.join(format!(".{sha256}.{}-{n}.partial", std::process::id()));
     let mut f = std::fs::File::create(&tmp)?;
     f.write_all(data)?;
-    f.sync_all()?;
+    if durability == Durability::Synced {
+        f.sync_all()?;
+    }
+    drop(f);
     std::fs::rename(&tmp, &dest)
 }

@@ -6,7 +6,7 @@ use std::path::{Path, PathBuf};
 
 use super::load::{read_csv_records, LoadError};
 use super::rows::{image_file_name, Rows, Table};
-use super::{CsvOutput, Store};
+use super::{CsvOutput, Durability, Store};
 
 /// Where a merged file's rows (and image bytes) come from.
 enum Origin {
@@ -107,14 +107,19 @@ impl Merged {
     }
 
     /// Writes the merged CSV files (and images) to `out`.
-    pub fn write_csv(&self, out: &Path, images: bool) -> std::io::Result<()> {
-        let mut csv = CsvOutput::create(out)?;
+    pub fn write_csv(
+        &self,
+        out: &Path,
+        images: bool,
+        durability: Durability,
+    ) -> std::io::Result<()> {
+        let mut csv = CsvOutput::create(out)?.with_durability(durability);
         for (rows, origin) in self.files.values() {
             csv.write(rows)?;
             if images {
                 for img in &rows.images {
                     if let Some(data) = self.image_bytes(origin, &img[7], &img[3]) {
-                        super::images::save_image_bytes(out, &img[7], &img[3], &data)?;
+                        super::images::save_image_bytes(out, &img[7], &img[3], &data, durability)?;
                     }
                 }
             }
