@@ -286,6 +286,7 @@ impl CsvFile {
 /// All CSV files of one output folder.
 pub struct CsvOutput {
     files: Vec<CsvFile>,
+    durability: Durability,
 }
 
 impl CsvOutput {
@@ -300,7 +301,10 @@ impl CsvOutput {
                 CsvFile::create(dir, t.name(), t.columns(), numeric)
             })
             .collect::<std::io::Result<_>>()?;
-        Ok(CsvOutput { files })
+        Ok(CsvOutput {
+            files,
+            durability: Durability::default(),
+        })
     }
 
     /// Sets how every file reaches its final name (see [`Durability`]).
@@ -311,6 +315,7 @@ impl CsvOutput {
                 .into_iter()
                 .map(|f| f.with_durability(durability))
                 .collect(),
+            durability,
         }
     }
 
@@ -333,11 +338,7 @@ impl CsvOutput {
     /// other, the seven `fsync`s of 200 reports' CSV took 13 ms, a tenth of the whole batch.
     pub fn finish(self) -> std::io::Result<()> {
         // Files renamed without waiting for the disk are done at once: no thread is worth it.
-        if self
-            .files
-            .iter()
-            .all(|f| f.durability == Durability::Renamed)
-        {
+        if self.durability == Durability::Renamed {
             return self.files.into_iter().try_for_each(CsvFile::finish);
         }
         std::thread::scope(|scope| {
